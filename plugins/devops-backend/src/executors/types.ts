@@ -1,0 +1,68 @@
+import type { Task } from '@devops-pipelines/plugin-devops-common';
+
+/**
+ * Where a task's log lines go. Output is raw text as the process printed it (split
+ * anywhere, even inside a line); platform lines are what the executor did and saw,
+ * shown as `[Normal] ...` or `[Warning] ...`.
+ */
+export interface TaskLog {
+  output(chunk: string): void;
+  platform(level: 'Normal' | 'Warning', text: string): void;
+}
+
+/** The commit every task of a run uses, resolved once when the run starts. */
+export type RunSource = {
+  repository: string;
+  branch: string;
+  commit: string;
+};
+
+/** What a run's tasks share: its identity and its checked-out source. */
+export type RunContext = {
+  runId: string;
+  pipelineId: string;
+  pipelineName: string;
+  buildId: number;
+  source?: RunSource;
+};
+
+export type TaskContext = {
+  run: RunContext;
+  /** Stable across takeovers; the id log lines and pods are keyed by. */
+  taskRunId: string;
+  attempt: number;
+  /** The task with its fields already expanded (a script is left to the shell). */
+  task: Task;
+  /** Every variable of the run, secret ones included, as environment variables. */
+  env: Record<string, string>;
+  log: TaskLog;
+  /** Aborted when the run is stopped or times out; the executor then ends the task. */
+  signal: AbortSignal;
+};
+
+export type TaskResult = {
+  status: 'succeeded' | 'failed';
+  exitCode?: number;
+  /** Why it failed, in words a user can act on. */
+  message?: string;
+  /** `NAME=value` pairs the task wrote to `$DEVOPS_OUTPUT`. */
+  outputs?: Record<string, string>;
+};
+
+/** Runs tasks somewhere: as child processes here, or as pods on a cluster. */
+export interface TaskExecutor {
+  /** Checks out the run's source (once per run); throws with a user-facing message. */
+  prepareRun(run: RunContext, log: TaskLog): Promise<void>;
+  /** Runs one task to its end. An aborted signal ends it; the engine decides the status. */
+  execute(ctx: TaskContext): Promise<TaskResult>;
+  /** Removes what the run left behind (workspaces, pods). */
+  cleanupRun(run: RunContext): Promise<void>;
+}
+
+/** Raised when source resolution fails: the run fails with this message. */
+export class SourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}

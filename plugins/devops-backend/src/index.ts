@@ -1,0 +1,6 @@
+/**
+ * Backend for DevOps Pipelines: pipeline store, run engine, executors and the HTTP API.
+ *
+ * @packageDocumentation
+ */
+export { devopsPlugin as default } from './plugin';

@@ -1,0 +1,18 @@
+/**
+ * Pipeline model, schemas, permissions and variable expansion shared by the DevOps
+ * frontend and backend plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './model/names';
+export * from './model/tasks';
+export * from './model/triggers';
+export * from './model/pipeline';
+export * from './model/run';
+export * from './model/requests';
+export * from './model/validation';
+export * from './permissions';
+export * from './variables/expand';
+export * from './variables/outputs';
+export * from './variables/builtins';
+export * from './schedule/nextFireTimes';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { pipelineDocumentSchema, timeoutMinutesSchema } from './pipeline';
+import { pipelineNameSchema, variableNameSchema } from './names';
+import { triggersSchema } from './triggers';
+
+/** PUT /pipelines/:id: the document plus the version it was read at. */
+export const updatePipelineRequestSchema = pipelineDocumentSchema.extend({
+  version: z.number().int().min(1),
+});
+
+export const copyPipelineRequestSchema = z.strictObject({
+  name: pipelineNameSchema,
+  title: z.string().optional(),
+});
+
+export const updateTriggersRequestSchema = triggersSchema;
+
+export const updateSettingsRequestSchema = z.strictObject({
+  timeoutMinutes: timeoutMinutesSchema,
+});
+
+export const runPipelineRequestSchema = z.strictObject({
+  params: z.record(variableNameSchema, z.string()).optional(),
+});
+
+export const rerunRequestSchema = z.strictObject({
+  /** Run the branch head instead of the commit the original run used. */
+  latestCommit: z.boolean().optional(),
+});
+
+/** @public */
+export type UpdatePipelineRequest = z.infer<typeof updatePipelineRequestSchema>;
+/** @public */
+export type RunPipelineRequest = z.infer<typeof runPipelineRequestSchema>;

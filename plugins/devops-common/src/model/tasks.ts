@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { requiredText, variableNameSchema } from './names';
+
+const envVarSchema = z.strictObject({
+  name: variableNameSchema,
+  value: z.string(),
+});
+
+const taskBase = {
+  name: requiredText('a task name'),
+};
+
+export const runScriptTaskSchema = z.strictObject({
+  ...taskBase,
+  type: z.literal('runScript'),
+  image: requiredText('an image'),
+  tag: requiredText('an image tag'),
+  script: requiredText('a script'),
+  env: z.array(envVarSchema).optional(),
+});
+
+export const buildImageTaskSchema = z.strictObject({
+  ...taskBase,
+  type: z.literal('buildImage'),
+  dockerfile: requiredText('a Dockerfile path'),
+  image: requiredText('an image name'),
+  tag: requiredText('an image tag'),
+  workspace: requiredText('a registry workspace'),
+});
+
+export const deployYamlTaskSchema = z.strictObject({
+  ...taskBase,
+  type: z.literal('deployYaml'),
+  file: requiredText('a YAML file path'),
+  cluster: requiredText('a cluster'),
+  namespace: requiredText('a namespace'),
+  createNamespace: z.boolean().optional(),
+});
+
+export const publishChartTaskSchema = z.strictObject({
+  ...taskBase,
+  type: z.literal('publishChart'),
+  chartPath: requiredText('a chart directory'),
+  chart: requiredText('a chart name'),
+  version: requiredText('a chart version'),
+});
+
+export const deployChartTaskSchema = z.strictObject({
+  ...taskBase,
+  type: z.literal('deployChart'),
+  release: requiredText('a release name'),
+  chart: requiredText('a chart name'),
+  version: requiredText('a chart version'),
+  cluster: requiredText('a cluster'),
+  namespace: requiredText('a namespace'),
+  values: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const taskSchema = z.discriminatedUnion('type', [
+  runScriptTaskSchema,
+  buildImageTaskSchema,
+  deployYamlTaskSchema,
+  publishChartTaskSchema,
+  deployChartTaskSchema,
+]);
+
+/** @public */
+export type Task = z.infer<typeof taskSchema>;
+/** @public */
+export type TaskType = Task['type'];
+/** @public */
+export type RunScriptTask = z.infer<typeof runScriptTaskSchema>;
+
+/** @public */
+export const TASK_TYPES: readonly TaskType[] = [
+  'runScript',
+  'buildImage',
+  'deployYaml',
+  'publishChart',
+  'deployChart',
+];
+
+/** Display names, as the original product's task dialog shows them. */
+export const TASK_TYPE_TITLES: Record<TaskType, string> = {
+  runScript: 'Run script',
+  buildImage: 'Build and push image',
+  deployYaml: 'Deploy YAML',
+  publishChart: 'Build and publish chart',
+  deployChart: 'Deploy chart',
+};

@@ -1,0 +1,54 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** The resource type of pipelines, for conditional decisions and rules. */
+export const DEVOPS_PIPELINE_RESOURCE_TYPE = 'devops-pipeline';
+
+/** See pipelines, their runs and their logs. */
+export const devopsPipelineReadPermission = createPermission({
+  name: 'devops.pipeline.read',
+  attributes: { action: 'read' },
+  resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
+});
+
+/** Create a pipeline, from scratch, by copying or by import. */
+export const devopsPipelineCreatePermission = createPermission({
+  name: 'devops.pipeline.create',
+  attributes: { action: 'create' },
+});
+
+/** Edit a pipeline, its trigger rules and its advanced settings. */
+export const devopsPipelineUpdatePermission = createPermission({
+  name: 'devops.pipeline.update',
+  attributes: { action: 'update' },
+  resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
+});
+
+/** Activate or deactivate a pipeline. */
+export const devopsPipelineActivatePermission = createPermission({
+  name: 'devops.pipeline.activate',
+  attributes: { action: 'update' },
+  resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
+});
+
+/** Delete a pipeline and its run history. */
+export const devopsPipelineDeletePermission = createPermission({
+  name: 'devops.pipeline.delete',
+  attributes: { action: 'delete' },
+  resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
+});
+
+/** Run, stop and re-run a pipeline. */
+export const devopsPipelineExecutePermission = createPermission({
+  name: 'devops.pipeline.execute',
+  attributes: {},
+  resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
+});
+
+export const devopsPermissions = [
+  devopsPipelineReadPermission,
+  devopsPipelineCreatePermission,
+  devopsPipelineUpdatePermission,
+  devopsPipelineActivatePermission,
+  devopsPipelineDeletePermission,
+  devopsPipelineExecutePermission,
+];
