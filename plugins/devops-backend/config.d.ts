@@ -28,6 +28,12 @@ export interface Config {
       /** Bytes of log kept per task; output past it is cut with a note. Default: 10 MiB. */
       maxLogBytesPerTask?: number;
     };
+    /**
+     * The key that encrypts secret parameter values at rest. Without it a random key is
+     * used, and secrets stored before a restart cannot be read after it.
+     * @visibility secret
+     */
+    encryptionKey?: string;
     /** Pipeline documents (YAML files) loaded at startup when missing, for demos. */
     seed?: {
       /** Folders holding `*.yaml` pipeline documents. */

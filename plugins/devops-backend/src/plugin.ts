@@ -2,10 +2,30 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import Router from 'express-promise-router';
+import {
+  DEVOPS_PIPELINE_RESOURCE_TYPE,
+  devopsPermissions,
+} from '@devops-pipelines/plugin-devops-common';
+import { randomBytes } from 'crypto';
+import { readDevopsConfig } from './config';
+import { DatabaseLogStore } from './database/DatabaseLogStore';
+import { DatabasePipelineStore } from './database/DatabasePipelineStore';
+import { DatabaseRunStore } from './database/DatabaseRunStore';
+import { applyMigrations } from './database/migrate';
+import { RunEngine } from './engine/RunEngine';
+import { LocalExecutor } from './executors/local';
+import { TaskExecutor } from './executors/types';
+import { UnavailableExecutor } from './executors/UnavailableExecutor';
+import { PipelineAuthorizer } from './permissions/PipelineAuthorizer';
+import { pipelineResourceRef } from './permissions/resource';
+import { pipelineRules } from './permissions/rules';
+import { createRouter } from './router/createRouter';
+import { resolveBranchHead } from './scm/git';
+import { SecretBox } from './secrets/SecretBox';
+import { loadSeedPipelines } from './seed/loadSeedPipelines';
 
 /**
- * DevOps Pipelines backend plugin.
+ * DevOps Pipelines backend plugin: wiring only.
  *
  * @public
  */
@@ -14,15 +34,93 @@ export const devopsPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ httpRouter }) {
-        const router = Router();
-        router.get('/health', (_req, res) => {
-          res.json({ status: 'ok' });
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        lifecycle,
+      }) {
+        const settings = readDevopsConfig(config);
+        const db = await database.getClient();
+        await applyMigrations(db, database);
+
+        if (!settings.encryptionKey) {
+          logger.warn(
+            'devops.encryptionKey is not set: secret parameters are encrypted with a random key and cannot be read after a restart',
+          );
+        }
+        const secretBox = new SecretBox(
+          settings.encryptionKey ?? randomBytes(32).toString('hex'),
+        );
+        const pipelines = new DatabasePipelineStore(db, secretBox);
+        const runs = new DatabaseRunStore(db, secretBox);
+        const logs = new DatabaseLogStore(db);
+
+        permissionsRegistry.addResourceType({
+          resourceRef: pipelineResourceRef,
+          permissions: devopsPermissions,
+          rules: Object.values(pipelineRules),
+          getResources: async ids =>
+            Promise.all(ids.map(async id => pipelines.get(id))),
         });
-        httpRouter.use(router);
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        permissionsRegistry.addPermissions(devopsPermissions);
+
+        let executor: TaskExecutor = new UnavailableExecutor();
+        const local = settings.localExecutor;
+        if (local) {
+          logger.warn(
+            'The local executor is enabled: pipeline scripts run as child processes with the backend\'s own user and rights. Use it for development only.',
+          );
+          executor = new LocalExecutor({
+            workspaceRoot: local.workspaceDir,
+            allowFileUrls: local.allowFileUrls,
+            logger,
+          });
+        }
+
+        const engine = new RunEngine({
+          runs,
+          logs,
+          executor,
+          logger,
+          resolveCommit: source =>
+            resolveBranchHead({ ...source, allowFileUrls: local?.allowFileUrls ?? false }),
+          maxLogBytesPerTask: settings.maxLogBytesPerTask,
+          concurrency: settings.concurrentRuns,
+          staleAfterMs: settings.staleAfterMs,
+        });
+
+        await loadSeedPipelines(settings.seedDirectories, pipelines, logger);
+
+        httpRouter.use(
+          createRouter({
+            logger,
+            httpAuth,
+            authorizer: new PipelineAuthorizer(permissions, permissionsRegistry),
+            pipelines,
+            runs,
+            logs,
+            engine,
+            maxPipelines: settings.maxPipelines,
+          }),
+        );
+
+        lifecycle.addStartupHook(() => engine.start());
+        lifecycle.addShutdownHook(() => engine.shutdown());
+        logger.info(`DevOps run engine ${engine.engineId} ready (resource type ${DEVOPS_PIPELINE_RESOURCE_TYPE})`);
       },
     });
   },

@@ -34,8 +34,8 @@ export type RunTrigger = {
   user?: string;
   /** For event triggers: what the code host reported, e.g. "push a6a16470 to master". */
   event?: string;
-  /** For re-runs: the run this one repeats. */
-  rerunOf?: string;
+  /** For re-runs: the BUILD_ID of the run this one repeats. */
+  rerunOf?: number;
 };
 
 /** @public */
@@ -104,14 +104,16 @@ export type PipelineStatus = {
 /** @public */
 export type Pipeline = PipelineDocument & { status: PipelineStatus };
 
-/** One line of a task's or the run's log. */
+/**
+ * A batch of log lines, as the engine wrote it. Each line of `text` is
+ * `<ISO time> <text>\n`; platform lines read `[Normal] ...` or `[Warning] ...`.
+ */
 /** @public */
-export type LogLine = {
-  /** Position in the run's log, increasing; resume a live log after it. */
+export type LogChunk = {
+  /** Position in the run's log, increasing from 1; resume a live log after it. */
   seq: number;
-  /** The task run this line belongs to; absent for lines about the whole run. */
+  /** The task run these lines belong to; absent for lines about the whole run. */
   taskId?: string;
-  time: string;
   text: string;
 };
 

@@ -1,0 +1,36 @@
+import { Config } from '@backstage/config';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+export type DevopsConfig = {
+  localExecutor?: { workspaceDir: string; allowFileUrls: boolean };
+  concurrentRuns: number;
+  staleAfterMs: number;
+  maxPipelines: number;
+  maxLogBytesPerTask: number;
+  encryptionKey?: string;
+  seedDirectories: string[];
+};
+
+/** Reads the `devops:` section with its defaults (documented in config.d.ts). */
+export function readDevopsConfig(root: Config): DevopsConfig {
+  const config = root.getOptionalConfig('devops');
+  const local = config?.getOptionalConfig('executor.local');
+  return {
+    localExecutor: local?.getOptionalBoolean('enabled')
+      ? {
+          workspaceDir:
+            local.getOptionalString('workspaceDir') ??
+            join(tmpdir(), 'devops-pipelines-workspaces'),
+          allowFileUrls: local.getOptionalBoolean('allowFileUrls') ?? false,
+        }
+      : undefined,
+    concurrentRuns: config?.getOptionalNumber('engine.concurrentRuns') ?? 10,
+    staleAfterMs: (config?.getOptionalNumber('engine.staleAfterSeconds') ?? 30) * 1000,
+    maxPipelines: config?.getOptionalNumber('limits.maxPipelines') ?? 0,
+    maxLogBytesPerTask:
+      config?.getOptionalNumber('limits.maxLogBytesPerTask') ?? 10 * 1024 * 1024,
+    encryptionKey: config?.getOptionalString('encryptionKey'),
+    seedDirectories: config?.getOptionalStringArray('seed.directories') ?? [],
+  };
+}

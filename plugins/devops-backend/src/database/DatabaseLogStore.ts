@@ -1,0 +1,62 @@
+import type { LogChunk } from '@devops-pipelines/plugin-devops-common';
+import { Knex } from 'knex';
+
+type RawLogChunkRow = {
+  run_id: string;
+  seq: number;
+  task_run_id: string | null;
+  created_at: Date;
+  text: string;
+};
+
+export type NewLogChunk = { seq: number; taskId?: string; text: string };
+
+/** The only code that reads and writes `log_chunks`. */
+export class DatabaseLogStore {
+  constructor(private readonly db: Knex) {}
+
+  async append(runId: string, chunks: NewLogChunk[]): Promise<void> {
+    if (chunks.length === 0) return;
+    const now = new Date();
+    await this.db.batchInsert(
+      'log_chunks',
+      chunks.map(c => ({
+        run_id: runId,
+        seq: c.seq,
+        task_run_id: c.taskId ?? null,
+        created_at: now,
+        text: c.text,
+      })),
+      100,
+    );
+  }
+
+  /** Chunks after `afterSeq`, in order; one page at a time keeps memory constant. */
+  async list(
+    runId: string,
+    options: { afterSeq: number; limit: number; taskId?: string },
+  ): Promise<LogChunk[]> {
+    const rows = await this.db<RawLogChunkRow>('log_chunks')
+      .where({ run_id: runId })
+      .where('seq', '>', options.afterSeq)
+      .modify(qb => {
+        if (options.taskId) qb.where({ task_run_id: options.taskId });
+      })
+      .orderBy('seq', 'asc')
+      .limit(options.limit);
+    return rows.map((row: RawLogChunkRow) => ({
+      seq: row.seq,
+      ...(row.task_run_id ? { taskId: row.task_run_id } : {}),
+      text: row.text,
+    }));
+  }
+
+  /** The last sequence number written, so an engine taking a run over continues after it. */
+  async lastSeq(runId: string): Promise<number> {
+    const row = await this.db('log_chunks')
+      .where({ run_id: runId })
+      .max({ seq: 'seq' })
+      .first();
+    return Number(row?.seq ?? 0);
+  }
+}

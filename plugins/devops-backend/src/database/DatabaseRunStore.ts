@@ -1,0 +1,383 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  PipelineSpec,
+  RunStatus,
+  RunTrigger,
+} from '@devops-pipelines/plugin-devops-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'crypto';
+import { SecretBox } from '../secrets/SecretBox';
+import { DbTime, parseJson, toCount, toIso } from './rows';
+import { NewRun, RunRecord, TaskRunRecord } from './types';
+
+type RawRunRow = {
+  id: string;
+  pipeline_id: string;
+  build_id: number;
+  pipeline_name: string;
+  status: RunStatus;
+  trigger: string;
+  spec: string;
+  secrets: string | null;
+  params: string | null;
+  commit_sha: string | null;
+  branch: string | null;
+  queued_at: DbTime;
+  started_at: DbTime | null;
+  finished_at: DbTime | null;
+  claimed_by: string | null;
+  heartbeat_at: DbTime | null;
+  stop_requested: boolean | number;
+  message: string | null;
+};
+
+type RawTaskRunRow = {
+  id: string;
+  run_id: string;
+  stage_index: number;
+  task_index: number;
+  status: RunStatus;
+  attempt: number;
+  started_at: DbTime | null;
+  finished_at: DbTime | null;
+  exit_code: number | null;
+  message: string | null;
+  outputs: string | null;
+  executor_handle: string | null;
+};
+
+/** Runs an engine is driving; stop requests and lost claims are read from these. */
+export const ACTIVE_RUN_STATUSES: RunStatus[] = ['running', 'waiting'];
+
+/** The only code that reads and writes `runs` and `task_runs`. */
+export class DatabaseRunStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  /**
+   * Queues a run with the next BUILD_ID of its pipeline. The counter is incremented in
+   * the same transaction as the insert, so concurrent triggers get distinct numbers and
+   * a failed insert leaves no gap.
+   */
+  async createRun(newRun: NewRun): Promise<RunRecord> {
+    const id = randomUUID();
+    await this.db.transaction(async tx => {
+      const bumped = await tx('pipelines')
+        .where({ id: newRun.pipelineId })
+        .increment('next_build_id', 1);
+      if (!bumped) throw new NotFoundError(`No pipeline with id ${newRun.pipelineId}`);
+      const { next_build_id } = await tx('pipelines')
+        .where({ id: newRun.pipelineId })
+        .first('next_build_id');
+      await tx<RawRunRow>('runs').insert({
+        id,
+        pipeline_id: newRun.pipelineId,
+        build_id: next_build_id - 1,
+        pipeline_name: newRun.pipelineName,
+        status: 'queued',
+        trigger: JSON.stringify(newRun.trigger),
+        spec: JSON.stringify(newRun.spec),
+        secrets: this.secretBox.seal(newRun.secrets),
+        params: JSON.stringify(newRun.params),
+        commit_sha: newRun.commit ?? null,
+        branch: newRun.branch ?? newRun.spec.source?.branch ?? null,
+        queued_at: new Date() as any,
+        stop_requested: false,
+      });
+      const taskRows = newRun.spec.stages.flatMap((stage, stageIndex) =>
+        stage.tasks.map((_, taskIndex) => ({
+          id: randomUUID(),
+          run_id: id,
+          stage_index: stageIndex,
+          task_index: taskIndex,
+          status: 'queued',
+          attempt: 0,
+        })),
+      );
+      await tx.batchInsert('task_runs', taskRows, 200);
+    });
+    return (await this.getRun(id))!;
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = await this.db<RawRunRow>('runs').where({ id }).first();
+    return row ? this.toRun(row) : undefined;
+  }
+
+  async getRunOrThrow(id: string): Promise<RunRecord> {
+    const run = await this.getRun(id);
+    if (!run) throw new NotFoundError(`No run with id ${id}`);
+    return run;
+  }
+
+  /** Run records of a pipeline, newest first; `beforeBuildId` pages backwards. */
+  async listRuns(
+    pipelineId: string,
+    options: { limit: number; beforeBuildId?: number },
+  ): Promise<{ items: RunRecord[]; totalCount: number }> {
+    const [rows, countRow] = await Promise.all([
+      this.db<RawRunRow>('runs')
+        .where({ pipeline_id: pipelineId })
+        .modify(qb => {
+          if (options.beforeBuildId !== undefined) {
+            qb.where('build_id', '<', options.beforeBuildId);
+          }
+        })
+        .orderBy('build_id', 'desc')
+        .limit(options.limit),
+      this.db('runs').where({ pipeline_id: pipelineId }).count({ count: '*' }).first(),
+    ]);
+    return {
+      items: rows.map((row: RawRunRow) => this.toRun(row)),
+      totalCount: toCount(countRow as any),
+    };
+  }
+
+  /** The newest run of each pipeline, for list pages. */
+  async latestRuns(pipelineIds: string[]): Promise<Map<string, RunRecord>> {
+    if (pipelineIds.length === 0) return new Map();
+    const newest = this.db('runs')
+      .select('pipeline_id')
+      .max({ build_id: 'build_id' })
+      .whereIn('pipeline_id', pipelineIds)
+      .groupBy('pipeline_id')
+      .as('newest');
+    const rows: RawRunRow[] = await this.db('runs')
+      .join(newest, join =>
+        join
+          .on('runs.pipeline_id', '=', 'newest.pipeline_id')
+          .andOn('runs.build_id', '=', 'newest.build_id'),
+      )
+      .select('runs.*');
+    return new Map(rows.map(row => [row.pipeline_id, this.toRun(row)]));
+  }
+
+  /** The newest run of a pipeline that has not ended yet. */
+  async latestUnfinishedRun(pipelineId: string): Promise<RunRecord | undefined> {
+    const row = await this.db<RawRunRow>('runs')
+      .where({ pipeline_id: pipelineId })
+      .whereIn('status', ['queued', ...ACTIVE_RUN_STATUSES])
+      .orderBy('build_id', 'desc')
+      .first();
+    return row ? this.toRun(row) : undefined;
+  }
+
+  async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
+    const rows = await this.db<RawTaskRunRow>('task_runs')
+      .where({ run_id: runId })
+      .orderBy([
+        { column: 'stage_index', order: 'asc' },
+        { column: 'task_index', order: 'asc' },
+      ]);
+    return rows.map((row: RawTaskRunRow) => this.toTaskRun(row));
+  }
+
+  /**
+   * Claims the oldest queued run for an engine. The guarded update flips a row only while
+   * it is still queued, so when engines race for the same row exactly one wins.
+   */
+  async claimNextRun(engineId: string): Promise<RunRecord | undefined> {
+    const candidates = await this.db<RawRunRow>('runs')
+      .where({ status: 'queued' })
+      .orderBy('queued_at', 'asc')
+      .limit(5)
+      .select('id');
+    for (const { id } of candidates) {
+      const now = new Date();
+      const claimed = await this.db<RawRunRow>('runs')
+        .where({ id, status: 'queued' })
+        .update({
+          status: 'running',
+          claimed_by: engineId,
+          heartbeat_at: now as any,
+          started_at: now as any,
+        });
+      if (claimed) return this.getRun(id);
+    }
+    return undefined;
+  }
+
+  /**
+   * Stamps the heartbeat of the runs an engine drives and reports which of them it no
+   * longer owns (taken over or ended elsewhere) and which were asked to stop.
+   */
+  async heartbeat(
+    engineId: string,
+    runIds: string[],
+  ): Promise<{ lost: string[]; stopRequested: string[] }> {
+    if (runIds.length === 0) return { lost: [], stopRequested: [] };
+    await this.db('runs')
+      .whereIn('id', runIds)
+      .where({ claimed_by: engineId })
+      .whereIn('status', ACTIVE_RUN_STATUSES)
+      .update({ heartbeat_at: new Date() });
+    const rows: Array<Pick<RawRunRow, 'id' | 'claimed_by' | 'status' | 'stop_requested'>> =
+      await this.db('runs')
+        .whereIn('id', runIds)
+        .select('id', 'claimed_by', 'status', 'stop_requested');
+    const owned = new Set(
+      rows
+        .filter(r => r.claimed_by === engineId && ACTIVE_RUN_STATUSES.includes(r.status))
+        .map(r => r.id),
+    );
+    return {
+      lost: runIds.filter(id => !owned.has(id)),
+      stopRequested: rows.filter(r => owned.has(r.id) && r.stop_requested).map(r => r.id),
+    };
+  }
+
+  /**
+   * Takes over one run whose engine stopped heartbeating. Guarded on the old claim and
+   * heartbeat, so two engines recovering at once cannot both win.
+   */
+  async takeOverStaleRun(
+    engineId: string,
+    staleBefore: Date,
+  ): Promise<{ run: RunRecord; previousEngine?: string } | undefined> {
+    const candidates: Array<Pick<RawRunRow, 'id' | 'claimed_by' | 'heartbeat_at'>> =
+      await this.db('runs')
+        .whereIn('status', ACTIVE_RUN_STATUSES)
+        .where('heartbeat_at', '<', staleBefore)
+        .orderBy('queued_at', 'asc')
+        .limit(5)
+        .select('id', 'claimed_by', 'heartbeat_at');
+    for (const candidate of candidates) {
+      const taken = await this.db('runs')
+        .where({
+          id: candidate.id,
+          claimed_by: candidate.claimed_by,
+          heartbeat_at: candidate.heartbeat_at,
+        })
+        .whereIn('status', ACTIVE_RUN_STATUSES)
+        .update({ claimed_by: engineId, heartbeat_at: new Date() });
+      if (taken) {
+        return {
+          run: (await this.getRun(candidate.id))!,
+          previousEngine: candidate.claimed_by ?? undefined,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Asks a run to stop. A queued run stops at once; a running one is flagged and its
+   * engine stops it on its next heartbeat. Returns the run as it is afterwards.
+   */
+  async requestStop(runId: string): Promise<RunRecord> {
+    const now = new Date();
+    const stoppedWhileQueued = await this.db('runs')
+      .where({ id: runId, status: 'queued' })
+      .update({
+        status: 'stopped',
+        finished_at: now,
+        message: 'Stopped before it started',
+      });
+    if (stoppedWhileQueued) {
+      await this.db('task_runs')
+        .where({ run_id: runId, status: 'queued' })
+        .update({ status: 'skipped' });
+    } else {
+      const flagged = await this.db('runs')
+        .where({ id: runId })
+        .whereIn('status', ACTIVE_RUN_STATUSES)
+        .update({ stop_requested: true });
+      if (!flagged) {
+        const run = await this.getRunOrThrow(runId);
+        throw new ConflictError(`Run #${run.buildId} already ended (${run.status}); nothing to stop`);
+      }
+    }
+    return this.getRunOrThrow(runId);
+  }
+
+  async setRunSource(runId: string, commit: string, branch: string): Promise<void> {
+    await this.db('runs').where({ id: runId }).update({ commit_sha: commit, branch });
+  }
+
+  /** Ends a run, if the engine still owns it. */
+  async finishRun(
+    runId: string,
+    engineId: string,
+    status: RunStatus,
+    message?: string,
+  ): Promise<boolean> {
+    const updated = await this.db('runs')
+      .where({ id: runId, claimed_by: engineId })
+      .whereIn('status', ACTIVE_RUN_STATUSES)
+      .update({ status, message: message ?? null, finished_at: new Date() });
+    await this.db('task_runs')
+      .where({ run_id: runId })
+      .whereIn('status', ['queued', 'waiting'])
+      .update({ status: 'skipped' });
+    return updated > 0;
+  }
+
+  /** Marks a queued task running; false when it was started before (never start twice). */
+  async startTask(taskRunId: string): Promise<boolean> {
+    const updated = await this.db('task_runs')
+      .where({ id: taskRunId, status: 'queued' })
+      .update({ status: 'running', started_at: new Date(), attempt: 1 });
+    return updated > 0;
+  }
+
+  async finishTask(
+    taskRunId: string,
+    result: {
+      status: RunStatus;
+      exitCode?: number;
+      message?: string;
+      outputs?: Record<string, string>;
+    },
+  ): Promise<void> {
+    await this.db('task_runs')
+      .where({ id: taskRunId })
+      .update({
+        status: result.status,
+        finished_at: new Date(),
+        exit_code: result.exitCode ?? null,
+        message: result.message ?? null,
+        outputs: result.outputs ? JSON.stringify(result.outputs) : null,
+      });
+  }
+
+  private toRun(row: RawRunRow): RunRecord {
+    return {
+      id: row.id,
+      pipelineId: row.pipeline_id,
+      buildId: row.build_id,
+      pipelineName: row.pipeline_name,
+      status: row.status,
+      trigger: JSON.parse(row.trigger) as RunTrigger,
+      spec: JSON.parse(row.spec) as PipelineSpec,
+      secrets: this.secretBox.open(row.secrets),
+      params: parseJson<Record<string, string>>(row.params) ?? {},
+      commit: row.commit_sha ?? undefined,
+      branch: row.branch ?? undefined,
+      queuedAt: toIso(row.queued_at)!,
+      startedAt: toIso(row.started_at),
+      finishedAt: toIso(row.finished_at),
+      claimedBy: row.claimed_by ?? undefined,
+      heartbeatAt: toIso(row.heartbeat_at),
+      stopRequested: Boolean(row.stop_requested),
+      message: row.message ?? undefined,
+    };
+  }
+
+  private toTaskRun(row: RawTaskRunRow): TaskRunRecord {
+    return {
+      id: row.id,
+      runId: row.run_id,
+      stageIndex: row.stage_index,
+      taskIndex: row.task_index,
+      status: row.status,
+      attempt: row.attempt,
+      startedAt: toIso(row.started_at),
+      finishedAt: toIso(row.finished_at),
+      exitCode: row.exit_code ?? undefined,
+      message: row.message ?? undefined,
+      outputs: parseJson(row.outputs),
+    };
+  }
+}

@@ -1,0 +1,21 @@
+/** Times come back as Date (PostgreSQL), or as epoch milliseconds (SQLite, where knex binds Dates as numbers). */
+export type DbTime = Date | number | string;
+
+export function toIso(value: DbTime | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value).toISOString();
+}
+
+export function toMillis(value: DbTime | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value).getTime();
+}
+
+export function parseJson<T>(value: string | null | undefined): T | undefined {
+  return value ? (JSON.parse(value) as T) : undefined;
+}
+
+/** Both databases count rows as numbers or numeric strings. */
+export function toCount(row: { count?: string | number } | undefined): number {
+  return Number(row?.count ?? 0);
+}

@@ -1,0 +1,79 @@
+import type {
+  PipelineDocument,
+  PipelineSpec,
+  RunStatus,
+  RunTrigger,
+} from '@devops-pipelines/plugin-devops-common';
+import { Knex } from 'knex';
+
+/** A pipeline as stored: the document without secret values, the values apart. */
+export type PipelineRecord = {
+  id: string;
+  document: PipelineDocument;
+  secrets: Record<string, string>;
+  active: boolean;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Narrows a query to what the caller may see (a translated permission condition). */
+export type QueryFilter = (query: Knex.QueryBuilder) => void;
+
+export type ListPipelinesOptions = {
+  entityRef?: string;
+  /** Matches name or title, case-insensitively. */
+  search?: string;
+  limit: number;
+  offset: number;
+  filter?: QueryFilter;
+};
+
+export type RunRecord = {
+  id: string;
+  pipelineId: string;
+  buildId: number;
+  status: RunStatus;
+  trigger: RunTrigger;
+  /** The pipeline name as it was when the run was created. */
+  pipelineName: string;
+  spec: PipelineSpec;
+  secrets: Record<string, string>;
+  params: Record<string, string>;
+  commit?: string;
+  branch?: string;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  claimedBy?: string;
+  heartbeatAt?: string;
+  stopRequested: boolean;
+  message?: string;
+};
+
+export type TaskRunRecord = {
+  id: string;
+  runId: string;
+  stageIndex: number;
+  taskIndex: number;
+  status: RunStatus;
+  attempt: number;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  message?: string;
+  outputs?: Record<string, string>;
+};
+
+export type NewRun = {
+  pipelineId: string;
+  trigger: RunTrigger;
+  spec: PipelineSpec;
+  secrets: Record<string, string>;
+  params: Record<string, string>;
+  pipelineName: string;
+  /** A re-run pins the commit of the run it repeats. */
+  commit?: string;
+  branch?: string;
+};

@@ -1,0 +1,311 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  RunStatus,
+  TASK_TYPE_TITLES,
+  UnknownVariableError,
+  expandTaskFields,
+  isFinalStatus,
+} from '@devops-pipelines/plugin-devops-common';
+import type { Stage } from '@devops-pipelines/plugin-devops-common';
+import { DatabaseLogStore } from '../database/DatabaseLogStore';
+import { DatabaseRunStore } from '../database/DatabaseRunStore';
+import type { RunRecord, TaskRunRecord } from '../database/types';
+import type { RunContext, TaskExecutor } from '../executors/types';
+import { SourceError } from '../executors/types';
+import { RunLogWriter } from '../logs/RunLogWriter';
+import { describeTrigger } from './describeTrigger';
+import { secretValues, variablesForTask } from './runVariables';
+
+/** Runs with timeout 0 still end after 14 days (SPEC §3). */
+export const HARD_CAP_MS = 14 * 24 * 60 * 60 * 1000;
+
+export type RunDriverDeps = {
+  runs: DatabaseRunStore;
+  logs: DatabaseLogStore;
+  executor: TaskExecutor;
+  /** Resolves a branch to the commit the whole run uses. */
+  resolveCommit(source: { repository: string; branch: string }): Promise<string>;
+  engineId: string;
+  maxLogBytesPerTask: number;
+  logger: LoggerService;
+};
+
+type EndReason = { status: 'stopped' | 'timedOut'; message: string };
+
+const formatDuration = (ms: number) =>
+  ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Drives one claimed run to its end: resolves the source, runs stages in order and their
+ * tasks sequentially or in parallel, stops at the first failure, and honours stop
+ * requests and the timeout. Every state change is written through the run store.
+ */
+export class RunDriver {
+  /** Aborted on stop, timeout, or when the engine lets go of the run. */
+  readonly #abort = new AbortController();
+  #endReason?: EndReason;
+  #abandoned = false;
+  #log?: RunLogWriter;
+  readonly #running = new Set<string>();
+
+  constructor(
+    private readonly run: RunRecord,
+    private readonly deps: RunDriverDeps,
+    private readonly takeover?: { previousEngine?: string },
+  ) {}
+
+  /** A user asked the run to stop. */
+  stop(message = 'Stopped on request') {
+    this.#end({ status: 'stopped', message });
+  }
+
+  /**
+   * The engine no longer owns the run (taken over, or shutting down): stop the work and
+   * write nothing more, the new owner continues.
+   */
+  abandon() {
+    this.#abandoned = true;
+    this.#abort.abort();
+  }
+
+  async drive(): Promise<void> {
+    const { run, deps } = this;
+    const log = await RunLogWriter.open(deps.logs, run.id, {
+      secrets: secretValues(run),
+      maxBytesPerTask: deps.maxLogBytesPerTask,
+    });
+    this.#log = log;
+    const timer = this.#armTimeout();
+    let status: RunStatus = 'succeeded';
+    let message: string | undefined;
+    const runContext: RunContext = {
+      runId: run.id,
+      pipelineId: run.pipelineId,
+      pipelineName: run.pipelineName,
+      buildId: run.buildId,
+    };
+    try {
+      if (this.takeover) {
+        log.run.platform(
+          'Warning',
+          `Engine ${this.takeover.previousEngine ?? 'unknown'} stopped responding; engine ${deps.engineId} took the run over`,
+        );
+      } else {
+        log.run.platform('Normal', describeTrigger(run.trigger));
+      }
+      runContext.source = await this.#resolveSource(log);
+      await deps.executor.prepareRun(runContext, log.run);
+      const tasks = await deps.runs.listTaskRuns(run.id);
+      for (const [stageIndex, stage] of run.spec.stages.entries()) {
+        if (this.#endReason) break;
+        const stageTasks = tasks.filter(t => t.stageIndex === stageIndex);
+        const failed = await this.#runStage(stage, stageTasks, runContext);
+        if (failed) {
+          status = 'failed';
+          message = failed;
+          break;
+        }
+      }
+    } catch (error) {
+      status = 'failed';
+      message =
+        error instanceof SourceError
+          ? error.message
+          : `The run failed: ${(error as Error).message}`;
+      if (!(error instanceof SourceError)) {
+        deps.logger.error(`Run ${run.id} failed unexpectedly`, error as Error);
+      }
+      log.run.platform('Warning', message);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.#endReason) {
+      status = this.#endReason.status;
+      message = this.#endReason.message;
+    }
+    if (this.#abandoned) return;
+    await this.#finish(runContext, status, message);
+  }
+
+  async #finish(runContext: RunContext, status: RunStatus, message?: string) {
+    const log = this.#log!;
+    try {
+      await this.deps.executor.cleanupRun(runContext);
+    } catch (error) {
+      log.run.platform('Warning', `Cleaning up after the run failed: ${(error as Error).message}`);
+    }
+    log.run.platform(
+      status === 'succeeded' ? 'Normal' : 'Warning',
+      `Run #${this.run.buildId} ${status}${message ? `: ${message}` : ''}`,
+    );
+    await log.close();
+    await this.deps.runs.finishRun(this.run.id, this.deps.engineId, status, message);
+  }
+
+  async #resolveSource(log: RunLogWriter) {
+    const { source } = this.run.spec;
+    if (!source) return undefined;
+    let commit = this.run.commit;
+    if (!commit) {
+      commit = await this.deps.resolveCommit(source);
+      await this.deps.runs.setRunSource(this.run.id, commit, source.branch);
+      this.run.commit = commit;
+      this.run.branch = source.branch;
+      log.run.platform(
+        'Normal',
+        `Branch ${source.branch} of ${source.repository} is at ${commit.slice(0, 8)}; every task uses this commit`,
+      );
+    }
+    return { repository: source.repository, branch: this.run.branch ?? source.branch, commit };
+  }
+
+  /** Runs a stage; returns why it failed, or undefined when every task succeeded. */
+  async #runStage(
+    stage: Stage,
+    tasks: TaskRunRecord[],
+    runContext: RunContext,
+  ): Promise<string | undefined> {
+    const stageAbort = new AbortController();
+    const onRunAbort = () => stageAbort.abort();
+    this.#abort.signal.addEventListener('abort', onRunAbort);
+    try {
+      if (stage.order === 'parallel') {
+        const failures = await Promise.all(
+          tasks.map(async task => {
+            const failure = await this.#runTask(stage, task, runContext, stageAbort.signal);
+            // The first failure stops the running siblings.
+            if (failure) stageAbort.abort();
+            return failure;
+          }),
+        );
+        return failures.find(Boolean);
+      }
+      for (const task of tasks) {
+        const failure = await this.#runTask(stage, task, runContext, stageAbort.signal);
+        if (failure) return failure;
+        if (this.#endReason) return undefined;
+      }
+      return undefined;
+    } finally {
+      this.#abort.signal.removeEventListener('abort', onRunAbort);
+    }
+  }
+
+  /** Runs one task; returns why it failed, or undefined on success. */
+  async #runTask(
+    stage: Stage,
+    taskRun: TaskRunRecord,
+    runContext: RunContext,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const { runs, executor } = this.deps;
+    const task = stage.tasks[taskRun.taskIndex];
+    const label = `task "${task.name}" of stage "${stage.name}"`;
+    if (taskRun.status === 'succeeded') return undefined;
+    if (isFinalStatus(taskRun.status)) {
+      return taskRun.message ?? `The ${label} ${taskRun.status}`;
+    }
+    if (taskRun.status === 'running') {
+      // Its engine died while it ran. Starting it again could repeat side effects
+      // (a push, a deployment), so it is reported instead.
+      const message = `The ${label} was interrupted: the backend running it stopped. Re-run the pipeline`;
+      await runs.finishTask(taskRun.id, { status: 'failed', message });
+      this.#log!.forTask(taskRun.id).platform('Warning', message);
+      return message;
+    }
+    if (signal.aborted || this.#endReason) return undefined;
+
+    const taskLog = this.#log!.forTask(taskRun.id);
+    const earlier = (await runs.listTaskRuns(this.run.id)).filter(
+      t =>
+        t.stageIndex < taskRun.stageIndex ||
+        (t.stageIndex === taskRun.stageIndex && t.taskIndex < taskRun.taskIndex),
+    );
+    const env = variablesForTask(this.run, earlier);
+    if (!(await runs.startTask(taskRun.id))) {
+      return `The ${label} was already started by another engine`;
+    }
+    const started = Date.now();
+    taskLog.platform('Normal', `Started ${label} (${TASK_TYPE_TITLES[task.type]})`);
+
+    let expanded;
+    try {
+      expanded = expandTaskFields(task, env);
+    } catch (error) {
+      if (!(error instanceof UnknownVariableError)) throw error;
+      const message = `The ${label} did not start: ${error.message}`;
+      taskLog.platform('Warning', message);
+      await runs.finishTask(taskRun.id, { status: 'failed', message });
+      return message;
+    }
+
+    this.#running.add(task.name);
+    const result = await executor
+      .execute({
+        run: runContext,
+        taskRunId: taskRun.id,
+        attempt: 1,
+        task: expanded,
+        env: { ...env, ...Object.fromEntries((expanded.type === 'runScript' ? expanded.env ?? [] : []).map(e => [e.name, e.value])) },
+        log: taskLog,
+        signal,
+      })
+      .catch(error => ({
+        status: 'failed' as const,
+        exitCode: undefined,
+        outputs: undefined,
+        message: `The executor failed: ${(error as Error).message}`,
+      }))
+      .finally(() => this.#running.delete(task.name));
+    taskLog.end();
+    if (this.#abandoned) return undefined;
+
+    let status: RunStatus = result.status;
+    let message = result.message;
+    if (signal.aborted) {
+      // Read again: the run may have been stopped or timed out while the task ran.
+      const end = this.#currentEnd();
+      status = end?.status ?? 'stopped';
+      message = end?.message ?? 'Stopped because another task of the stage failed';
+    }
+    await runs.finishTask(taskRun.id, {
+      status,
+      exitCode: result.exitCode,
+      message,
+      outputs: result.outputs,
+    });
+    taskLog.platform(
+      status === 'succeeded' ? 'Normal' : 'Warning',
+      `The ${label} ${status} after ${formatDuration(Date.now() - started)}${
+        message ? `: ${message}` : ''
+      }`,
+    );
+    return status === 'failed' ? message ?? `The ${label} failed` : undefined;
+  }
+
+  #armTimeout(): NodeJS.Timeout {
+    const minutes = this.run.spec.timeoutMinutes ?? 0;
+    const limitMs = minutes > 0 ? minutes * 60_000 : HARD_CAP_MS;
+    const elapsed = Date.now() - new Date(this.run.startedAt ?? Date.now()).getTime();
+    return setTimeout(() => {
+      const running = [...this.#running].map(n => `"${n}"`).join(', ');
+      this.#end({
+        status: 'timedOut',
+        message: `The run exceeded its timeout of ${
+          minutes > 0 ? `${minutes} minutes` : '14 days'
+        }${running ? ` while task ${running} was running` : ''}`,
+      });
+    }, Math.max(0, limitMs - elapsed));
+  }
+
+  #currentEnd(): EndReason | undefined {
+    return this.#endReason;
+  }
+
+  #end(reason: EndReason) {
+    if (this.#endReason) return;
+    this.#endReason = reason;
+    this.#log?.run.platform('Warning', reason.message);
+    this.#abort.abort();
+  }
+}

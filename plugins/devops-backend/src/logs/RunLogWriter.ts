@@ -1,0 +1,196 @@
+import type { TaskLog } from '../executors/types';
+import { DatabaseLogStore } from '../database/DatabaseLogStore';
+import { SecretMasker } from './SecretMasker';
+
+/** Longest line kept whole; a longer one (no newline in sight) is cut into pieces. */
+const MAX_LINE_CHARS = 64 * 1024;
+/** Largest chunk row written; bigger batches are split. */
+const MAX_CHUNK_CHARS = 256 * 1024;
+
+export type RunLogWriterOptions = {
+  secrets: Iterable<string>;
+  maxBytesPerTask: number;
+  /** How long lines wait before they are written, trading latency for fewer writes. */
+  flushIntervalMs?: number;
+};
+
+type PendingLine = { taskId?: string; text: string };
+
+/**
+ * Collects a run's log lines from its tasks, timestamps them, masks secrets, enforces
+ * the per-task size cap and writes them in batches with consecutive sequence numbers.
+ * One writer per run and engine: the sequence is only allocated here, in order.
+ */
+export class RunLogWriter {
+  #pending: PendingLine[] = [];
+  #pendingChars = 0;
+  #nextSeq: number;
+  #writing: Promise<void> = Promise.resolve();
+  #timer?: NodeJS.Timeout;
+  readonly #masker: SecretMasker;
+  readonly #taskLogs = new Map<string, TaskLineLog>();
+
+  private constructor(
+    private readonly store: DatabaseLogStore,
+    private readonly runId: string,
+    lastSeq: number,
+    private readonly options: RunLogWriterOptions,
+  ) {
+    this.#nextSeq = lastSeq + 1;
+    this.#masker = new SecretMasker(options.secrets);
+  }
+
+  /** Continues after what is already stored, so a run taken over keeps one log. */
+  static async open(
+    store: DatabaseLogStore,
+    runId: string,
+    options: RunLogWriterOptions,
+  ): Promise<RunLogWriter> {
+    return new RunLogWriter(store, runId, await store.lastSeq(runId), options);
+  }
+
+  /** Lines about the whole run (who started it, source checkout, the end). */
+  get run(): TaskLog {
+    return this.forTask(undefined);
+  }
+
+  forTask(taskId: string | undefined): TaskLineLog {
+    const key = taskId ?? '';
+    let log = this.#taskLogs.get(key);
+    if (!log) {
+      log = new TaskLineLog(
+        text => this.#push({ taskId, text }),
+        this.#masker,
+        this.options.maxBytesPerTask,
+      );
+      this.#taskLogs.set(key, log);
+    }
+    return log;
+  }
+
+  /** Writes everything collected so far. */
+  async flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const lines = this.#pending;
+    this.#pending = [];
+    this.#pendingChars = 0;
+    const chunks = this.#toChunks(lines);
+    this.#writing = this.#writing.then(() => this.store.append(this.runId, chunks));
+    await this.#writing;
+  }
+
+  /** Ends every task's partial line and writes the rest. */
+  async close(): Promise<void> {
+    for (const log of this.#taskLogs.values()) log.end();
+    await this.flush();
+  }
+
+  #push(line: PendingLine) {
+    this.#pending.push(line);
+    this.#pendingChars += line.text.length;
+    if (this.#pendingChars >= MAX_CHUNK_CHARS) {
+      this.flush().catch(() => {});
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(
+        () => this.flush().catch(() => {}),
+        this.options.flushIntervalMs ?? 100,
+      );
+    }
+  }
+
+  /** Groups consecutive lines of one task into chunks and numbers them. */
+  #toChunks(lines: PendingLine[]) {
+    const chunks: Array<{ seq: number; taskId?: string; text: string }> = [];
+    let current: { taskId?: string; parts: string[]; chars: number } | undefined;
+    const close = () => {
+      if (current) {
+        chunks.push({
+          seq: this.#nextSeq++,
+          taskId: current.taskId,
+          text: current.parts.join(''),
+        });
+      }
+    };
+    for (const line of lines) {
+      if (
+        !current ||
+        current.taskId !== line.taskId ||
+        current.chars + line.text.length > MAX_CHUNK_CHARS
+      ) {
+        close();
+        current = { taskId: line.taskId, parts: [], chars: 0 };
+      }
+      current.parts.push(line.text);
+      current.chars += line.text.length;
+    }
+    close();
+    return chunks;
+  }
+}
+
+/**
+ * One task's log: assembles output chunks into lines, masks them, stamps them and stops
+ * keeping them past the cap (with a note), without ever holding more than a line.
+ */
+export class TaskLineLog implements TaskLog {
+  #partial = '';
+  #bytes = 0;
+  #droppedBytes = 0;
+
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly masker: SecretMasker,
+    private readonly maxBytes: number,
+  ) {}
+
+  output(chunk: string): void {
+    const text = this.#partial + chunk;
+    const lines = text.split('\n');
+    this.#partial = lines.pop() ?? '';
+    for (const line of lines) this.#line(line.replace(/\r$/, ''));
+    while (this.#partial.length > MAX_LINE_CHARS) {
+      this.#line(this.#partial.slice(0, MAX_LINE_CHARS));
+      this.#partial = this.#partial.slice(MAX_LINE_CHARS);
+    }
+  }
+
+  platform(level: 'Normal' | 'Warning', text: string): void {
+    for (const line of text.split('\n')) this.#line(`[${level}] ${line}`, true);
+  }
+
+  /** Flushes a last line without a newline and reports what the cap cut off. */
+  end(): void {
+    if (this.#partial) {
+      this.#line(this.#partial);
+      this.#partial = '';
+    }
+    if (this.#droppedBytes > 0) {
+      this.#stamp(
+        `[Warning] ${this.#droppedBytes} more bytes of output were not kept (the limit is devops.limits.maxLogBytesPerTask = ${this.maxBytes} bytes)`,
+      );
+      this.#droppedBytes = 0;
+    }
+  }
+
+  #line(line: string, platform = false) {
+    const size = Buffer.byteLength(line) + 1;
+    if (!platform && this.#bytes + size > this.maxBytes) {
+      if (this.#droppedBytes === 0) {
+        this.#stamp(
+          `[Warning] The log reached its limit of ${this.maxBytes} bytes; further output is not kept (the task goes on)`,
+        );
+      }
+      this.#droppedBytes += size;
+      return;
+    }
+    this.#bytes += size;
+    this.#stamp(this.masker.mask(line));
+  }
+
+  #stamp(line: string) {
+    this.emit(`${new Date().toISOString()} ${line}\n`);
+  }
+}

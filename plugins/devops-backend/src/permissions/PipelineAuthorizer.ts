@@ -1,0 +1,93 @@
+import {
+  BackstageCredentials,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  createConditionAuthorizer,
+  createConditionTransformer,
+} from '@backstage/plugin-permission-node';
+import type { PipelineRecord, QueryFilter } from '../database/types';
+import { conditionsToFilter } from './conditionsToFilter';
+import { pipelineResourceRef } from './resource';
+
+/** Every decision about pipelines goes through the portal's permission policy. */
+export class PipelineAuthorizer {
+  readonly #isAllowed: (decision: any, pipeline: PipelineRecord) => boolean;
+  readonly #toCriteria: ReturnType<typeof createConditionTransformer<any>>;
+
+  constructor(
+    private readonly permissions: PermissionsService,
+    registry: PermissionsRegistryService,
+  ) {
+    const ruleset = registry.getPermissionRuleset(pipelineResourceRef);
+    this.#isAllowed = createConditionAuthorizer(ruleset);
+    this.#toCriteria = createConditionTransformer(ruleset);
+  }
+
+  /** Throws NotAllowedError unless the policy allows the action without a resource. */
+  async authorize(credentials: BackstageCredentials, permission: BasicPermission) {
+    const [decision] = await this.permissions.authorize([{ permission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You are not allowed to ${describe(permission)}`);
+    }
+  }
+
+  /** Whether the policy allows the action on this pipeline. */
+  async isAllowed(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    pipeline: PipelineRecord,
+  ): Promise<boolean> {
+    const [decision] = await this.permissions.authorizeConditional([{ permission }], {
+      credentials,
+    });
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return this.#isAllowed(decision, pipeline);
+    }
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  /** Throws NotAllowedError unless the policy allows the action on this pipeline. */
+  async authorizePipeline(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    pipeline: PipelineRecord,
+  ) {
+    if (!(await this.isAllowed(credentials, permission, pipeline))) {
+      throw new NotAllowedError(
+        `You are not allowed to ${describe(permission)} "${pipeline.document.metadata.name}"`,
+      );
+    }
+  }
+
+  /**
+   * The filter a list query needs: undefined for everything, 'none' when nothing may be
+   * seen, or the policy's conditions translated to SQL.
+   */
+  async listFilter(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+  ): Promise<QueryFilter | 'none' | undefined> {
+    const [decision] = await this.permissions.authorizeConditional([{ permission }], {
+      credentials,
+    });
+    if (decision.result === AuthorizeResult.DENY) return 'none';
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return conditionsToFilter(this.#toCriteria(decision.conditions));
+    }
+    return undefined;
+  }
+}
+
+/** "devops.pipeline.delete" reads as "delete pipelines". */
+const describe = (permission: { name: string }) => {
+  const [, resource, action] = permission.name.split('.');
+  return `${action} ${resource}s`;
+};

@@ -1,0 +1,27 @@
+import { InputError } from '@backstage/errors';
+import express, { ErrorRequestHandler } from 'express';
+import Router from 'express-promise-router';
+import { pipelinesRoutes } from './pipelinesRoutes';
+import { runsRoutes } from './runsRoutes';
+import { RouterOptions } from './types';
+
+/** Turns body-parser failures into Backstage input errors with a readable message. */
+const bodyErrors: ErrorRequestHandler = (error, _req, _res, next) => {
+  if (error?.type === 'entity.parse.failed') {
+    next(new InputError(`The request body is not valid JSON: ${error.message}`));
+  } else if (error?.type === 'entity.too.large') {
+    next(new InputError('The request body is too large'));
+  } else {
+    next(error);
+  }
+};
+
+export function createRouter(options: RouterOptions): express.Router {
+  const router = Router();
+  router.use(express.json({ limit: '2mb' }));
+  router.use(express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '2mb' }));
+  router.use(bodyErrors);
+  router.use(pipelinesRoutes(options));
+  router.use(runsRoutes(options));
+  return router;
+}

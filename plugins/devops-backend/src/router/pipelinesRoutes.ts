@@ -1,0 +1,254 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  PipelineDocument,
+  copyPipelineRequestSchema,
+  devopsPipelineActivatePermission,
+  devopsPipelineCreatePermission,
+  devopsPipelineDeletePermission,
+  devopsPipelineExecutePermission,
+  devopsPipelineReadPermission,
+  devopsPipelineUpdatePermission,
+  pipelineDocumentSchema,
+  runPipelineRequestSchema,
+  updatePipelineRequestSchema,
+  updateSettingsRequestSchema,
+  updateTriggersRequestSchema,
+} from '@devops-pipelines/plugin-devops-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { PipelineRecord } from '../database/types';
+import { queueRun } from '../engine/queueRun';
+import { separateSecrets } from '../secrets/parameters';
+import { toApiPipeline, toApiRun } from './serialize';
+import { RouterOptions, principalRef } from './types';
+import { decodeCursor, encodeCursor, parseBody, parseLimit } from './validation';
+
+/** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
+export function pipelinesRoutes(options: RouterOptions) {
+  const { httpAuth, authorizer, pipelines, runs, engine } = options;
+  const router = Router();
+
+  /** Loads a pipeline the caller may see; one they may not see does not exist for them. */
+  const readablePipeline = async (req: Request<{ id: string }>) => {
+    const credentials = await httpAuth.credentials(req);
+    const pipeline = await pipelines.get(req.params.id);
+    if (
+      !pipeline ||
+      !(await authorizer.isAllowed(credentials, devopsPipelineReadPermission, pipeline))
+    ) {
+      throw new NotFoundError(`No pipeline with id ${req.params.id}`);
+    }
+    return { credentials, pipeline };
+  };
+
+  const withLastRun = async (pipeline: PipelineRecord) =>
+    toApiPipeline(pipeline, (await runs.latestRuns([pipeline.id])).get(pipeline.id));
+
+  const createPipeline = async (req: Request, document: PipelineDocument) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+    if (options.maxPipelines > 0 && (await pipelines.count()) >= options.maxPipelines) {
+      throw new ConflictError(
+        `The portal holds its maximum of ${options.maxPipelines} pipelines; delete one, or ask the portal admin to raise devops.limits.maxPipelines`,
+      );
+    }
+    const { spec, secrets } = separateSecrets(document.spec);
+    return pipelines.create({
+      document: { ...document, spec },
+      secrets,
+      createdBy: principalRef(credentials),
+    });
+  };
+
+  router.get('/pipelines', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const limit = parseLimit(req.query.limit, 20, 200);
+    const offset = decodeCursor(req.query.cursor) ?? 0;
+    const filter = await authorizer.listFilter(credentials, devopsPipelineReadPermission);
+    if (filter === 'none') {
+      res.json({ items: [], totalCount: 0 });
+      return;
+    }
+    const { items, totalCount } = await pipelines.list({
+      entityRef: req.query.entityRef ? String(req.query.entityRef) : undefined,
+      search: req.query.q ? String(req.query.q) : undefined,
+      limit,
+      offset,
+      filter,
+    });
+    const lastRuns = await runs.latestRuns(items.map(p => p.id));
+    res.json({
+      items: items.map(p => toApiPipeline(p, lastRuns.get(p.id))),
+      totalCount,
+      ...(offset + items.length < totalCount
+        ? { nextCursor: encodeCursor(offset + items.length) }
+        : {}),
+    });
+  });
+
+  router.post('/pipelines', async (req, res) => {
+    const document = parseBody(pipelineDocumentSchema, req.body);
+    res.status(201).json(toApiPipeline(await createPipeline(req, document)));
+  });
+
+  router.post('/pipelines/import', async (req, res) => {
+    const text = typeof req.body === 'string' ? req.body : req.body?.yaml;
+    if (typeof text !== 'string' || !text.trim()) {
+      throw new InputError(
+        'Send the pipeline YAML as the request body (Content-Type: application/yaml) or as {"yaml": "..."}',
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch (error) {
+      throw new InputError(`The YAML could not be read: ${(error as Error).message}`);
+    }
+    const document = parseBody(pipelineDocumentSchema, parsed);
+    res.status(201).json(toApiPipeline(await createPipeline(req, document)));
+  });
+
+  router.get('/pipelines/:id', async (req, res) => {
+    const { pipeline } = await readablePipeline(req);
+    res.json(await withLastRun(pipeline));
+  });
+
+  router.put('/pipelines/:id', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
+    const { version, ...document } = parseBody(updatePipelineRequestSchema, req.body);
+    const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
+    const updated = await pipelines.update(pipeline.id, version, {
+      document: { ...document, spec },
+      secrets,
+    });
+    res.json(await withLastRun(updated));
+  });
+
+  router.delete('/pipelines/:id', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineDeletePermission, pipeline);
+    const unfinished = await runs.latestUnfinishedRun(pipeline.id);
+    if (unfinished) {
+      throw new ConflictError(
+        `Run #${unfinished.buildId} of "${pipeline.document.metadata.name}" is still ${unfinished.status}; stop it before deleting the pipeline`,
+      );
+    }
+    await pipelines.delete(pipeline.id);
+    res.status(204).end();
+  });
+
+  router.post('/pipelines/:id/copy', async (req, res) => {
+    const { pipeline } = await readablePipeline(req);
+    const { name, title } = parseBody(copyPipelineRequestSchema, req.body);
+    // Triggers are not copied: two pipelines would fire on one push (SPEC §2).
+    const { triggers: _notCopied, ...spec } = pipeline.document.spec;
+    const credentials = await httpAuth.credentials(req);
+    await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+    const copy = await pipelines.create({
+      document: {
+        ...pipeline.document,
+        metadata: { ...pipeline.document.metadata, name, ...(title ? { title } : {}) },
+        spec,
+      },
+      secrets: pipeline.secrets,
+      createdBy: principalRef(credentials),
+    });
+    res.status(201).json(toApiPipeline(copy));
+  });
+
+  router.put('/pipelines/:id/triggers', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
+    const triggers = parseBody(updateTriggersRequestSchema, req.body);
+    const updated = await pipelines.update(pipeline.id, pipeline.version, {
+      document: { ...pipeline.document, spec: { ...pipeline.document.spec, triggers } },
+    });
+    res.json(await withLastRun(updated));
+  });
+
+  router.put('/pipelines/:id/settings', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
+    const { timeoutMinutes } = parseBody(updateSettingsRequestSchema, req.body);
+    const updated = await pipelines.update(pipeline.id, pipeline.version, {
+      document: { ...pipeline.document, spec: { ...pipeline.document.spec, timeoutMinutes } },
+    });
+    res.json(await withLastRun(updated));
+  });
+
+  for (const [action, active] of [
+    ['activate', true],
+    ['deactivate', false],
+  ] as const) {
+    router.post(`/pipelines/:id/${action}`, async (req, res) => {
+      const { credentials, pipeline } = await readablePipeline(req);
+      await authorizer.authorizePipeline(credentials, devopsPipelineActivatePermission, pipeline);
+      const updated =
+        pipeline.active === active
+          ? pipeline
+          : await pipelines.update(pipeline.id, pipeline.version, { active });
+      res.json(await withLastRun(updated));
+    });
+  }
+
+  router.post('/pipelines/:id/runs', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    const { params } = parseBody(runPipelineRequestSchema, req.body ?? {});
+    const run = await queueRun(
+      runs,
+      pipeline,
+      { type: 'manual', user: principalRef(credentials) },
+      params,
+    );
+    engine.notify();
+    res.status(201).json(toApiRun(run, await runs.listTaskRuns(run.id)));
+  });
+
+  router.post('/pipelines/:id/stop', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    const unfinished = await runs.latestUnfinishedRun(pipeline.id);
+    if (!unfinished) {
+      throw new ConflictError(
+        `Pipeline "${pipeline.document.metadata.name}" has no run in progress to stop`,
+      );
+    }
+    const run = await runs.requestStop(unfinished.id);
+    engine.stopRun(run.id);
+    res.json(toApiRun(run, await runs.listTaskRuns(run.id)));
+  });
+
+  router.get('/pipelines/:id/runs', async (req, res) => {
+    const { pipeline } = await readablePipeline(req);
+    const limit = parseLimit(req.query.limit, 20, 100);
+    const beforeBuildId = decodeCursor(req.query.cursor);
+    const { items, totalCount } = await runs.listRuns(pipeline.id, { limit, beforeBuildId });
+    const last = items[items.length - 1];
+    const withTasks = await Promise.all(
+      items.map(async run => toApiRun(run, await runs.listTaskRuns(run.id))),
+    );
+    res.json({
+      items: withTasks,
+      totalCount,
+      ...(items.length === limit && last && last.buildId > 1
+        ? { nextCursor: encodeCursor(last.buildId) }
+        : {}),
+    });
+  });
+
+  router.get('/pipelines/:id/export', async (req, res) => {
+    const { pipeline } = await readablePipeline(req);
+    res
+      .type('application/yaml')
+      .setHeader(
+        'Content-Disposition',
+        `attachment; filename="${pipeline.document.metadata.name}.yaml"`,
+      )
+      .send(stringifyYaml(pipeline.document));
+  });
+
+  return router;
+}

@@ -1,0 +1,167 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  devopsPipelineExecutePermission,
+  devopsPipelineReadPermission,
+  isFinalStatus,
+  rerunRequestSchema,
+} from '@devops-pipelines/plugin-devops-common';
+import { Request, Response } from 'express';
+import Router from 'express-promise-router';
+import type { RunRecord } from '../database/types';
+import { toApiRun } from './serialize';
+import { RouterOptions, principalRef } from './types';
+import { parseBody } from './validation';
+import { ConflictError } from '@backstage/errors';
+
+const LIVE_POLL_MS = 200;
+const KEEPALIVE_MS = 15_000;
+const PAGE = 500;
+
+/** Runs: detail, re-run, stop, the live log and the full-log download. */
+export function runsRoutes(options: RouterOptions) {
+  const { httpAuth, authorizer, pipelines, runs, logs, engine } = options;
+  const router = Router();
+
+  /** Loads a run whose pipeline the caller may see. */
+  const readableRun = async (req: Request<{ runId: string }>) => {
+    const credentials = await httpAuth.credentials(req);
+    const run = await runs.getRun(req.params.runId);
+    const pipeline = run && (await pipelines.get(run.pipelineId));
+    if (
+      !run ||
+      !pipeline ||
+      !(await authorizer.isAllowed(credentials, devopsPipelineReadPermission, pipeline))
+    ) {
+      throw new NotFoundError(`No run with id ${req.params.runId}`);
+    }
+    return { credentials, run, pipeline };
+  };
+
+  const sendRun = async (res: Response, run: RunRecord, status = 200) =>
+    res.status(status).json(toApiRun(run, await runs.listTaskRuns(run.id)));
+
+  router.get('/runs/:runId', async (req, res) => {
+    const { run } = await readableRun(req);
+    await sendRun(res, run);
+  });
+
+  router.post('/runs/:runId/rerun', async (req, res) => {
+    const { credentials, run, pipeline } = await readableRun(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    const { latestCommit } = parseBody(rerunRequestSchema, req.body ?? {});
+    if (!pipeline.active) {
+      throw new ConflictError(
+        `Pipeline "${pipeline.document.metadata.name}" is inactive; activate it to run it`,
+      );
+    }
+    // The snapshot, not the pipeline as it is now: a re-run repeats that run (SPEC §3).
+    const rerun = await runs.createRun({
+      pipelineId: run.pipelineId,
+      pipelineName: run.pipelineName,
+      trigger: { type: 'rerun', user: principalRef(credentials), rerunOf: run.buildId },
+      spec: run.spec,
+      secrets: run.secrets,
+      params: run.params,
+      commit: latestCommit ? undefined : run.commit,
+      branch: run.branch,
+    });
+    engine.notify();
+    await sendRun(res, rerun, 201);
+  });
+
+  router.post('/runs/:runId/stop', async (req, res) => {
+    const { credentials, run, pipeline } = await readableRun(req);
+    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    const stopped = await runs.requestStop(run.id);
+    engine.stopRun(run.id);
+    await sendRun(res, stopped);
+  });
+
+  router.get('/runs/:runId/logs', async (req, res) => {
+    const { run } = await readableRun(req);
+    const taskId = req.query.task ? String(req.query.task) : undefined;
+    const after = Number(req.header('Last-Event-ID') ?? req.query.after ?? 0) || 0;
+    if (req.query.follow !== 'true') {
+      const items = await logs.list(run.id, { afterSeq: after, limit: PAGE, taskId });
+      res.json({ items, done: isFinalStatus((await runs.getRunOrThrow(run.id)).status) });
+      return;
+    }
+    await streamLog(req, res, run.id, after, taskId);
+  });
+
+  /**
+   * Server-sent events: one `log` event per chunk (its id is the sequence number, so a
+   * reconnecting EventSource resumes by itself) and an `end` event once the run is over
+   * and everything was sent. Memory stays bounded: one page of chunks at a time.
+   */
+  async function streamLog(
+    req: Request,
+    res: Response,
+    runId: string,
+    afterSeq: number,
+    taskId?: string,
+  ) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    let closed = false;
+    req.on('close', () => {
+      closed = true;
+    });
+    let after = afterSeq;
+    let lastWrite = Date.now();
+    const write = async (text: string) => {
+      lastWrite = Date.now();
+      if (!res.write(text)) await new Promise(resolve => res.once('drain', resolve));
+    };
+    while (!closed) {
+      // Read the status first: chunks written before the run ended are then all visible.
+      const { status } = await runs.getRunOrThrow(runId);
+      const chunks = await logs.list(runId, { afterSeq: after, limit: PAGE, taskId });
+      for (const chunk of chunks) {
+        await write(`id: ${chunk.seq}\nevent: log\ndata: ${JSON.stringify(chunk)}\n\n`);
+        after = chunk.seq;
+      }
+      if (chunks.length === PAGE) continue;
+      if (isFinalStatus(status)) {
+        await write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
+        break;
+      }
+      if (Date.now() - lastWrite > KEEPALIVE_MS) await write(': keepalive\n\n');
+      await new Promise(resolve => setTimeout(resolve, LIVE_POLL_MS));
+    }
+    res.end();
+  }
+
+  router.get('/runs/:runId/logs/download', async (req, res) => {
+    const { run } = await readableRun(req);
+    const taskRuns = await runs.listTaskRuns(run.id);
+    const names = new Map(
+      taskRuns.map(t => [t.id, run.spec.stages[t.stageIndex].tasks[t.taskIndex].name]),
+    );
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${run.pipelineName}-${run.buildId}.log"`,
+    });
+    let after = 0;
+    for (;;) {
+      const chunks = await logs.list(run.id, { afterSeq: after, limit: PAGE });
+      for (const chunk of chunks) {
+        const prefix = chunk.taskId ? `[${names.get(chunk.taskId)}] ` : '';
+        const text = prefix
+          ? chunk.text.replace(/^(?=.)/gm, prefix)
+          : chunk.text;
+        if (!res.write(text)) await new Promise(resolve => res.once('drain', resolve));
+        after = chunk.seq;
+      }
+      if (chunks.length < PAGE) break;
+    }
+    res.end();
+  });
+
+  return router;
+}

@@ -1,0 +1,29 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { DatabaseLogStore } from '../database/DatabaseLogStore';
+import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
+import { DatabaseRunStore } from '../database/DatabaseRunStore';
+import { RunEngine } from '../engine/RunEngine';
+import { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
+
+export type RouterOptions = {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  authorizer: PipelineAuthorizer;
+  pipelines: DatabasePipelineStore;
+  runs: DatabaseRunStore;
+  logs: DatabaseLogStore;
+  engine: RunEngine;
+  /** 0 means unlimited. */
+  maxPipelines: number;
+};
+
+/** Who did it, as an entity ref: the user, or the calling plugin for service requests. */
+export function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  if (principal.type === 'user' && principal.userEntityRef) return principal.userEntityRef;
+  return `service:${principal.subject ?? 'unknown'}`;
+}

@@ -1,0 +1,47 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
+
+/**
+ * Encrypts secret values at rest with AES-256-GCM. The stored form is
+ * `v1:<iv>:<tag>:<ciphertext>` in base64, so a wrong key fails loudly instead of
+ * returning garbage.
+ */
+export class SecretBox {
+  readonly #key: Buffer;
+
+  /** Any passphrase; it is stretched to a 256-bit key. */
+  constructor(passphrase: string) {
+    this.#key = createHash('sha256').update(passphrase).digest();
+  }
+
+  seal(values: Record<string, string>): string | null {
+    if (Object.keys(values).length === 0) return null;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const data = Buffer.concat([
+      cipher.update(JSON.stringify(values), 'utf8'),
+      cipher.final(),
+    ]);
+    return ['v1', iv, cipher.getAuthTag(), data]
+      .map(part => (typeof part === 'string' ? part : part.toString('base64')))
+      .join(':');
+  }
+
+  open(sealed: string | null | undefined): Record<string, string> {
+    if (!sealed) return {};
+    const [version, iv, tag, data] = sealed.split(':');
+    if (version !== 'v1') {
+      throw new Error(`Unknown secret format "${version}"`);
+    }
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.#key,
+      Buffer.from(iv, 'base64'),
+    );
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    const text = Buffer.concat([
+      decipher.update(Buffer.from(data, 'base64')),
+      decipher.final(),
+    ]).toString('utf8');
+    return JSON.parse(text);
+  }
+}

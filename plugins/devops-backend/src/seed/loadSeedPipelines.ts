@@ -1,0 +1,50 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { describeIssues, pipelineDocumentSchema } from '@devops-pipelines/plugin-devops-common';
+import { promises as fs } from 'fs';
+import { join, resolve } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
+import { separateSecrets } from '../secrets/parameters';
+
+/** The creator recorded for pipelines that came from seed files. */
+export const SEED_CREATOR = 'service:devops-seed';
+
+/**
+ * Loads pipeline documents from YAML files (the demo pipelines of examples/) that are not
+ * stored yet. A bad file is reported and skipped; it never stops the backend.
+ */
+export async function loadSeedPipelines(
+  directories: string[],
+  store: DatabasePipelineStore,
+  logger: LoggerService,
+): Promise<void> {
+  for (const directory of directories) {
+    const dir = resolve(directory);
+    const files = (await fs.readdir(dir)).filter(f => /\.ya?ml$/.test(f)).sort();
+    for (const file of files) {
+      const text = await fs.readFile(join(dir, file), 'utf8');
+      for (const yamlDoc of parseAllDocuments(text)) {
+        const parsed = pipelineDocumentSchema.safeParse(yamlDoc.toJS());
+        if (!parsed.success) {
+          logger.warn(`Skipped seed pipeline in ${file}: ${describeIssues(parsed.error)}`);
+          continue;
+        }
+        const { metadata } = parsed.data;
+        const existing = await store.list({
+          entityRef: metadata.entityRef,
+          search: metadata.name,
+          limit: 50,
+          offset: 0,
+        });
+        if (existing.items.some(p => p.document.metadata.name === metadata.name)) continue;
+        const { spec, secrets } = separateSecrets(parsed.data.spec);
+        await store.create({
+          document: { ...parsed.data, spec },
+          secrets,
+          createdBy: SEED_CREATOR,
+        });
+        logger.info(`Loaded seed pipeline ${metadata.name} from ${file}`);
+      }
+    }
+  }
+}
