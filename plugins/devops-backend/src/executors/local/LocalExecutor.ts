@@ -1,0 +1,165 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  RunScriptTask,
+  TASK_TYPE_TITLES,
+} from '@devops-pipelines/plugin-devops-common';
+import {
+  RunContext,
+  TaskContext,
+  TaskExecutor,
+  TaskLog,
+  TaskResult,
+} from '../types';
+import { ProcessOutcome, runProcessGroup } from './processGroup';
+import { RunWorkspace } from './RunWorkspace';
+import { scriptEnvironment } from './scriptEnvironment';
+import { readTaskOutputs } from './taskOutputs';
+
+/** Long enough for a build tool to clean up after SIGTERM, short enough for a stop button. */
+const DEFAULT_KILL_GRACE_PERIOD_MS = 5000;
+
+export type LocalExecutorOptions = {
+  /** Where run workspaces are created, one folder per run. */
+  workspaceRoot: string;
+  /** Whether `file://` and local-path repositories may be checked out. */
+  allowFileUrls: boolean;
+  logger?: LoggerService;
+  /** Time a stopped script gets between SIGTERM and SIGKILL. Default: 5 seconds. */
+  killGracePeriodMs?: number;
+};
+
+/**
+ * Runs "Run script" tasks as child processes of the backend, as the backend's user, in a
+ * folder per run. For development and trying DevOps without a cluster: it cannot honour
+ * a task's image, and says so in the task's log.
+ */
+export class LocalExecutor implements TaskExecutor {
+  private readonly workspaceRoot: string;
+  private readonly allowFileUrls: boolean;
+  private readonly logger?: LoggerService;
+  private readonly killGracePeriodMs: number;
+
+  constructor(options: LocalExecutorOptions) {
+    this.workspaceRoot = options.workspaceRoot;
+    this.allowFileUrls = options.allowFileUrls;
+    this.logger = options.logger;
+    this.killGracePeriodMs =
+      options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
+  }
+
+  async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
+    await this.workspace(run).prepare(run.source, this.allowFileUrls, log);
+  }
+
+  async execute(ctx: TaskContext): Promise<TaskResult> {
+    const { task } = ctx;
+    if (task.type !== 'runScript') {
+      const runScript = TASK_TYPE_TITLES.runScript;
+      const title = TASK_TYPE_TITLES[task.type];
+      return {
+        status: 'failed',
+        message: `The local executor runs only "${runScript}" tasks; a "${title}" task needs a Kubernetes cluster bound to DevOps (see the Clusters page)`,
+      };
+    }
+    return this.runScript(ctx, task);
+  }
+
+  /** Best effort: a folder that cannot be removed must not change how the run ended. */
+  async cleanupRun(run: RunContext): Promise<void> {
+    try {
+      await this.workspace(run).remove();
+    } catch (error) {
+      this.logger?.warn(
+        `Could not remove the workspace of run ${run.runId}: ${error}`,
+      );
+    }
+  }
+
+  private async runScript(
+    ctx: TaskContext,
+    task: RunScriptTask,
+  ): Promise<TaskResult> {
+    const { log, signal } = ctx;
+    if (signal.aborted) return notStarted();
+
+    const workspace = this.workspace(ctx.run);
+    if (!(await workspace.isPrepared())) {
+      throw new Error(
+        `The workspace of run ${ctx.run.runId} is missing; prepareRun must run on this backend before its tasks`,
+      );
+    }
+    const files = await workspace.createTaskFiles(
+      ctx.taskRunId,
+      ctx.attempt,
+      task.script,
+    );
+    log.platform(
+      'Warning',
+      `The local executor does not use the image ${task.image}:${task.tag}; it runs the script with the backend's own shell and tools`,
+    );
+    // Checked again: writing the files gave a stop request time to arrive.
+    if (signal.aborted) return notStarted();
+
+    this.logger?.debug(
+      `Running task ${ctx.taskRunId} (attempt ${ctx.attempt}) of run ${ctx.run.runId} in ${workspace.sourceDir}`,
+    );
+    const outcome = await runProcessGroup({
+      // One pipe for stdout and stderr keeps their lines in the order they were
+      // written, as on a terminal. The script path is an argument, not shell text.
+      command: 'sh',
+      args: ['-c', 'exec 2>&1 && exec sh -e "$0"', files.scriptFile],
+      cwd: workspace.sourceDir,
+      env: scriptEnvironment({
+        variables: ctx.env,
+        task,
+        outputFile: files.outputFile,
+      }),
+      signal,
+      killGracePeriodMs: this.killGracePeriodMs,
+      onOutput: chunk => log.output(chunk),
+      onNotice: (level, text) => log.platform(level, text),
+    });
+    if (outcome.error) {
+      return {
+        status: 'failed',
+        message: `The script could not be started: ${outcome.error.message}`,
+      };
+    }
+
+    const outputs = await readTaskOutputs(files.outputFile, log);
+    if ('error' in outputs) {
+      return {
+        status: 'failed',
+        exitCode: outcome.exitCode ?? undefined,
+        message: outputs.error,
+      };
+    }
+    return { ...describeExit(outcome), outputs: outputs.values };
+  }
+
+  private workspace(run: RunContext): RunWorkspace {
+    return new RunWorkspace(this.workspaceRoot, run.runId);
+  }
+}
+
+function notStarted(): TaskResult {
+  return {
+    status: 'failed',
+    message: 'The task was stopped before it started',
+  };
+}
+
+function describeExit(outcome: ProcessOutcome): TaskResult {
+  if (outcome.exitCode === 0) return { status: 'succeeded', exitCode: 0 };
+  if (outcome.exitCode !== null) {
+    return {
+      status: 'failed',
+      exitCode: outcome.exitCode,
+      message: `Script exited with code ${outcome.exitCode}`,
+    };
+  }
+  return {
+    status: 'failed',
+    message: `Script was killed by signal ${outcome.signal}`,
+  };
+}

@@ -1,0 +1,2 @@
+export { LocalExecutor } from './LocalExecutor';
+export type { LocalExecutorOptions } from './LocalExecutor';
