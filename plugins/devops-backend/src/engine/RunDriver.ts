@@ -28,7 +28,12 @@ export type RunDriverDeps = {
   engineId: string;
   maxLogBytesPerTask: number;
   logger: LoggerService;
+  /** How long a minute of `timeoutMinutes` lasts; tests shorten it. Default: 60 000 ms. */
+  minuteMs?: number;
 };
+
+/** The engine let go of the run while the driver waited: stop without writing. */
+class AbandonedError extends Error {}
 
 type EndReason = { status: 'stopped' | 'timedOut'; message: string };
 
@@ -73,6 +78,8 @@ export class RunDriver {
     const log = await RunLogWriter.open(deps.logs, run.id, {
       secrets: secretValues(run),
       maxBytesPerTask: deps.maxLogBytesPerTask,
+      onWriteError: error =>
+        deps.logger.warn(`Writing the log of run ${run.id} failed: ${error}`),
     });
     this.#log = log;
     const timer = this.#armTimeout();
@@ -107,6 +114,7 @@ export class RunDriver {
         }
       }
     } catch (error) {
+      if (error instanceof AbandonedError) return;
       status = 'failed';
       message =
         error instanceof SourceError
@@ -148,6 +156,7 @@ export class RunDriver {
     let commit = this.run.commit;
     if (!commit) {
       commit = await this.deps.resolveCommit(source);
+      if (this.#abandoned) throw new AbandonedError();
       await this.deps.runs.setRunSource(this.run.id, commit, source.branch);
       this.run.commit = commit;
       this.run.branch = source.branch;
@@ -165,30 +174,26 @@ export class RunDriver {
     tasks: TaskRunRecord[],
     runContext: RunContext,
   ): Promise<string | undefined> {
+    // Aborted by the run (stop, timeout, abandon) or by a failed sibling in this stage.
     const stageAbort = new AbortController();
-    const onRunAbort = () => stageAbort.abort();
-    this.#abort.signal.addEventListener('abort', onRunAbort);
-    try {
-      if (stage.order === 'parallel') {
-        const failures = await Promise.all(
-          tasks.map(async task => {
-            const failure = await this.#runTask(stage, task, runContext, stageAbort.signal);
-            // The first failure stops the running siblings.
-            if (failure) stageAbort.abort();
-            return failure;
-          }),
-        );
-        return failures.find(Boolean);
-      }
-      for (const task of tasks) {
-        const failure = await this.#runTask(stage, task, runContext, stageAbort.signal);
-        if (failure) return failure;
-        if (this.#endReason) return undefined;
-      }
-      return undefined;
-    } finally {
-      this.#abort.signal.removeEventListener('abort', onRunAbort);
+    const signal = AbortSignal.any([this.#abort.signal, stageAbort.signal]);
+    if (stage.order === 'parallel') {
+      const failures = await Promise.all(
+        tasks.map(async task => {
+          const failure = await this.#runTask(stage, task, runContext, signal);
+          // The first failure stops the running siblings.
+          if (failure) stageAbort.abort();
+          return failure;
+        }),
+      );
+      return failures.find(Boolean);
     }
+    for (const task of tasks) {
+      const failure = await this.#runTask(stage, task, runContext, signal);
+      if (failure) return failure;
+      if (this.#endReason) return undefined;
+    }
+    return undefined;
   }
 
   /** Runs one task; returns why it failed, or undefined on success. */
@@ -246,7 +251,8 @@ export class RunDriver {
         taskRunId: taskRun.id,
         attempt: 1,
         task: expanded,
-        env: { ...env, ...Object.fromEntries((expanded.type === 'runScript' ? expanded.env ?? [] : []).map(e => [e.name, e.value])) },
+        // The task's own env entries are in `task`; the executor applies them on top.
+        env,
         log: taskLog,
         signal,
       })
@@ -285,7 +291,7 @@ export class RunDriver {
 
   #armTimeout(): NodeJS.Timeout {
     const minutes = this.run.spec.timeoutMinutes ?? 0;
-    const limitMs = minutes > 0 ? minutes * 60_000 : HARD_CAP_MS;
+    const limitMs = minutes > 0 ? minutes * (this.deps.minuteMs ?? 60_000) : HARD_CAP_MS;
     const elapsed = Date.now() - new Date(this.run.startedAt ?? Date.now()).getTime();
     return setTimeout(() => {
       const running = [...this.#running].map(n => `"${n}"`).join(', ');

@@ -33,7 +33,10 @@ export type TaskContext = {
   attempt: number;
   /** The task with its fields already expanded (a script is left to the shell). */
   task: Task;
-  /** Every variable of the run, secret ones included, as environment variables. */
+  /**
+   * Every variable of the run, secret ones included, as environment variables. The
+   * task's own `env` entries are not in it: executors apply them on top.
+   */
   env: Record<string, string>;
   log: TaskLog;
   /** Aborted when the run is stopped or times out; the executor then ends the task. */
