@@ -76,8 +76,10 @@ export class RunEngine {
     this.#running = false;
     this.#timers.forEach(clearInterval);
     this.#timers = [];
+    for (const driver of this.#drivers.values()) driver.abandon();
     this.notify();
     await this.#loop;
+    // A run claimed while the loop was finishing is let go as well.
     for (const driver of this.#drivers.values()) driver.abandon();
     await this.waitUntilIdle();
   }

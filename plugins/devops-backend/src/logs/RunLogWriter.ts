@@ -12,6 +12,8 @@ export type RunLogWriterOptions = {
   maxBytesPerTask: number;
   /** How long lines wait before they are written, trading latency for fewer writes. */
   flushIntervalMs?: number;
+  /** Told about writes that failed in the background; the lines of that batch are lost. */
+  onWriteError?: (error: Error) => void;
 };
 
 type PendingLine = { taskId?: string; text: string };
@@ -78,8 +80,10 @@ export class RunLogWriter {
     this.#pending = [];
     this.#pendingChars = 0;
     const chunks = this.#toChunks(lines);
-    this.#writing = this.#writing.then(() => this.store.append(this.runId, chunks));
-    await this.#writing;
+    const write = this.#writing.then(() => this.store.append(this.runId, chunks));
+    // Later batches still go out after a failed one.
+    this.#writing = write.catch(() => {});
+    await write;
   }
 
   /** Ends every task's partial line and writes the rest. */
@@ -92,13 +96,17 @@ export class RunLogWriter {
     this.#pending.push(line);
     this.#pendingChars += line.text.length;
     if (this.#pendingChars >= MAX_CHUNK_CHARS) {
-      this.flush().catch(() => {});
+      this.#flushInBackground();
     } else if (!this.#timer) {
       this.#timer = setTimeout(
-        () => this.flush().catch(() => {}),
+        () => this.#flushInBackground(),
         this.options.flushIntervalMs ?? 100,
       );
     }
+  }
+
+  #flushInBackground() {
+    this.flush().catch(error => this.options.onWriteError?.(error));
   }
 
   /** Groups consecutive lines of one task into chunks and numbers them. */
