@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
+scripts/demo-repos.sh
 source scripts/toolchain.sh
 exec yarn start
