@@ -19,6 +19,70 @@ export type RunLogWriterOptions = {
 type PendingLine = { taskId?: string; text: string };
 
 /**
+ * One task's log: assembles output chunks into lines, masks them, stamps them and stops
+ * keeping them past the cap (with a note), without ever holding more than a line.
+ */
+export class TaskLineLog implements TaskLog {
+  #partial = '';
+  #bytes = 0;
+  #droppedBytes = 0;
+
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly masker: SecretMasker,
+    private readonly maxBytes: number,
+  ) {}
+
+  output(chunk: string): void {
+    const text = this.#partial + chunk;
+    const lines = text.split('\n');
+    this.#partial = lines.pop() ?? '';
+    for (const line of lines) this.#line(line.replace(/\r$/, ''));
+    while (this.#partial.length > MAX_LINE_CHARS) {
+      this.#line(this.#partial.slice(0, MAX_LINE_CHARS));
+      this.#partial = this.#partial.slice(MAX_LINE_CHARS);
+    }
+  }
+
+  platform(level: 'Normal' | 'Warning', text: string): void {
+    for (const line of text.split('\n')) this.#line(`[${level}] ${line}`, true);
+  }
+
+  /** Flushes a last line without a newline and reports what the cap cut off. */
+  end(): void {
+    if (this.#partial) {
+      this.#line(this.#partial);
+      this.#partial = '';
+    }
+    if (this.#droppedBytes > 0) {
+      this.#stamp(
+        `[Warning] ${this.#droppedBytes} more bytes of output were not kept (the limit is devops.limits.maxLogBytesPerTask = ${this.maxBytes} bytes)`,
+      );
+      this.#droppedBytes = 0;
+    }
+  }
+
+  #line(line: string, platform = false) {
+    const size = Buffer.byteLength(line) + 1;
+    if (!platform && this.#bytes + size > this.maxBytes) {
+      if (this.#droppedBytes === 0) {
+        this.#stamp(
+          `[Warning] The log reached its limit of ${this.maxBytes} bytes; further output is not kept (the task goes on)`,
+        );
+      }
+      this.#droppedBytes += size;
+      return;
+    }
+    this.#bytes += size;
+    this.#stamp(this.masker.mask(line));
+  }
+
+  #stamp(line: string) {
+    this.emit(`${new Date().toISOString()} ${line}\n`);
+  }
+}
+
+/**
  * Collects a run's log lines from its tasks, timestamps them, masks secrets, enforces
  * the per-task size cap and writes them in batches with consecutive sequence numbers.
  * One writer per run and engine: the sequence is only allocated here, in order.
@@ -136,69 +200,5 @@ export class RunLogWriter {
     }
     close();
     return chunks;
-  }
-}
-
-/**
- * One task's log: assembles output chunks into lines, masks them, stamps them and stops
- * keeping them past the cap (with a note), without ever holding more than a line.
- */
-export class TaskLineLog implements TaskLog {
-  #partial = '';
-  #bytes = 0;
-  #droppedBytes = 0;
-
-  constructor(
-    private readonly emit: (text: string) => void,
-    private readonly masker: SecretMasker,
-    private readonly maxBytes: number,
-  ) {}
-
-  output(chunk: string): void {
-    const text = this.#partial + chunk;
-    const lines = text.split('\n');
-    this.#partial = lines.pop() ?? '';
-    for (const line of lines) this.#line(line.replace(/\r$/, ''));
-    while (this.#partial.length > MAX_LINE_CHARS) {
-      this.#line(this.#partial.slice(0, MAX_LINE_CHARS));
-      this.#partial = this.#partial.slice(MAX_LINE_CHARS);
-    }
-  }
-
-  platform(level: 'Normal' | 'Warning', text: string): void {
-    for (const line of text.split('\n')) this.#line(`[${level}] ${line}`, true);
-  }
-
-  /** Flushes a last line without a newline and reports what the cap cut off. */
-  end(): void {
-    if (this.#partial) {
-      this.#line(this.#partial);
-      this.#partial = '';
-    }
-    if (this.#droppedBytes > 0) {
-      this.#stamp(
-        `[Warning] ${this.#droppedBytes} more bytes of output were not kept (the limit is devops.limits.maxLogBytesPerTask = ${this.maxBytes} bytes)`,
-      );
-      this.#droppedBytes = 0;
-    }
-  }
-
-  #line(line: string, platform = false) {
-    const size = Buffer.byteLength(line) + 1;
-    if (!platform && this.#bytes + size > this.maxBytes) {
-      if (this.#droppedBytes === 0) {
-        this.#stamp(
-          `[Warning] The log reached its limit of ${this.maxBytes} bytes; further output is not kept (the task goes on)`,
-        );
-      }
-      this.#droppedBytes += size;
-      return;
-    }
-    this.#bytes += size;
-    this.#stamp(this.masker.mask(line));
-  }
-
-  #stamp(line: string) {
-    this.emit(`${new Date().toISOString()} ${line}\n`);
   }
 }

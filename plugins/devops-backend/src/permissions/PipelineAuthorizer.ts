@@ -17,6 +17,12 @@ import type { PipelineRecord, QueryFilter } from '../database/types';
 import { conditionsToFilter } from './conditionsToFilter';
 import { pipelineResourceRef } from './resource';
 
+/** "devops.pipeline.delete" reads as "delete pipelines". */
+const describe = (permission: { name: string }) => {
+  const [, resource, action] = permission.name.split('.');
+  return `${action} ${resource}s`;
+};
+
 /** Every decision about pipelines goes through the portal's permission policy. */
 export class PipelineAuthorizer {
   readonly #isAllowed: (decision: any, pipeline: PipelineRecord) => boolean;
@@ -85,9 +91,3 @@ export class PipelineAuthorizer {
     return undefined;
   }
 }
-
-/** "devops.pipeline.delete" reads as "delete pipelines". */
-const describe = (permission: { name: string }) => {
-  const [, resource, action] = permission.name.split('.');
-  return `${action} ${resource}s`;
-};
