@@ -1,0 +1,28 @@
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { devopsApiRef } from '@devops-pipelines/plugin-devops';
+import devopsPlugin from '@devops-pipelines/plugin-devops/alpha';
+import { screen, within } from '@testing-library/react';
+
+describe('the devops plugin in the app', () => {
+  it('serves the pipelines page at /devops', async () => {
+    const listPipelines = jest
+      .fn()
+      .mockResolvedValue({ items: [], totalCount: 0 });
+
+    renderTestApp({
+      features: [devopsPlugin],
+      initialRouteEntries: ['/devops'],
+      apis: [[devopsApiRef, { listPipelines }]],
+    });
+
+    // The page and its table load lazily, which takes a while in a cold test run.
+    expect(
+      await screen.findByText('No pipelines yet', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    const sidebar = screen.getByRole('navigation', { name: 'sidebar nav' });
+    expect(
+      within(sidebar).getByRole('link', { name: 'Pipelines' }),
+    ).toHaveAttribute('href', '/devops');
+    expect(listPipelines).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,65 @@
+import BuildIcon from '@material-ui/icons/Build';
+import {
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { DevopsClient, devopsApiRef } from './api';
+import { isDevopsAvailable } from './conditions';
+import { rootRouteRef } from './routes';
+
+const devopsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: devopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DevopsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+// This release has no nav item blueprint: the app's sidebar lists every page that has
+// a route ref and an icon, so those two make the page its own nav item.
+const pipelinesPage = PageBlueprint.make({
+  params: {
+    path: '/devops',
+    title: 'Pipelines',
+    icon: <BuildIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () =>
+      import('./components/PipelinesPage').then(m => <m.PipelinesPage />),
+  },
+});
+
+const entityPipelinesContent = EntityContentBlueprint.make({
+  params: {
+    path: 'pipelines',
+    title: 'Pipelines',
+    filter: isDevopsAvailable,
+    loader: () =>
+      import('./components/EntityPipelinesContent').then(m => (
+        <m.EntityPipelinesContent />
+      )),
+  },
+});
+
+/**
+ * The DevOps plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'devops',
+  title: 'Pipelines',
+  icon: <BuildIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../package.json') },
+  routes: convertLegacyRouteRefs({ root: rootRouteRef }),
+  extensions: [devopsApi, pipelinesPage, entityPipelinesContent],
+});

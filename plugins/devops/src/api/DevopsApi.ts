@@ -1,0 +1,80 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  Page,
+  Pipeline,
+  PipelineDocument,
+  PipelineSpec,
+  Run,
+  RunPipelineRequest,
+  Triggers,
+  UpdatePipelineRequest,
+} from '@devops-pipelines/plugin-devops-common';
+
+/** @public */
+export type ListPipelinesOptions = {
+  /** Only pipelines that belong to this catalog entity (their project). */
+  entityRef?: string;
+  /** Free-text search over names and titles. */
+  q?: string;
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+};
+
+/** @public */
+export type ListRunsOptions = {
+  limit?: number;
+  cursor?: string;
+};
+
+/** @public */
+export type CopyPipelineRequest = Pick<
+  PipelineDocument['metadata'],
+  'name' | 'title'
+>;
+
+/** @public */
+export type PipelineSettings = Required<Pick<PipelineSpec, 'timeoutMinutes'>>;
+
+/** @public */
+export type RerunOptions = {
+  /** Run the branch head instead of the commit the original run used. */
+  latestCommit?: boolean;
+};
+
+/**
+ * The DevOps backend's HTTP API (`/api/devops`), one method per route.
+ *
+ * @public
+ */
+export interface DevopsApi {
+  listPipelines(options?: ListPipelinesOptions): Promise<Page<Pipeline>>;
+  getPipeline(id: string): Promise<Pipeline>;
+  createPipeline(doc: PipelineDocument): Promise<Pipeline>;
+  /** Fails with 409 when the pipeline changed since `request.version` was read. */
+  updatePipeline(id: string, request: UpdatePipelineRequest): Promise<Pipeline>;
+  deletePipeline(id: string): Promise<void>;
+  copyPipeline(id: string, request: CopyPipelineRequest): Promise<Pipeline>;
+  updateTriggers(id: string, triggers: Triggers): Promise<Pipeline>;
+  updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline>;
+  activatePipeline(id: string): Promise<Pipeline>;
+  deactivatePipeline(id: string): Promise<Pipeline>;
+  runPipeline(id: string, params?: RunPipelineRequest['params']): Promise<Run>;
+  /** Stops the pipeline's latest running run. */
+  stopPipeline(id: string): Promise<void>;
+  /** Run records, newest first. */
+  listRuns(pipelineId: string, options?: ListRunsOptions): Promise<Page<Run>>;
+  /** The pipeline document as YAML, in the format `importPipeline` accepts. */
+  exportPipeline(id: string): Promise<string>;
+  importPipeline(yaml: string): Promise<Pipeline>;
+  getRun(runId: string): Promise<Run>;
+  rerun(runId: string, options?: RerunOptions): Promise<Run>;
+  stopRun(runId: string): Promise<void>;
+  /** Where the full log of a run downloads from, as a text/plain attachment. */
+  getLogDownloadUrl(runId: string): Promise<string>;
+}
+
+/** @public */
+export const devopsApiRef = createApiRef<DevopsApi>({
+  id: 'plugin.devops.service',
+});

@@ -1,0 +1,46 @@
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import type { ReactNode } from 'react';
+
+export type ConfirmDialogProps = {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  /** The label of the button that goes ahead, e.g. "Delete". */
+  confirmLabel: string;
+  /** Destructive actions get the secondary (warning) colour. */
+  destructive?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+};
+
+/** Asks before an action that changes or removes something. */
+export const ConfirmDialog = (props: ConfirmDialogProps) => {
+  const { open, title, children, confirmLabel, destructive, busy } = props;
+  return (
+    <Dialog open={open} onClose={props.onClose} aria-labelledby="confirm-title">
+      <DialogTitle id="confirm-title">{title}</DialogTitle>
+      <DialogContent>
+        <DialogContentText component="div">{children}</DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          onClick={props.onConfirm}
+          disabled={busy}
+          color={destructive ? 'secondary' : 'primary'}
+          variant="contained"
+        >
+          {confirmLabel}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+};

@@ -1,0 +1,117 @@
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { useApi } from '@backstage/core-plugin-api';
+import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import { useState } from 'react';
+import { devopsApiRef } from '../../api';
+import { errorMessage } from '../../lib/errorMessage';
+
+export type ImportPipelineDialogProps = {
+  open: boolean;
+  /** Suggested as the owner in the example document. */
+  entityRef?: string;
+  onClose: () => void;
+  onImported: (pipeline: Pipeline) => void;
+};
+
+const example = (entityRef: string) => `apiVersion: devops.backstage.io/v1
+kind: Pipeline
+metadata:
+  name: build-and-test
+  entityRef: ${entityRef}
+spec:
+  stages:
+    - name: Test
+      tasks:
+        - name: unit-tests
+          type: runScript
+          image: node
+          tag: "22-alpine"
+          script: npm ci && npm test`;
+
+/**
+ * Creates a pipeline from the YAML document that "Export" produces. The backend
+ * validates it, so its message (naming the offending field) is shown as is.
+ */
+export const ImportPipelineDialog = (props: ImportPipelineDialogProps) => {
+  const { open, entityRef, onClose, onImported } = props;
+  const devopsApi = useApi(devopsApiRef);
+  const [yaml, setYaml] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const close = () => {
+    setYaml('');
+    setError(undefined);
+    onClose();
+  };
+
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const pipeline = await devopsApi.importPipeline(yaml);
+      setYaml('');
+      onImported(pipeline);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      fullWidth
+      maxWidth="md"
+      aria-labelledby="import-pipeline-title"
+    >
+      <DialogTitle id="import-pipeline-title">
+        Import pipeline from YAML
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          Paste a pipeline document, such as one exported from another pipeline.
+        </DialogContentText>
+        <TextField
+          id="pipeline-yaml"
+          label="Pipeline YAML"
+          value={yaml}
+          onChange={event => setYaml(event.target.value)}
+          placeholder={example(entityRef ?? 'component:default/my-service')}
+          multiline
+          minRows={14}
+          fullWidth
+          variant="outlined"
+          inputProps={{ spellCheck: false, style: { fontFamily: 'monospace' } }}
+        />
+        {error && (
+          <Typography role="alert" color="error" variant="body2">
+            {error}
+          </Typography>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          onClick={submit}
+          disabled={busy || !yaml.trim()}
+          color="primary"
+          variant="contained"
+        >
+          Import
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+};

@@ -1,0 +1,2 @@
+export { ImportPipelineDialog } from './ImportPipelineDialog';
+export type { ImportPipelineDialogProps } from './ImportPipelineDialog';

@@ -1,0 +1,1 @@
+export { LegacyPipelinesPage, PipelinesPage } from './PipelinesPage';

@@ -1,0 +1,2 @@
+export { PipelinesTable } from './PipelinesTable';
+export type { PipelinesTableProps } from './PipelinesTable';

@@ -1,0 +1,114 @@
+import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import type { DevopsApi } from '../../api';
+import { downloadText } from '../../lib/downloadText';
+import { pipelineTitle } from '../../lib/pipelineTitle';
+
+/** What the list can do to one pipeline, and what it asks first. */
+export type PipelineAction = {
+  /** The verb of menus, buttons and error messages ("Could not run ..."). */
+  verb: string;
+  /** Asked before the action; actions without it (export) start straight away. */
+  confirm?: {
+    title: string;
+    text: (pipeline: Pipeline) => string;
+    label: string;
+    destructive?: boolean;
+  };
+  perform: (api: DevopsApi, pipeline: Pipeline) => Promise<string | void>;
+  /** Whether the list has to be read again to show the effect. */
+  changesList: boolean;
+};
+
+export type PipelineActionId =
+  | 'run'
+  | 'stop'
+  | 'activate'
+  | 'deactivate'
+  | 'export'
+  | 'delete';
+
+export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
+  run: {
+    verb: 'Run',
+    confirm: {
+      title: 'Run pipeline?',
+      text: p => `Start a new run of "${pipelineTitle(p)}" now?`,
+      label: 'Run',
+    },
+    perform: async (api, p) => {
+      const run = await api.runPipeline(p.status.id);
+      return `Started run #${run.buildId} of "${pipelineTitle(p)}"`;
+    },
+    changesList: true,
+  },
+  stop: {
+    verb: 'Stop',
+    confirm: {
+      title: 'Stop the running run?',
+      text: p =>
+        `Stop run #${p.status.lastRun?.buildId} of "${pipelineTitle(p)}"? ` +
+        'Tasks that are still running are ended.',
+      label: 'Stop',
+      destructive: true,
+    },
+    perform: async (api, p) => {
+      await api.stopPipeline(p.status.id);
+      return `Stopping "${pipelineTitle(p)}"`;
+    },
+    changesList: true,
+  },
+  activate: {
+    verb: 'Activate',
+    confirm: {
+      title: 'Activate pipeline?',
+      text: p =>
+        `Activate "${pipelineTitle(p)}"? Its triggers start runs again, ` +
+        'and it can be run by hand.',
+      label: 'Activate',
+    },
+    perform: async (api, p) => {
+      await api.activatePipeline(p.status.id);
+    },
+    changesList: true,
+  },
+  deactivate: {
+    verb: 'Deactivate',
+    confirm: {
+      title: 'Deactivate pipeline?',
+      text: p =>
+        `Deactivate "${pipelineTitle(p)}"? Triggers no longer start it, ` +
+        'and manual runs are refused until it is activated again.',
+      label: 'Deactivate',
+      destructive: true,
+    },
+    perform: async (api, p) => {
+      await api.deactivatePipeline(p.status.id);
+    },
+    changesList: true,
+  },
+  export: {
+    verb: 'Export',
+    perform: async (api, p) => {
+      const yaml = await api.exportPipeline(p.status.id);
+      downloadText(yaml, `${p.metadata.name}.yaml`, 'application/yaml');
+    },
+    changesList: false,
+  },
+  delete: {
+    verb: 'Delete',
+    confirm: {
+      title: 'Delete pipeline?',
+      text: p =>
+        `Delete "${pipelineTitle(
+          p,
+        )}" and its run history? This cannot be undone.`,
+      label: 'Delete',
+      destructive: true,
+    },
+    perform: async (api, p) => {
+      await api.deletePipeline(p.status.id);
+      return `Deleted "${pipelineTitle(p)}"`;
+    },
+    changesList: true,
+  },
+};
