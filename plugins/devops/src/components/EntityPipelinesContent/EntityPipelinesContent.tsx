@@ -1,9 +1,9 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { PipelinesTable } from '../PipelinesTable';
+import { DevopsRouter } from '../DevopsRouter';
 
 /** The Pipelines tab of a catalog entity: the pipelines that belong to it. */
 export const EntityPipelinesContent = () => {
   const { entity } = useEntity();
-  return <PipelinesTable entityRef={stringifyEntityRef(entity)} />;
+  return <DevopsRouter entityRef={stringifyEntityRef(entity)} />;
 };

@@ -1,11 +1,11 @@
 import Box from '@material-ui/core/Box';
 import { PageWithHeader } from '@backstage/core-components';
-import { PipelinesTable } from '../PipelinesTable';
+import { DevopsRouter } from '../DevopsRouter';
 
 /** The DevOps page's body; the new frontend system's page extension adds the header. */
 export const PipelinesPage = () => (
   <Box p={3}>
-    <PipelinesTable />
+    <DevopsRouter />
   </Box>
 );
 

@@ -1,0 +1,38 @@
+import { Progress } from '@backstage/core-components';
+import { Suspense, lazy } from 'react';
+import { Route, Routes, useResolvedPath } from 'react-router-dom';
+import { PipelinesTable } from '../PipelinesTable';
+import { DevopsMountContext } from './links';
+
+const PipelineEditorPage = lazy(() =>
+  import('../PipelineEditor').then(m => ({ default: m.PipelineEditorPage })),
+);
+const PipelineDetailsPage = lazy(() =>
+  import('../PipelineDetails').then(m => ({ default: m.PipelineDetailsPage })),
+);
+const RunDetailsPage = lazy(() =>
+  import('../RunDetails').then(m => ({ default: m.RunDetailsPage })),
+);
+
+export type DevopsRouterProps = {
+  /** Set in an entity's Pipelines tab: lists only its pipelines, creates new ones in it. */
+  entityRef?: string;
+};
+
+/** The DevOps pages: the list, the editor, a pipeline's details and a run's details. */
+export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
+  const basePath = useResolvedPath('.').pathname.replace(/\/$/, '');
+  return (
+    <DevopsMountContext.Provider value={{ basePath, entityRef }}>
+      <Suspense fallback={<Progress />}>
+        <Routes>
+          <Route path="/" element={<PipelinesTable entityRef={entityRef} />} />
+          <Route path="pipelines/new" element={<PipelineEditorPage />} />
+          <Route path="pipelines/:pipelineId" element={<PipelineDetailsPage />} />
+          <Route path="pipelines/:pipelineId/edit" element={<PipelineEditorPage />} />
+          <Route path="runs/:runId" element={<RunDetailsPage />} />
+        </Routes>
+      </Suspense>
+    </DevopsMountContext.Provider>
+  );
+};

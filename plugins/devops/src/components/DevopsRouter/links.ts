@@ -1,0 +1,29 @@
+import { createContext, useContext } from 'react';
+
+/** Where the DevOps pages are mounted: /devops, or an entity's Pipelines tab. */
+export type DevopsMount = {
+  /** Absolute path of the router's root, without a trailing slash. */
+  basePath: string;
+  /** Set in an entity's tab: new pipelines belong to this entity. */
+  entityRef?: string;
+};
+
+export const DevopsMountContext = createContext<DevopsMount>({ basePath: '/devops' });
+
+/**
+ * Links between the DevOps pages, relative to where they are mounted, so that a user
+ * who starts in an entity's tab stays in it.
+ */
+export function useDevopsLinks() {
+  const { basePath, entityRef } = useContext(DevopsMountContext);
+  return {
+    entityRef,
+    list: () => basePath || '/',
+    newPipeline: (options: { copyOf?: string } = {}) =>
+      `${basePath}/pipelines/new${options.copyOf ? `?copyOf=${encodeURIComponent(options.copyOf)}` : ''}`,
+    pipeline: (pipelineId: string) => `${basePath}/pipelines/${encodeURIComponent(pipelineId)}`,
+    editPipeline: (pipelineId: string) =>
+      `${basePath}/pipelines/${encodeURIComponent(pipelineId)}/edit`,
+    run: (runId: string) => `${basePath}/runs/${encodeURIComponent(runId)}`,
+  };
+}

@@ -1,0 +1,2 @@
+/** Placeholder while the page is being built in this session; replaced by its author. */
+export const PipelineDetailsPage = () => <div>PipelineDetailsPage</div>;

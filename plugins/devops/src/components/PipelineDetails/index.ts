@@ -1,0 +1,1 @@
+export { PipelineDetailsPage } from './PipelineDetailsPage';

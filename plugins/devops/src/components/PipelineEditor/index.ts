@@ -1,0 +1,1 @@
+export { PipelineEditorPage } from './PipelineEditorPage';

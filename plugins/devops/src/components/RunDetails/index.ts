@@ -1,0 +1,1 @@
+export { RunDetailsPage } from './RunDetailsPage';
