@@ -1,11 +1,13 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  LogChunk,
   Page,
   Pipeline,
   PipelineDocument,
   PipelineSpec,
   Run,
   RunPipelineRequest,
+  RunStatus,
   Triggers,
   UpdatePipelineRequest,
 } from '@devops-pipelines/plugin-devops-common';
@@ -42,6 +44,22 @@ export type RerunOptions = {
   latestCommit?: boolean;
 };
 
+/** @public */
+export type StreamRunLogOptions = {
+  /** Only the lines of this task run; every line of the run when unset. */
+  taskId?: string;
+  /** The `seq` of the last chunk already shown: the stream starts after it. */
+  after?: number;
+  /** Aborting it closes the stream; the returned promise then resolves. */
+  signal?: AbortSignal;
+  /** Each chunk, in order, as soon as it arrives. */
+  onChunk(chunk: LogChunk): void;
+  /** The run is over and every chunk was sent. */
+  onEnd?(status: RunStatus): void;
+  /** The connection dropped; it is re-opened after the last chunk received. */
+  onReconnecting?(error: unknown): void;
+};
+
 /**
  * The DevOps backend's HTTP API (`/api/devops`), one method per route.
  *
@@ -72,6 +90,17 @@ export interface DevopsApi {
   stopRun(runId: string): Promise<void>;
   /** Where the full log of a run downloads from, as a text/plain attachment. */
   getLogDownloadUrl(runId: string): Promise<string>;
+  /**
+   * Follows a run's log as the backend writes it, reconnecting after network drops
+   * without losing or repeating chunks. Resolves at the run's end or on abort; rejects
+   * when the backend refuses the request (the run is gone, access was withdrawn).
+   */
+  streamRunLog(runId: string, options: StreamRunLogOptions): Promise<void>;
+  /**
+   * The whole log of a run as text, every task's lines prefixed with its name; read
+   * through the app's fetch because a plain link to the API would carry no token.
+   */
+  downloadRunLog(runId: string): Promise<string>;
 }
 
 /** @public */

@@ -99,3 +99,150 @@ describe('DevopsClient', () => {
     expect(error.body.error.message).toBe('pipeline changed since version 3');
   });
 });
+
+describe('DevopsClient log stream', () => {
+  const sse = (body: string) =>
+    new Response(body, {
+      headers: { 'Content-Type': 'text/event-stream' },
+    });
+  const logEvent = (seq: number, text: string, taskId = 't1') =>
+    `id: ${seq}\nevent: log\ndata: ${JSON.stringify({ seq, taskId, text })}\n\n`;
+  const endEvent = (status: string) =>
+    `event: end\ndata: ${JSON.stringify({ status })}\n\n`;
+
+  /** A fetch API that signs requests, as the app's does, and records them. */
+  function signingFetchApi(...responses: Response[]) {
+    const requests: Request[] = [];
+    const fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      request.headers.set('Authorization', 'Bearer user-token');
+      requests.push(request);
+      const response = responses.shift();
+      if (!response) throw new TypeError('Failed to fetch');
+      return response;
+    });
+    const client = new DevopsClient({
+      discoveryApi: { getBaseUrl: jest.fn().mockResolvedValue(baseUrl) },
+      fetchApi: { fetch },
+    });
+    return { client, fetch, requests };
+  }
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('reads the events through the app fetch, which carries the token', async () => {
+    const globalFetch = jest.spyOn(global, 'fetch');
+    const { client, requests } = signingFetchApi(
+      sse(
+        `${logEvent(4, '2026-11-21T09:00:05Z hello\n')}: keepalive\n\n${logEvent(
+          5,
+          '2026-11-21T09:00:06Z world\n',
+        )}${endEvent('succeeded')}`,
+      ),
+    );
+    const onChunk = jest.fn();
+    const onEnd = jest.fn();
+
+    await client.streamRunLog('run 1', {
+      taskId: 't1',
+      after: 3,
+      onChunk,
+      onEnd,
+    });
+
+    expect(requests).toHaveLength(1);
+    expect(requests[0].url).toBe(
+      `${baseUrl}/runs/run%201/logs?follow=true&task=t1&after=3`,
+    );
+    expect(requests[0].headers.get('Accept')).toBe('text/event-stream');
+    expect(requests[0].headers.get('Authorization')).toBe('Bearer user-token');
+    expect(globalFetch).not.toHaveBeenCalled();
+    expect(onChunk.mock.calls).toEqual([
+      [{ seq: 4, taskId: 't1', text: '2026-11-21T09:00:05Z hello\n' }],
+      [{ seq: 5, taskId: 't1', text: '2026-11-21T09:00:06Z world\n' }],
+    ]);
+    expect(onEnd).toHaveBeenCalledWith('succeeded');
+    globalFetch.mockRestore();
+  });
+
+  it('reconnects after a drop, resuming after the last chunk received', async () => {
+    jest.useFakeTimers();
+    const { client, requests } = signingFetchApi(
+      // The connection ends without an `end` event, as when a proxy cuts it.
+      sse(logEvent(7, 'a\n') + logEvent(8, 'b\n')),
+      // Then the network is down for one attempt.
+      new Response('bad gateway', { status: 502 }),
+      sse(logEvent(9, 'c\n') + endEvent('failed')),
+    );
+    const onChunk = jest.fn();
+    const onEnd = jest.fn();
+    const onReconnecting = jest.fn();
+
+    const done = client.streamRunLog('r1', {
+      after: 6,
+      onChunk,
+      onEnd,
+      onReconnecting,
+    });
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(requests).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(2000);
+    await done;
+
+    expect(requests).toHaveLength(3);
+    expect(requests[0].headers.get('Last-Event-ID')).toBeNull();
+    expect(requests[1].headers.get('Last-Event-ID')).toBe('8');
+    expect(requests[2].headers.get('Last-Event-ID')).toBe('8');
+    expect(requests[2].headers.get('Authorization')).toBe('Bearer user-token');
+    expect(onChunk.mock.calls.map(([chunk]) => chunk.seq)).toEqual([7, 8, 9]);
+    expect(onReconnecting).toHaveBeenCalledTimes(2);
+    expect(onEnd).toHaveBeenCalledWith('failed');
+  });
+
+  it('gives up on a refusal that a retry would not change', async () => {
+    const { client, requests } = signingFetchApi(
+      json(
+        {
+          error: { name: 'NotFoundError', message: 'No run with id r1' },
+          response: { statusCode: 404 },
+        },
+        404,
+      ),
+    );
+    const onReconnecting = jest.fn();
+
+    const error = await client
+      .streamRunLog('r1', { onChunk: jest.fn(), onReconnecting })
+      .catch(e => e);
+
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.body.error.message).toBe('No run with id r1');
+    expect(requests).toHaveLength(1);
+    expect(onReconnecting).not.toHaveBeenCalled();
+  });
+
+  it('resolves when aborted, and opens nothing when aborted before', async () => {
+    const { client, fetch } = signingFetchApi();
+    const controller = new AbortController();
+    controller.abort();
+
+    await client.streamRunLog('r1', {
+      signal: controller.signal,
+      onChunk: jest.fn(),
+    });
+
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('downloads the full log through the app fetch', async () => {
+    const { client, fetch } = setup(new Response('[build] done\n'));
+
+    await expect(client.downloadRunLog('r1')).resolves.toBe('[build] done\n');
+    expect(fetch).toHaveBeenCalledWith(
+      `${baseUrl}/runs/r1/logs/download`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+});

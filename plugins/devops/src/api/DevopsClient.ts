@@ -1,11 +1,17 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import {
+  EventStreamContentType,
+  fetchEventSource,
+} from '@microsoft/fetch-event-source';
 import type {
+  LogChunk,
   Page,
   Pipeline,
   PipelineDocument,
   Run,
   RunPipelineRequest,
+  RunStatus,
   Triggers,
   UpdatePipelineRequest,
 } from '@devops-pipelines/plugin-devops-common';
@@ -16,6 +22,7 @@ import type {
   ListRunsOptions,
   PipelineSettings,
   RerunOptions,
+  StreamRunLogOptions,
 } from './DevopsApi';
 
 type RequestOptions = {
@@ -26,6 +33,21 @@ type RequestOptions = {
   /** Sent as is, for bodies that are not JSON (the YAML of an import). */
   text?: { body: string; contentType: string };
 };
+
+/** Reconnect delays double from 1 s up to 10 s while the backend stays unreachable. */
+const RECONNECT_FIRST_MS = 1000;
+const RECONNECT_MAX_MS = 10_000;
+
+/** A refusal that retrying cannot fix: the run is gone, or access was withdrawn. */
+class LogStreamRefusedError extends Error {
+  constructor(readonly reason: Error) {
+    super(reason.message);
+  }
+}
+
+/** Server errors and throttling pass; other refusals would come back the same. */
+const isTransient = (status: number) =>
+  status >= 500 || status === 408 || status === 429;
 
 /**
  * Talks to the DevOps backend plugin through the app's fetch API, so requests carry
@@ -158,6 +180,78 @@ export class DevopsClient implements DevopsApi {
 
   async getLogDownloadUrl(runId: string): Promise<string> {
     return this.#url(`/runs/${encodeURIComponent(runId)}/logs/download`);
+  }
+
+  async streamRunLog(
+    runId: string,
+    options: StreamRunLogOptions,
+  ): Promise<void> {
+    const { taskId, after, signal, onChunk, onEnd, onReconnecting } = options;
+    const url = await this.#url(`/runs/${encodeURIComponent(runId)}/logs`, {
+      follow: 'true',
+      task: taskId,
+      after,
+    });
+    // fetchEventSource only listens for a later abort, so it would open this one.
+    if (signal?.aborted) {
+      return;
+    }
+    let ended = false;
+    let failures = 0;
+    // On reconnect the library sends the id of the last event, the chunk's seq, as
+    // Last-Event-ID, which the backend prefers over `after`: nothing is sent twice.
+    await fetchEventSource(url, {
+      signal,
+      // The app's fetch adds the user's token, which a browser EventSource cannot send.
+      fetch: (input, init) => this.#fetchApi.fetch(input, init),
+      // Keeps following in a background tab, so the log is current on coming back.
+      openWhenHidden: true,
+      onopen: async response => {
+        const contentType = response.headers.get('Content-Type') ?? '';
+        if (response.ok && contentType.startsWith(EventStreamContentType)) {
+          failures = 0;
+          return;
+        }
+        if (response.ok) {
+          throw new LogStreamRefusedError(
+            new Error(`Expected a log stream, received ${contentType}`),
+          );
+        }
+        const error = await ResponseError.fromResponse(response);
+        throw isTransient(response.status)
+          ? error
+          : new LogStreamRefusedError(error);
+      },
+      onmessage: message => {
+        if (message.event === 'log') {
+          onChunk(JSON.parse(message.data) as LogChunk);
+        } else if (message.event === 'end') {
+          ended = true;
+          onEnd?.((JSON.parse(message.data) as { status: RunStatus }).status);
+        }
+      },
+      onclose: () => {
+        // A proxy or a restarting backend can end the response early; only `end` is done.
+        if (!ended) {
+          throw new Error('The log stream closed before the run ended');
+        }
+      },
+      onerror: error => {
+        if (error instanceof LogStreamRefusedError) {
+          throw error.reason;
+        }
+        onReconnecting?.(error);
+        failures += 1;
+        return Math.min(RECONNECT_FIRST_MS * 2 ** (failures - 1), RECONNECT_MAX_MS);
+      },
+    });
+  }
+
+  async downloadRunLog(runId: string): Promise<string> {
+    const response = await this.#fetch(
+      `/runs/${encodeURIComponent(runId)}/logs/download`,
+    );
+    return response.text();
   }
 
   async #request<T>(path: string, options?: RequestOptions): Promise<T> {
