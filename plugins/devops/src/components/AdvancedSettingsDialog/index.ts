@@ -1,0 +1,2 @@
+export { AdvancedSettingsDialog } from './AdvancedSettingsDialog';
+export type { AdvancedSettingsDialogProps } from './AdvancedSettingsDialog';

@@ -1,0 +1,129 @@
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Typography from '@material-ui/core/Typography';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  triggersSchema,
+  type Pipeline,
+  type Triggers,
+} from '@devops-pipelines/plugin-devops-common';
+import { useMemo, useState } from 'react';
+import { devopsApiRef } from '../../api';
+import { pipelineTitle } from '../../lib/pipelineTitle';
+import { browserTimeZone } from '../../lib/timeZone';
+import { useSubmit } from '../../lib/useSubmit';
+import { validate } from '../../lib/validation';
+import { EventTriggerFields } from './EventTriggerFields';
+import { NextFireTimes } from './NextFireTimes';
+import { ScheduleFields } from './ScheduleFields';
+import {
+  formFromTriggers,
+  triggersInput,
+  type TriggersForm,
+} from './triggersForm';
+
+/** @public */
+export type TriggerRulesDialogProps = {
+  open: boolean;
+  pipeline: Pipeline;
+  onClose(): void;
+  /** Called with the pipeline as the backend stored it. */
+  onSaved(pipeline: Pipeline): void;
+};
+
+const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
+  const { pipeline, onClose, onSaved } = props;
+  const devopsApi = useApi(devopsApiRef);
+  const [form, setForm] = useState(() =>
+    formFromTriggers(pipeline.spec.triggers),
+  );
+  const validation = useMemo(
+    () => validate(triggersSchema, triggersInput(form)),
+    [form],
+  );
+  const { busy, error, submit } = useSubmit(
+    (triggers: Triggers) => devopsApi.updateTriggers(pipeline.status.id, triggers),
+    onSaved,
+  );
+  const change = (patch: Partial<TriggersForm>) =>
+    setForm(previous => ({ ...previous, ...patch }));
+  // The backend's zone setting is not exposed to the frontend yet, so the preview uses
+  // the browser's, and says so.
+  const zone = useMemo(
+    () => ({ name: browserTimeZone(), origin: "your browser's time zone" }),
+    [],
+  );
+
+  return (
+    <>
+      <DialogTitle id="trigger-rules-title">
+        Trigger rules of "{pipelineTitle(pipeline)}"
+      </DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" color="textSecondary">
+          Manual runs are always possible. Event and periodic triggers can be
+          combined; an inactive pipeline is started by neither.
+        </Typography>
+        <EventTriggerFields
+          value={form.events}
+          source={pipeline.spec.source}
+          onChange={events => change({ events })}
+        />
+        <ScheduleFields
+          form={form}
+          errors={validation.errors ?? {}}
+          onChange={change}
+        />
+        {form.every !== 'none' && (
+          <NextFireTimes
+            schedule={validation.value?.schedule ?? undefined}
+            zone={zone}
+          />
+        )}
+        {error && (
+          <Typography role="alert" color="error" variant="body2">
+            {error}
+          </Typography>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          onClick={() => validation.value && submit(validation.value)}
+          disabled={busy || !validation.value}
+          color="primary"
+          variant="contained"
+        >
+          Save
+        </Button>
+      </DialogActions>
+    </>
+  );
+};
+
+/**
+ * Edits when a pipeline starts by itself: code host events and a periodic schedule,
+ * checked with the schema the backend uses, with a preview of the next fire times.
+ *
+ * @public
+ */
+export const TriggerRulesDialog = ({
+  open,
+  ...props
+}: TriggerRulesDialogProps) => (
+  <Dialog
+    open={open}
+    onClose={props.onClose}
+    fullWidth
+    maxWidth="sm"
+    aria-labelledby="trigger-rules-title"
+  >
+    {/* Mounted for each opening, so the fields start from the stored rules. */}
+    <TriggerRulesForm {...props} />
+  </Dialog>
+);

@@ -1,0 +1,2 @@
+export { TriggerRulesDialog } from './TriggerRulesDialog';
+export type { TriggerRulesDialogProps } from './TriggerRulesDialog';
