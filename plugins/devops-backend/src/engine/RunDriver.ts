@@ -52,6 +52,7 @@ export class RunDriver {
   #abandoned = false;
   #log?: RunLogWriter;
   readonly #running = new Set<string>();
+  #tasks: TaskRunRecord[] = [];
 
   constructor(
     private readonly run: RunRecord,
@@ -102,7 +103,9 @@ export class RunDriver {
       }
       runContext.source = await this.#resolveSource(log);
       await deps.executor.prepareRun(runContext, log.run);
+      // Read once; the driver is the only writer of its tasks while it owns the run.
       const tasks = await deps.runs.listTaskRuns(run.id);
+      this.#tasks = tasks;
       for (const [stageIndex, stage] of run.spec.stages.entries()) {
         if (this.#endReason) break;
         const stageTasks = tasks.filter(t => t.stageIndex === stageIndex);
@@ -221,7 +224,7 @@ export class RunDriver {
     if (signal.aborted || this.#endReason) return undefined;
 
     const taskLog = this.#log!.forTask(taskRun.id);
-    const earlier = (await runs.listTaskRuns(this.run.id)).filter(
+    const earlier = this.#tasks.filter(
       t =>
         t.stageIndex < taskRun.stageIndex ||
         (t.stageIndex === taskRun.stageIndex && t.taskIndex < taskRun.taskIndex),
@@ -280,6 +283,7 @@ export class RunDriver {
       message,
       outputs: result.outputs,
     });
+    Object.assign(taskRun, { status, outputs: result.outputs });
     taskLog.platform(
       status === 'succeeded' ? 'Normal' : 'Warning',
       `The ${label} ${status} after ${formatDuration(Date.now() - started)}${

@@ -38,6 +38,8 @@ export class LocalExecutor implements TaskExecutor {
   private readonly allowFileUrls: boolean;
   private readonly logger?: LoggerService;
   private readonly killGracePeriodMs: number;
+  /** Runs whose workspace this process prepared: no need to look at the disk per task. */
+  private readonly prepared = new Set<string>();
 
   constructor(options: LocalExecutorOptions) {
     this.workspaceRoot = options.workspaceRoot;
@@ -49,6 +51,7 @@ export class LocalExecutor implements TaskExecutor {
 
   async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
     await this.workspace(run).prepare(run.source, this.allowFileUrls, log);
+    this.prepared.add(run.runId);
   }
 
   async execute(ctx: TaskContext): Promise<TaskResult> {
@@ -66,6 +69,7 @@ export class LocalExecutor implements TaskExecutor {
 
   /** Best effort: a folder that cannot be removed must not change how the run ended. */
   async cleanupRun(run: RunContext): Promise<void> {
+    this.prepared.delete(run.runId);
     try {
       await this.workspace(run).remove();
     } catch (error) {
@@ -83,7 +87,7 @@ export class LocalExecutor implements TaskExecutor {
     if (signal.aborted) return notStarted();
 
     const workspace = this.workspace(ctx.run);
-    if (!(await workspace.isPrepared())) {
+    if (!this.prepared.has(ctx.run.runId) && !(await workspace.isPrepared())) {
       throw new Error(
         `The workspace of run ${ctx.run.runId} is missing; prepareRun must run on this backend before its tasks`,
       );
@@ -104,10 +108,10 @@ export class LocalExecutor implements TaskExecutor {
       `Running task ${ctx.taskRunId} (attempt ${ctx.attempt}) of run ${ctx.run.runId} in ${workspace.sourceDir}`,
     );
     const outcome = await runProcessGroup({
-      // One pipe for stdout and stderr keeps their lines in the order they were
-      // written, as on a terminal. The script path is an argument, not shell text.
+      // The script file sends stderr to stdout itself (see createTaskFiles), so one
+      // pipe keeps lines in the order they were written, as on a terminal.
       command: 'sh',
-      args: ['-c', 'exec 2>&1 && exec sh -e "$0"', files.scriptFile],
+      args: ['-e', files.scriptFile],
       cwd: workspace.sourceDir,
       env: scriptEnvironment({
         variables: ctx.env,

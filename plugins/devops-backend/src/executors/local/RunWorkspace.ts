@@ -91,14 +91,22 @@ export class RunWorkspace {
       'tasks',
       `${pathSegment(taskRunId, 'task run id')}.${attempt}`,
     );
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.mkdir(dir, { recursive: true });
+    // A folder left by an engine that died mid-attempt is replaced; mkdir tells.
+    const created = await fs.mkdir(dir, { recursive: true });
+    if (created === undefined) {
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.mkdir(dir, { recursive: true });
+    }
     const files = {
       scriptFile: path.join(dir, 'script.sh'),
       outputFile: path.join(dir, 'outputs'),
     };
-    await fs.writeFile(files.scriptFile, script);
-    await fs.writeFile(files.outputFile, '');
+    // `exec 2>&1` on the first line sends stderr into the one output pipe, in order,
+    // without moving the script's line numbers (sh reports errors by line).
+    await Promise.all([
+      fs.writeFile(files.scriptFile, `exec 2>&1; ${script}`),
+      fs.writeFile(files.outputFile, ''),
+    ]);
     return files;
   }
 

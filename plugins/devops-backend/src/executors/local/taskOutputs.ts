@@ -17,20 +17,17 @@ export async function readTaskOutputs(
   outputFile: string,
   log: TaskLog,
 ): Promise<TaskOutputs> {
-  const size = await fs.stat(outputFile).then(
-    stat => stat.size,
-    () => 0, // The script removed it: it has nothing to say.
+  const content = await fs.readFile(outputFile).catch(
+    () => Buffer.alloc(0), // The script removed it: it has nothing to say.
   );
-  if (size === 0) return { values: {} };
-  if (size > MAX_OUTPUT_FILE_BYTES) {
+  if (content.length === 0) return { values: {} };
+  if (content.length > MAX_OUTPUT_FILE_BYTES) {
     return {
-      error: `The script wrote ${size} bytes to $DEVOPS_OUTPUT, more than the ${MAX_OUTPUT_FILE_BYTES} bytes allowed; write only NAME=value lines there`,
+      error: `The script wrote ${content.length} bytes to $DEVOPS_OUTPUT, more than the ${MAX_OUTPUT_FILE_BYTES} bytes allowed; write only NAME=value lines there`,
     };
   }
 
-  const { values, invalidLines } = parseTaskOutputs(
-    await fs.readFile(outputFile, 'utf8'),
-  );
+  const { values, invalidLines } = parseTaskOutputs(content.toString('utf8'));
   for (const line of invalidLines.slice(0, MAX_REPORTED_LINES)) {
     const shown =
       line.length > MAX_REPORTED_LINE_LENGTH
