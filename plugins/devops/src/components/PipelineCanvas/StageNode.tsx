@@ -1,0 +1,320 @@
+import { makeStyles } from '@material-ui/core/styles';
+import AddIcon from '@material-ui/icons/Add';
+import MoreVertIcon from '@material-ui/icons/MoreVert';
+import { memo, type DragEvent } from 'react';
+import { Handle, Position, type NodeProps } from 'reactflow';
+import { activateOnKey } from './activateOnKey';
+import { useCanvasEditor } from './CanvasEditorContext';
+import { indexAfterMove, useStageDragView } from './dragStore';
+import { EDGE_Y, SIZES, type StageNodeData } from './layout';
+import { STATUS_COLORS, STATUS_LABELS, taskRunFor } from './runStatus';
+import { TaskCard } from './TaskCard';
+import { useNodeStyles } from './nodeStyles';
+
+const useStyles = makeStyles(theme => ({
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    height: SIZES.headerHeight,
+    boxSizing: 'border-box',
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    marginBottom: SIZES.padding,
+    borderTopLeftRadius: 6,
+    borderTopRightRadius: 6,
+    borderTop: '4px solid transparent',
+    '&[draggable="true"]': { cursor: 'grab' },
+  },
+  title: {
+    flex: 1,
+    minWidth: 0,
+    alignSelf: 'stretch',
+    display: 'flex',
+    flexDirection: 'column',
+    justifyContent: 'center',
+    padding: theme.spacing(0, 1),
+    '&[role="button"]': { cursor: 'pointer' },
+    '&:focus-visible': {
+      outline: `2px solid ${theme.palette.primary.main}`,
+      outlineOffset: -2,
+    },
+  },
+  name: {
+    fontWeight: 600,
+    overflow: 'hidden',
+    whiteSpace: 'nowrap',
+    textOverflow: 'ellipsis',
+  },
+  detail: { fontSize: '0.75rem', color: theme.palette.text.secondary },
+  tasks: { listStyle: 'none', margin: 0, padding: theme.spacing(0, 1) },
+  empty: {
+    boxSizing: 'border-box',
+    height: SIZES.taskHeight,
+    marginBottom: SIZES.taskGap,
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    textAlign: 'center',
+    padding: theme.spacing(0, 1),
+    border: `1px dashed ${theme.palette.warning.main}`,
+    borderRadius: 4,
+    fontSize: '0.75rem',
+    color: theme.palette.text.secondary,
+  },
+  dropAtEnd: { borderColor: theme.palette.primary.main },
+  addTask: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    width: `calc(100% - ${theme.spacing(2)}px)`,
+    height: SIZES.addTaskHeight - SIZES.taskGap,
+    margin: theme.spacing(0, 1),
+    border: `1px dashed ${theme.palette.divider}`,
+    borderRadius: 4,
+    background: 'none',
+    color: theme.palette.primary.main,
+    font: 'inherit',
+    fontSize: '0.8125rem',
+    cursor: 'pointer',
+    '&:hover, &:focus-visible': { borderColor: theme.palette.primary.main },
+  },
+  refusal: {
+    position: 'absolute',
+    inset: 0,
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    padding: theme.spacing(2),
+    textAlign: 'center',
+    borderRadius: 6,
+    background: 'rgba(211, 47, 47, 0.12)',
+    color: theme.palette.error.main,
+    fontWeight: 600,
+    // The column underneath keeps receiving the drag events.
+    pointerEvents: 'none',
+  },
+}));
+
+/** A stage: its name and order, its tasks top to bottom, and the "+" buttons. */
+export const StageNode = memo(
+  function StageNode({ data }: NodeProps<StageNodeData>) {
+    const { stage, index, editable, stageRun, problems } = data;
+    const classes = useStyles();
+    const nodeClasses = useNodeStyles();
+    const canvas = useCanvasEditor();
+    const drag = useStageDragView(canvas?.dragStore, index);
+    const messages = problems?.messages ?? [];
+
+    /** The slot the pointer is over: before which task a dropped task would go. */
+    const taskSlot = (event: DragEvent) => {
+      const target = event.target as Element;
+      if (target.closest('[data-stage-header]')) return 0;
+      const card = target.closest<HTMLElement>('[data-task-index]');
+      if (!card) return stage.tasks.length;
+      const slot = Number(card.dataset.taskIndex);
+      const rect = card.getBoundingClientRect();
+      return event.clientY < rect.top + rect.height / 2 ? slot : slot + 1;
+    };
+
+    const onDragOver = (event: DragEvent) => {
+      const current = canvas?.dragStore.get();
+      if (!canvas || !current) return;
+      // Accept every drop, also into another stage: refusing it on drop says why.
+      event.preventDefault();
+      if (current.kind === 'stage') {
+        const rect = event.currentTarget.getBoundingClientRect();
+        const before =
+          event.clientX < rect.left + rect.width / 2 ? index : index + 1;
+        if (current.before !== before) {
+          canvas.dragStore.set({ ...current, before });
+        }
+      } else {
+        const before = taskSlot(event);
+        const over = current.over;
+        if (over?.stage !== index || over.before !== before) {
+          canvas.dragStore.set({ ...current, over: { stage: index, before } });
+        }
+      }
+    };
+
+    const onDrop = (event: DragEvent) => {
+      const current = canvas?.dragStore.get();
+      if (!canvas || !current) return;
+      event.preventDefault();
+      canvas.dragStore.set(undefined);
+      if (current.kind === 'stage') {
+        const to = indexAfterMove(current.from, current.before ?? index);
+        if (to !== current.from) canvas.editor.onMoveStage(current.from, to);
+        return;
+      }
+      const before = taskSlot(event);
+      const { from } = current;
+      const to = {
+        stage: index,
+        task: from.stage === index ? indexAfterMove(from.task, before) : before,
+      };
+      if (to.stage !== from.stage || to.task !== from.task) {
+        canvas.editor.onMoveTask(from, to);
+      }
+    };
+
+    const onDragStart = (event: DragEvent) => {
+      event.dataTransfer?.setData('application/x-devops-stage', String(index));
+      if (event.dataTransfer) {
+        event.dataTransfer.effectAllowed = 'move';
+        // Drag the whole column, not just its header.
+        const column = event.currentTarget.parentElement;
+        if (column) event.dataTransfer.setDragImage(column, 20, 20);
+      }
+      canvas?.dragStore.set({ kind: 'stage', from: index });
+    };
+
+    const invalid =
+      messages.length > 0 || Object.keys(problems?.tasks ?? {}).length > 0;
+    const columnClass = [
+      nodeClasses.card,
+      invalid ? nodeClasses.invalid : '',
+      drag.dragged ? nodeClasses.dragged : '',
+      drag.stageDrop === 'before' ? nodeClasses.dropBefore : '',
+      drag.stageDrop === 'after' ? nodeClasses.dropAfter : '',
+    ].filter(Boolean).join(' ');
+    const orderLabel = stage.order === 'parallel' ? 'Parallel' : 'Sequential';
+    const dropAtEnd = drag.taskDropBefore === stage.tasks.length;
+
+    return (
+      <div
+        className={columnClass}
+        data-testid={`stage-${index}`}
+        data-status={stageRun?.status}
+        role="group"
+        aria-label={`Stage ${stage.name}`}
+        onDragOver={editable ? onDragOver : undefined}
+        onDrop={editable ? onDrop : undefined}
+      >
+        <Handle
+          type="target"
+          position={Position.Left}
+          isConnectable={false}
+          className={nodeClasses.handle}
+          style={{ top: EDGE_Y }}
+        />
+        <div
+          className={classes.header}
+          style={
+            stageRun
+              ? { borderTopColor: STATUS_COLORS[stageRun.status] }
+              : undefined
+          }
+          data-stage-header
+          draggable={editable}
+          onDragStart={editable ? onDragStart : undefined}
+          onDragEnd={editable ? () => canvas?.dragStore.set(undefined) : undefined}
+        >
+          <div
+            className={classes.title}
+            {...(editable && canvas
+              ? {
+                  role: 'button',
+                  tabIndex: 0,
+                  'aria-label': `Edit stage ${stage.name}`,
+                  onClick: () => canvas.editor.onEditStage(index),
+                  onKeyDown: activateOnKey(() =>
+                    canvas.editor.onEditStage(index),
+                  ),
+                }
+              : {})}
+          >
+            <span className={classes.name}>{stage.name}</span>
+            <span className={classes.detail}>
+              {stageRun
+                ? `${STATUS_LABELS[stageRun.status]} · ${orderLabel.toLowerCase()}`
+                : orderLabel}
+            </span>
+          </div>
+          {editable && canvas && (
+            <button
+              type="button"
+              className={nodeClasses.iconButton}
+              aria-label={`Actions for stage ${stage.name}`}
+              aria-haspopup="menu"
+              onClick={event =>
+                canvas.openMenu(event.currentTarget, { kind: 'stage', index })
+              }
+            >
+              <MoreVertIcon fontSize="small" />
+            </button>
+          )}
+        </div>
+        {messages.map(message => (
+          <div key={message} className={nodeClasses.problem} title={message}>
+            {message}
+          </div>
+        ))}
+        <ol className={classes.tasks}>
+          {stage.tasks.map((task, taskIndex) => {
+            let dropMark: 'before' | 'after' | undefined;
+            if (drag.taskDropBefore === taskIndex) dropMark = 'before';
+            else if (dropAtEnd && taskIndex === stage.tasks.length - 1) {
+              dropMark = 'after';
+            }
+            return (
+              <TaskCard
+                key={taskIndex}
+                task={task}
+                stageIndex={index}
+                taskIndex={taskIndex}
+                editable={editable}
+                taskRun={taskRunFor(stageRun, task.name)}
+                problems={problems?.tasks[taskIndex]}
+                dragged={drag.draggedTask === taskIndex}
+                dropMark={dropMark}
+              />
+            );
+          })}
+          {stage.tasks.length === 0 && (
+            <li className={classes.empty}>
+              {editable
+                ? 'No tasks yet: a stage needs at least one task'
+                : 'No tasks'}
+            </li>
+          )}
+        </ol>
+        {editable && canvas && (
+          <button
+            type="button"
+            className={classes.addTask}
+            aria-label={`Add task to ${stage.name}`}
+            onClick={() => canvas.editor.onAddTask(index)}
+          >
+            <AddIcon fontSize="small" /> Add task
+          </button>
+        )}
+        {editable && canvas && (
+          <button
+            type="button"
+            className={nodeClasses.addStage}
+            aria-label={`Add stage after ${stage.name}`}
+            title="Add stage"
+            onClick={() => canvas.editor.onAddStage(index)}
+          >
+            <AddIcon fontSize="small" />
+          </button>
+        )}
+        {drag.refusesTask && (
+          <div className={classes.refusal} role="status">
+            Tasks stay in their own stage: drop it back in its stage
+          </div>
+        )}
+        <Handle
+          type="source"
+          position={Position.Right}
+          isConnectable={false}
+          className={nodeClasses.handle}
+          style={{ top: EDGE_Y }}
+        />
+      </div>
+    );
+  },
+  // Only the data decides what a column shows; React Flow's other props (its position
+  // while the view pans) do not.
+  (previous, next) => previous.data === next.data,
+);

@@ -1,0 +1,195 @@
+import type {
+  PipelineSource,
+  PipelineSpec,
+  Run,
+  Stage,
+  StageRun,
+} from '@devops-pipelines/plugin-devops-common';
+import type { Edge, Node } from 'reactflow';
+import type { CanvasProblems, StageProblems } from './types';
+
+/**
+ * Card sizes in pixels. The layout is computed rather than measured: every node gets
+ * its final size up front, so React Flow shows it at once and re-measures nothing.
+ */
+export const SIZES = {
+  sourceWidth: 220,
+  sourceHeight: 136,
+  stageWidth: 240,
+  /** Between columns; the "add stage" button sits in it, on the edge. */
+  gap: 72,
+  headerHeight: 56,
+  taskHeight: 60,
+  taskGap: 8,
+  padding: 8,
+  problemLine: 20,
+  addTaskHeight: 40,
+} as const;
+
+/** The y of the edges and of the "add stage" buttons: level with the stage names. */
+export const EDGE_Y = SIZES.headerHeight / 2;
+
+export type SourceNodeData = {
+  source?: PipelineSource;
+  editable: boolean;
+  problems?: string[];
+};
+
+export type StageNodeData = {
+  stage: Stage;
+  index: number;
+  editable: boolean;
+  /** The stage of the run, when it ran with this stage at this position. */
+  stageRun?: StageRun;
+  problems?: StageProblems;
+};
+
+export type SourceNode = Node<SourceNodeData, 'source'>;
+export type StageNode = Node<StageNodeData, 'stage'>;
+export type CanvasNode = SourceNode | StageNode;
+
+export type LayoutOptions = {
+  editable: boolean;
+  run?: Run;
+  problems?: CanvasProblems;
+};
+
+export const stageNodeId = (index: number) => `stage-${index}`;
+
+export function stageHeight(
+  stage: Stage,
+  editable: boolean,
+  problems?: StageProblems,
+): number {
+  const slots = Math.max(stage.tasks.length, 1);
+  return (
+    SIZES.headerHeight +
+    (problems?.messages.length ?? 0) * SIZES.problemLine +
+    slots * (SIZES.taskHeight + SIZES.taskGap) +
+    (editable ? SIZES.addTaskHeight : 0) +
+    SIZES.padding
+  );
+}
+
+export const stageX = (index: number) =>
+  SIZES.sourceWidth + SIZES.gap + index * (SIZES.stageWidth + SIZES.gap);
+
+/**
+ * A run's snapshot may predate an edit of the pipeline: its stage only colours this one
+ * when it is the same stage, at the same place under the same name.
+ */
+function stageRunFor(run: Run | undefined, stage: Stage, index: number) {
+  const stageRun = run?.stages[index];
+  return stageRun?.name === stage.name ? stageRun : undefined;
+}
+
+function sameProblems(a?: StageProblems, b?: StageProblems) {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameStageData(a: StageNodeData, b: StageNodeData) {
+  return (
+    a.stage === b.stage &&
+    a.index === b.index &&
+    a.editable === b.editable &&
+    a.stageRun === b.stageRun &&
+    sameProblems(a.problems, b.problems)
+  );
+}
+
+function sameSourceData(a: SourceNodeData, b: SourceNodeData) {
+  return (
+    a.source === b.source &&
+    a.editable === b.editable &&
+    JSON.stringify(a.problems) === JSON.stringify(b.problems)
+  );
+}
+
+function reuse<T extends CanvasNode>(
+  next: T,
+  previous: CanvasNode | undefined,
+  sameData: (a: T['data'], b: T['data']) => boolean,
+): T {
+  if (
+    previous &&
+    previous.type === next.type &&
+    previous.position.x === next.position.x &&
+    previous.height === next.height &&
+    sameData(previous.data as T['data'], next.data)
+  ) {
+    return previous as T;
+  }
+  return next;
+}
+
+export type Layout = {
+  nodes: CanvasNode[];
+  /** The height of the tallest card. */
+  height: number;
+};
+
+/**
+ * The Source card, then one column per stage, left to right. Nodes whose content did
+ * not change are the very objects of `previous`, so that React Flow and the memoised
+ * node components skip them: editing one task of a 30-stage pipeline re-renders one
+ * column.
+ */
+export function layoutPipeline(
+  spec: PipelineSpec,
+  options: LayoutOptions,
+  previous: readonly CanvasNode[] = [],
+): Layout {
+  const { editable, run, problems } = options;
+  const before = new Map(previous.map(node => [node.id, node]));
+  const source: SourceNode = {
+    id: 'source',
+    type: 'source',
+    position: { x: 0, y: 0 },
+    width: SIZES.sourceWidth,
+    height: SIZES.sourceHeight,
+    style: { width: SIZES.sourceWidth, height: SIZES.sourceHeight },
+    data: { source: spec.source, editable, problems: problems?.source },
+  };
+  let height: number = SIZES.sourceHeight;
+  const stages = spec.stages.map((stage, index): StageNode => {
+    const stageProblems = problems?.stages[index];
+    const nodeHeight = stageHeight(stage, editable, stageProblems);
+    height = Math.max(height, nodeHeight);
+    return reuse(
+      {
+        id: stageNodeId(index),
+        type: 'stage',
+        position: { x: stageX(index), y: 0 },
+        width: SIZES.stageWidth,
+        height: nodeHeight,
+        style: { width: SIZES.stageWidth, height: nodeHeight },
+        data: {
+          stage,
+          index,
+          editable,
+          stageRun: stageRunFor(run, stage, index),
+          problems: stageProblems,
+        },
+      },
+      before.get(stageNodeId(index)),
+      sameStageData,
+    );
+  });
+  return {
+    nodes: [reuse(source, before.get('source'), sameSourceData), ...stages],
+    height,
+  };
+}
+
+/** Source → first stage → ... → last stage. */
+export function pipelineEdges(stageCount: number): Edge[] {
+  const ids = ['source'];
+  for (let i = 0; i < stageCount; i++) ids.push(stageNodeId(i));
+  return ids.slice(1).map((target, i) => ({
+    id: `${ids[i]}->${target}`,
+    source: ids[i],
+    target,
+    type: 'straight',
+    focusable: false,
+  }));
+}
