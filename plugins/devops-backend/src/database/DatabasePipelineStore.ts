@@ -188,12 +188,17 @@ export class DatabasePipelineStore {
         },
         spec: JSON.parse(row.spec) as PipelineSpec,
       },
-      secrets: this.secretBox.open(row.secrets),
+      ...this.#openSecrets(row.secrets),
       active: Boolean(row.active),
       version: row.version,
       createdBy: row.created_by,
       createdAt: toIso(row.created_at)!,
       updatedAt: toIso(row.updated_at)!,
     };
+  }
+
+  #openSecrets(sealed: string | null) {
+    const { values, unreadable } = this.secretBox.tryOpen(sealed);
+    return { secrets: values, ...(unreadable ? { secretsUnreadable: true } : {}) };
   }
 }

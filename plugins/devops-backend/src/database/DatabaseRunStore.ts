@@ -351,7 +351,7 @@ export class DatabaseRunStore {
       status: row.status,
       trigger: JSON.parse(row.trigger) as RunTrigger,
       spec: JSON.parse(row.spec) as PipelineSpec,
-      secrets: this.secretBox.open(row.secrets),
+      ...this.#openSecrets(row.secrets),
       params: parseJson<Record<string, string>>(row.params) ?? {},
       commit: row.commit_sha ?? undefined,
       branch: row.branch ?? undefined,
@@ -379,5 +379,10 @@ export class DatabaseRunStore {
       message: row.message ?? undefined,
       outputs: parseJson(row.outputs),
     };
+  }
+
+  #openSecrets(sealed: string | null) {
+    const { values, unreadable } = this.secretBox.tryOpen(sealed);
+    return { secrets: values, ...(unreadable ? { secretsUnreadable: true } : {}) };
   }
 }

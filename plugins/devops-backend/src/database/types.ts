@@ -11,6 +11,8 @@ export type PipelineRecord = {
   id: string;
   document: PipelineDocument;
   secrets: Record<string, string>;
+  /** Set when the stored secret values could not be decrypted with the current key. */
+  secretsUnreadable?: boolean;
   active: boolean;
   version: number;
   createdBy: string;
@@ -40,6 +42,8 @@ export type RunRecord = {
   pipelineName: string;
   spec: PipelineSpec;
   secrets: Record<string, string>;
+  /** Set when the run's secret values could not be decrypted with the current key. */
+  secretsUnreadable?: boolean;
   params: Record<string, string>;
   commit?: string;
   branch?: string;

@@ -19,10 +19,27 @@ import Router from 'express-promise-router';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { PipelineRecord } from '../database/types';
 import { queueRun } from '../engine/queueRun';
-import { separateSecrets } from '../secrets/parameters';
+import { secretsWithoutValue, separateSecrets } from '../secrets/parameters';
 import { toApiPipeline, toApiRun } from './serialize';
 import { RouterOptions, principalRef } from './types';
 import { decodeCursor, encodeCursor, parseBody, parseLimit } from './validation';
+
+/**
+ * A pipeline runs only with every secret value at hand: an import holds none (exports
+ * leave them out), and values sealed with another devops.encryptionKey cannot be read.
+ */
+function assertSecretsReadable(pipeline: PipelineRecord) {
+  const unset = secretsWithoutValue(pipeline.document.spec, pipeline.secrets);
+  if (!unset.length) return;
+  const names = unset.map(n => `"${n}"`).join(', ');
+  const several = unset.length > 1;
+  const why = pipeline.secretsUnreadable
+    ? `cannot be decrypted with this backend's devops.encryptionKey (${several ? 'they were' : 'it was'} stored with another key)`
+    : `${several ? 'have' : 'has'} no value (exported pipelines leave secret values out)`;
+  throw new ConflictError(
+    `Pipeline "${pipeline.document.metadata.name}" cannot run: the secret parameter${several ? 's' : ''} ${names} ${why}; edit the pipeline and set ${several ? 'them' : 'it'} again`,
+  );
+}
 
 /** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
 export function pipelinesRoutes(options: RouterOptions) {
@@ -45,15 +62,26 @@ export function pipelinesRoutes(options: RouterOptions) {
   const withLastRun = async (pipeline: PipelineRecord) =>
     toApiPipeline(pipeline, (await runs.latestRuns([pipeline.id])).get(pipeline.id));
 
-  const createPipeline = async (req: Request, document: PipelineDocument) => {
-    const credentials = await httpAuth.credentials(req);
-    await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+  /** Creating, importing and copying all count against devops.limits.maxPipelines. */
+  const checkPipelineLimit = async () => {
     if (options.maxPipelines > 0 && (await pipelines.count()) >= options.maxPipelines) {
       throw new ConflictError(
         `The portal holds its maximum of ${options.maxPipelines} pipelines; delete one, or ask the portal admin to raise devops.limits.maxPipelines`,
       );
     }
-    const { spec, secrets } = separateSecrets(document.spec);
+  };
+
+  const createPipeline = async (
+    req: Request,
+    document: PipelineDocument,
+    createOptions: { allowMissingSecrets?: boolean } = {},
+  ) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+    await checkPipelineLimit();
+    const { spec, secrets } = separateSecrets(document.spec, {}, {
+      allowMissing: createOptions.allowMissingSecrets,
+    });
     return pipelines.create({
       document: { ...document, spec },
       secrets,
@@ -106,7 +134,11 @@ export function pipelinesRoutes(options: RouterOptions) {
       throw new InputError(`The YAML could not be read: ${(error as Error).message}`);
     }
     const document = parseBody(pipelineDocumentSchema, parsed);
-    res.status(201).json(toApiPipeline(await createPipeline(req, document)));
+    // An export never holds secret values: the pipeline is created without them, and
+    // runs are refused until they are set.
+    res
+      .status(201)
+      .json(toApiPipeline(await createPipeline(req, document, { allowMissingSecrets: true })));
   });
 
   router.get('/pipelines/:id', async (req, res) => {
@@ -140,12 +172,12 @@ export function pipelinesRoutes(options: RouterOptions) {
   });
 
   router.post('/pipelines/:id/copy', async (req, res) => {
-    const { pipeline } = await readablePipeline(req);
+    const { credentials, pipeline } = await readablePipeline(req);
     const { name, title } = parseBody(copyPipelineRequestSchema, req.body);
     // Triggers are not copied: two pipelines would fire on one push (SPEC §2).
     const { triggers: _notCopied, ...spec } = pipeline.document.spec;
-    const credentials = await httpAuth.credentials(req);
     await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+    await checkPipelineLimit();
     const copy = await pipelines.create({
       document: {
         ...pipeline.document,
@@ -197,6 +229,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     const { credentials, pipeline } = await readablePipeline(req);
     await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
     const { params } = parseBody(runPipelineRequestSchema, req.body ?? {});
+    if (pipeline.active) assertSecretsReadable(pipeline);
     const run = await queueRun(
       runs,
       pipeline,

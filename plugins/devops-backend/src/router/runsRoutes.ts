@@ -10,7 +10,7 @@ import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { toApiRun } from './serialize';
 import { RouterOptions, principalRef } from './types';
-import { parseBody } from './validation';
+import { parseBody, parseSeq } from './validation';
 import { ConflictError } from '@backstage/errors';
 
 const LIVE_POLL_MS = 200;
@@ -54,6 +54,11 @@ export function runsRoutes(options: RouterOptions) {
         `Pipeline "${pipeline.document.metadata.name}" is inactive; activate it to run it`,
       );
     }
+    if (run.secretsUnreadable) {
+      throw new ConflictError(
+        `Run #${run.buildId} cannot be repeated: its secret values cannot be decrypted with this backend's devops.encryptionKey (they were stored with another key); start a new run instead`,
+      );
+    }
     // The snapshot, not the pipeline as it is now: a re-run repeats that run (SPEC §3).
     const rerun = await runs.createRun({
       pipelineId: run.pipelineId,
@@ -80,10 +85,14 @@ export function runsRoutes(options: RouterOptions) {
   router.get('/runs/:runId/logs', async (req, res) => {
     const { run } = await readableRun(req);
     const taskId = req.query.task ? String(req.query.task) : undefined;
-    const after = Number(req.header('Last-Event-ID') ?? req.query.after ?? 0) || 0;
+    // A reconnecting EventSource sends the id of the last event it saw as Last-Event-ID.
+    const after = parseSeq(req.header('Last-Event-ID') ?? req.query.after);
     if (req.query.follow !== 'true') {
+      // Status first, as in the stream: read after the chunks, a run that ended in between
+      // would say "done" while its last chunks were never listed. A full page means more.
+      const { status } = await runs.getRunOrThrow(run.id);
       const items = await logs.list(run.id, { afterSeq: after, limit: PAGE, taskId });
-      res.json({ items, done: isFinalStatus((await runs.getRunOrThrow(run.id)).status) });
+      res.json({ items, done: isFinalStatus(status) && items.length < PAGE });
       return;
     }
     await streamLog(req, res, run.id, after, taskId);

@@ -24,9 +24,23 @@ export function parseLimit(value: unknown, fallback: number, max: number): numbe
 /** Cursors are opaque to clients; inside they are a non-negative integer. */
 export function decodeCursor(value: unknown): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const n = Number(Buffer.from(String(value), 'base64url').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0) throw new InputError('cursor is not valid');
-  return n;
+  // Buffer.from(..., 'base64url') skips characters outside the alphabet, so "!!" would
+  // decode to "" and read as 0: check the text before and after decoding.
+  const text = typeof value === 'string' && /^[A-Za-z0-9_-]+$/.test(value)
+    ? Buffer.from(value, 'base64url').toString('utf8')
+    : '';
+  if (!/^\d{1,15}$/.test(text)) throw new InputError('cursor is not valid');
+  return Number(text);
 }
 
 export const encodeCursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+
+/** A log position to resume after: a non-negative integer, 0 when absent. */
+export function parseSeq(value: unknown): number {
+  if (value === undefined || value === '') return 0;
+  const text = String(value);
+  if (!/^\d{1,15}$/.test(text)) {
+    throw new InputError('after (or Last-Event-ID) must be a log sequence number');
+  }
+  return Number(text);
+}

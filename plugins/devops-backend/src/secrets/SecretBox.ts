@@ -26,6 +26,22 @@ export class SecretBox {
       .join(':');
   }
 
+  /**
+   * Like `open`, but values sealed with another key (devops.encryptionKey changed, or was
+   * never set and the backend restarted with a new random one) come back empty and
+   * flagged, so that one unreadable row does not break every request that loads it.
+   */
+  tryOpen(sealed: string | null | undefined): {
+    values: Record<string, string>;
+    unreadable: boolean;
+  } {
+    try {
+      return { values: this.open(sealed), unreadable: false };
+    } catch {
+      return { values: {}, unreadable: true };
+    }
+  }
+
   open(sealed: string | null | undefined): Record<string, string> {
     if (!sealed) return {};
     const [version, iv, tag, data] = sealed.split(':');

@@ -8,18 +8,25 @@ import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 export function separateSecrets(
   spec: PipelineSpec,
   stored: Record<string, string> = {},
+  options: {
+    /**
+     * Accept secrets without a value (an imported export, which never holds them); such
+     * a pipeline cannot run until they are set, see `secretsWithoutValue`.
+     */
+    allowMissing?: boolean;
+  } = {},
 ): { spec: PipelineSpec; secrets: Record<string, string> } {
   const secrets: Record<string, string> = {};
-  const parameters = spec.parameters?.map(param => {
+  const parameters = spec.parameters?.map((param, index) => {
     if (!param.secret) return param;
     // A secret left without a value keeps the one stored: the API never sends it back.
     const value = param.value ?? stored[param.name];
-    if (value === undefined) {
+    if (value === undefined && !options.allowMissing) {
       throw new InputError(
-        `spec.parameters: secret parameter "${param.name}" needs a value`,
+        `spec.parameters[${index}].value: secret parameter "${param.name}" needs a value`,
       );
     }
-    secrets[param.name] = value;
+    if (value !== undefined) secrets[param.name] = value;
     const { value: _dropped, ...rest } = param;
     return rest;
   });
@@ -37,4 +44,14 @@ export function parameterValues(
   return Object.fromEntries(
     (spec.parameters ?? []).map(p => [p.name, p.secret ? secrets[p.name] ?? '' : p.value ?? '']),
   );
+}
+
+/** Names of the secret parameters that have no value yet (after an import). */
+export function secretsWithoutValue(
+  spec: PipelineSpec,
+  secrets: Record<string, string>,
+): string[] {
+  return (spec.parameters ?? [])
+    .filter(p => p.secret && secrets[p.name] === undefined)
+    .map(p => p.name);
 }
