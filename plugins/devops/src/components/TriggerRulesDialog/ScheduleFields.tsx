@@ -63,7 +63,7 @@ export const ScheduleFields = ({
   switch (form.every) {
     case 'minutes':
       values = field({
-        label: 'Every n minutes',
+        label: 'Interval (minutes)',
         value: form.minutesInterval,
         field: 'schedule.interval',
         hint: '1–59, default 5',
@@ -74,7 +74,7 @@ export const ScheduleFields = ({
       values = (
         <>
           {field({
-            label: 'Every n hours',
+            label: 'Interval (hours)',
             value: form.hoursInterval,
             field: 'schedule.interval',
             hint: '1–23',
