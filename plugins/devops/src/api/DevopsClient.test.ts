@@ -106,21 +106,27 @@ describe('DevopsClient log stream', () => {
       headers: { 'Content-Type': 'text/event-stream' },
     });
   const logEvent = (seq: number, text: string, taskId = 't1') =>
-    `id: ${seq}\nevent: log\ndata: ${JSON.stringify({ seq, taskId, text })}\n\n`;
+    `id: ${seq}\nevent: log\ndata: ${JSON.stringify({
+      seq,
+      taskId,
+      text,
+    })}\n\n`;
   const endEvent = (status: string) =>
     `event: end\ndata: ${JSON.stringify({ status })}\n\n`;
 
   /** A fetch API that signs requests, as the app's does, and records them. */
   function signingFetchApi(...responses: Response[]) {
     const requests: Request[] = [];
-    const fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      request.headers.set('Authorization', 'Bearer user-token');
-      requests.push(request);
-      const response = responses.shift();
-      if (!response) throw new TypeError('Failed to fetch');
-      return response;
-    });
+    const fetch = jest.fn(
+      async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        request.headers.set('Authorization', 'Bearer user-token');
+        requests.push(request);
+        const response = responses.shift();
+        if (!response) throw new TypeError('Failed to fetch');
+        return response;
+      },
+    );
     const client = new DevopsClient({
       discoveryApi: { getBaseUrl: jest.fn().mockResolvedValue(baseUrl) },
       fetchApi: { fetch },
@@ -136,7 +142,10 @@ describe('DevopsClient log stream', () => {
     const globalFetch = jest.spyOn(global, 'fetch');
     const { client, requests } = signingFetchApi(
       sse(
-        `${logEvent(4, '2026-11-21T09:00:05Z hello\n')}: keepalive\n\n${logEvent(
+        `${logEvent(
+          4,
+          '2026-11-21T09:00:05Z hello\n',
+        )}: keepalive\n\n${logEvent(
           5,
           '2026-11-21T09:00:06Z world\n',
         )}${endEvent('succeeded')}`,

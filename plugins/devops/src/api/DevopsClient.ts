@@ -242,7 +242,10 @@ export class DevopsClient implements DevopsApi {
         }
         onReconnecting?.(error);
         failures += 1;
-        return Math.min(RECONNECT_FIRST_MS * 2 ** (failures - 1), RECONNECT_MAX_MS);
+        return Math.min(
+          RECONNECT_FIRST_MS * 2 ** (failures - 1),
+          RECONNECT_MAX_MS,
+        );
       },
     });
   }

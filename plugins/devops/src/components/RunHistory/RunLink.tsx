@@ -1,0 +1,14 @@
+import Link from '@material-ui/core/Link';
+import type { RunSummary } from '@devops-pipelines/plugin-devops-common';
+import { Link as RouterLink } from 'react-router-dom';
+import { useDevopsLinks } from '../DevopsRouter';
+
+/** "#12", linking to the run's page. */
+export const RunLink = ({ run }: { run: RunSummary }) => {
+  const links = useDevopsLinks();
+  return (
+    <Link component={RouterLink} to={links.run(run.id)}>
+      #{run.buildId}
+    </Link>
+  );
+};

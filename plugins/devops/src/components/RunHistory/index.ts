@@ -1,0 +1,8 @@
+export { RunHistory } from './RunHistory';
+export type { RunHistoryProps } from './RunHistory';
+export { useRunHistory } from './useRunHistory';
+export type { RunHistory as RunHistoryState } from './useRunHistory';
+export { useRunActions } from './useRunActions';
+export { usePolling } from './usePolling';
+export { formatDuration } from './formatDuration';
+export { runCause, shortCommit } from './runCause';
