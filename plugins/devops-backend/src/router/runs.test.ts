@@ -377,7 +377,7 @@ describe('devops router: runs', () => {
     });
 
     describe('stop', () => {
-      /** Starts a run of `sleep 30` and waits until its task is running. */
+      /** Starts a run of `sleep 30` and waits until its script has begun. */
       const startLongRun = async () => {
         const pipeline = await devops.createPipeline(
           pipelineDocument({
@@ -388,10 +388,8 @@ describe('devops router: runs', () => {
           }),
         );
         const run = await devops.startRun(pipeline.status.id);
-        await devops.waitForRun(
-          run.id,
-          r => r.stages[0].tasks[0].status === 'running',
-        );
+        // The task is marked running before its process starts: wait for its output.
+        await devops.waitForLog(run.id, 'long task started');
         return { pipeline, run };
       };
 
@@ -595,21 +593,21 @@ describe('devops router: runs', () => {
                   ? res.pipe(zlib.createGunzip())
                   : res;
               let received = '';
-              let runStatus: string | undefined;
-              let checking = false;
+              let statusCheck: Promise<string> | undefined;
               body.setEncoding('utf8');
               body.on('data', (chunk: string) => {
                 received += chunk;
-                if (!checking && received.includes('first live line')) {
-                  checking = true;
-                  devops.getRun(run.id).then(r => {
-                    runStatus = r.status;
-                  }, reject);
+                if (!statusCheck && received.includes('first live line')) {
+                  statusCheck = devops.getRun(run.id).then(r => r.status);
                 }
               });
-              body.on('end', () =>
-                resolve({ statusAtFirstLine: runStatus, text: received }),
-              );
+              body.on('end', () => {
+                Promise.resolve(statusCheck).then(
+                  status =>
+                    resolve({ statusAtFirstLine: status, text: received }),
+                  reject,
+                );
+              });
               body.on('error', reject);
             },
           );

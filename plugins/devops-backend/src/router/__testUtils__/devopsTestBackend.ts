@@ -201,6 +201,28 @@ export class DevopsTestBackend {
     }
   }
 
+  /** Polls the stored log of a run until it holds `text`. */
+  async waitForLog(runId: string, text: string, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    let seen = '';
+    for (;;) {
+      const res = await this.http.get(`/api/devops/runs/${runId}/logs`);
+      if (res.status !== 200) {
+        throw new Error(`Reading the log of ${runId} gave ${res.status}`);
+      }
+      seen = (res.body.items as Array<{ text: string }>)
+        .map(chunk => chunk.text)
+        .join('');
+      if (seen.includes(text)) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `The log of run ${runId} did not show "${text}" within ${timeoutMs} ms; it holds: ${seen}`,
+        );
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  }
+
   /** The full log of a run as the download gives it. */
   async downloadLog(runId: string): Promise<string> {
     const res = await this.http
