@@ -50,7 +50,10 @@ function formMessage(issue: IssueInput): string | undefined {
  * Checks form input with the schema the backend checks the request with, so the form
  * and the API never disagree; the first message for each field is kept.
  */
-export function validate<T>(schema: FormSchema<T>, input: unknown): Validation<T> {
+export function validate<T>(
+  schema: FormSchema<T>,
+  input: unknown,
+): Validation<T> {
   const result = schema.safeParse(input, { error: formMessage });
   if (result.success) {
     return { value: result.data };

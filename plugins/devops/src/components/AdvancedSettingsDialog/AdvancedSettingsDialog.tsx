@@ -63,8 +63,7 @@ const AdvancedSettingsForm = (
           onChange={event => setMinutes(event.target.value)}
           error={Boolean(fieldError)}
           helperText={
-            fieldError ??
-            'Empty or 0: no timeout. At most 20160 (14 days).'
+            fieldError ?? 'Empty or 0: no timeout. At most 20160 (14 days).'
           }
           inputProps={{ min: 0 }}
           InputLabelProps={{ shrink: true }}

@@ -1,8 +1,5 @@
 import IconButton from '@material-ui/core/IconButton';
-import Menu from '@material-ui/core/Menu';
-import MenuItem from '@material-ui/core/MenuItem';
 import Tooltip from '@material-ui/core/Tooltip';
-import MoreVertIcon from '@material-ui/icons/MoreVert';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import StopIcon from '@material-ui/icons/Stop';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
@@ -14,8 +11,11 @@ import { useState } from 'react';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { pipelineTitle } from '../../lib/pipelineTitle';
+import { AdvancedSettingsDialog } from '../AdvancedSettingsDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
+import { TriggerRulesDialog } from '../TriggerRulesDialog';
 import { pipelineActions, type PipelineActionId } from './pipelineActions';
+import { PipelineMenu, type PipelineDialogId } from './PipelineMenu';
 
 export type PipelineActionsProps = {
   pipeline: Pipeline;
@@ -23,15 +23,18 @@ export type PipelineActionsProps = {
   onChanged: () => void;
 };
 
-/** Run and Stop buttons and a menu with the rest, each confirmed before it happens. */
+/**
+ * Run and Stop buttons and a menu with the rest. Actions are confirmed before they
+ * happen; the trigger and settings dialogs save the part of the pipeline they edit.
+ */
 export const PipelineActions = ({
   pipeline,
   onChanged,
 }: PipelineActionsProps) => {
   const devopsApi = useApi(devopsApiRef);
   const alertApi = useApi(alertApiRef);
-  const [menuAnchor, setMenuAnchor] = useState<HTMLElement | null>(null);
   const [pending, setPending] = useState<PipelineActionId>();
+  const [dialog, setDialog] = useState<PipelineDialogId>();
   const [busy, setBusy] = useState(false);
 
   const { active, lastRun } = pipeline.status;
@@ -65,7 +68,6 @@ export const PipelineActions = ({
   };
 
   const start = (id: PipelineActionId) => {
-    setMenuAnchor(null);
     if (pipelineActions[id].confirm) {
       setPending(id);
     } else {
@@ -74,6 +76,17 @@ export const PipelineActions = ({
   };
 
   const confirm = pending && pipelineActions[pending].confirm;
+  const { name } = pipeline.metadata;
+
+  const saved = (what: string) => (stored: Pipeline) => {
+    setDialog(undefined);
+    alertApi.post({
+      message: `Saved the ${what} of "${pipelineTitle(stored)}"`,
+      severity: 'success',
+      display: 'transient',
+    });
+    onChanged();
+  };
 
   return (
     <>
@@ -81,7 +94,7 @@ export const PipelineActions = ({
         {/* A disabled button fires no events, so the tooltip needs a wrapper. */}
         <span>
           <IconButton
-            aria-label="Run"
+            aria-label={`Run ${name}`}
             size="small"
             disabled={!active || busy}
             onClick={() => start('run')}
@@ -93,7 +106,7 @@ export const PipelineActions = ({
       {running && (
         <Tooltip title="Stop the running run">
           <IconButton
-            aria-label="Stop"
+            aria-label={`Stop ${name}`}
             size="small"
             disabled={busy}
             onClick={() => start('stop')}
@@ -102,25 +115,12 @@ export const PipelineActions = ({
           </IconButton>
         </Tooltip>
       )}
-      <IconButton
-        aria-label="More actions"
-        size="small"
+      <PipelineMenu
+        pipeline={pipeline}
         disabled={busy}
-        onClick={event => setMenuAnchor(event.currentTarget)}
-      >
-        <MoreVertIcon />
-      </IconButton>
-      <Menu
-        anchorEl={menuAnchor}
-        open={Boolean(menuAnchor)}
-        onClose={() => setMenuAnchor(null)}
-      >
-        <MenuItem onClick={() => start(active ? 'deactivate' : 'activate')}>
-          {active ? 'Deactivate' : 'Activate'}
-        </MenuItem>
-        <MenuItem onClick={() => start('export')}>Export YAML</MenuItem>
-        <MenuItem onClick={() => start('delete')}>Delete</MenuItem>
-      </Menu>
+        onAction={start}
+        onDialog={setDialog}
+      />
       {pending && confirm && (
         <ConfirmDialog
           open
@@ -134,6 +134,18 @@ export const PipelineActions = ({
           {confirm.text(pipeline)}
         </ConfirmDialog>
       )}
+      <TriggerRulesDialog
+        open={dialog === 'triggers'}
+        pipeline={pipeline}
+        onClose={() => setDialog(undefined)}
+        onSaved={saved('trigger rules')}
+      />
+      <AdvancedSettingsDialog
+        open={dialog === 'settings'}
+        pipeline={pipeline}
+        onClose={() => setDialog(undefined)}
+        onSaved={saved('advanced settings')}
+      />
     </>
   );
 };

@@ -1,29 +1,65 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
+import { alertApiRef, discoveryApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import { type DevopsApi, devopsApiRef } from '../../api';
 import { PipelinesTable } from './PipelinesTable';
 
+// MUI menus and dialogs make a test here take seconds in jsdom, more than Jest's
+// default 5 on a busy machine.
+jest.setTimeout(30_000);
+
 const page = (items: Pipeline[]) => ({ items, totalCount: items.length });
+
+/** Where a link from the list led: the DevOps pages are mounted at /devops. */
+const Destination = () => {
+  const location = useLocation();
+  return (
+    <p data-testid="destination">{`${location.pathname}${location.search}`}</p>
+  );
+};
 
 async function render(devopsApi: Partial<DevopsApi>, entityRef?: string) {
   const alertApi = { post: jest.fn() };
+  const discoveryApi = {
+    getBaseUrl: jest.fn().mockResolvedValue('http://backstage:7007/api/devops'),
+  };
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [devopsApiRef, devopsApi],
         [alertApiRef, alertApi],
+        [discoveryApiRef, discoveryApi],
       ]}
     >
-      <PipelinesTable entityRef={entityRef} />
+      <Routes>
+        <Route path="/" element={<PipelinesTable entityRef={entityRef} />} />
+        <Route path="/devops/*" element={<Destination />} />
+      </Routes>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
   return { alertApi };
+}
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+async function openMenu(name: string) {
+  await userEvent.click(
+    await screen.findByRole('button', { name: `More actions for ${name}` }),
+  );
 }
 
 describe('PipelinesTable', () => {
@@ -71,15 +107,21 @@ describe('PipelinesTable', () => {
     expect(within(buildingRow).getByText('jack')).toBeInTheDocument();
     // Stop is offered only while the latest run is unfinished.
     expect(
-      within(buildingRow).getByRole('button', { name: 'Stop' }),
+      within(buildingRow).getByRole('button', {
+        name: 'Stop deploy-2048-yaml',
+      }),
     ).toBeEnabled();
 
     const idleRow = screen.getByText('nightly').closest('tr')!;
     expect(within(idleRow).getByText('Inactive')).toBeInTheDocument();
     expect(within(idleRow).getByText('No source')).toBeInTheDocument();
     expect(within(idleRow).getByText('Never run')).toBeInTheDocument();
-    expect(within(idleRow).queryByRole('button', { name: 'Stop' })).toBeNull();
-    expect(within(idleRow).getByRole('button', { name: 'Run' })).toBeDisabled();
+    expect(
+      within(idleRow).queryByRole('button', { name: 'Stop nightly' }),
+    ).toBeNull();
+    expect(
+      within(idleRow).getByRole('button', { name: 'Run nightly' }),
+    ).toBeDisabled();
   });
 
   it('explains how to create a pipeline when there is none', async () => {
@@ -90,7 +132,15 @@ describe('PipelinesTable', () => {
     expect(
       await screen.findByText('This entity has no pipelines yet'),
     ).toBeInTheDocument();
-    expect(screen.getByText(/importing its YAML document/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/Create one on the canvas, or import its YAML document/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/component:default\/jack-2048 for this one/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Create pipeline' }),
+    ).toHaveAttribute('href', '/devops/pipelines/new');
     expect(
       screen.getByRole('button', { name: 'Import YAML' }),
     ).toBeInTheDocument();
@@ -109,9 +159,7 @@ describe('PipelinesTable', () => {
 
     await render({ listPipelines, deletePipeline });
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'More actions' }),
-    );
+    await openMenu('nightly');
     await userEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
 
     const dialog = screen.getByRole('dialog');
@@ -136,9 +184,7 @@ describe('PipelinesTable', () => {
 
     await render({ listPipelines, deletePipeline });
 
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'More actions' }),
-    );
+    await openMenu('deploy-2048-yaml');
     await userEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
     await userEvent.click(
       within(screen.getByRole('dialog')).getByRole('button', {
@@ -160,7 +206,9 @@ describe('PipelinesTable', () => {
 
     const { alertApi } = await render({ listPipelines, runPipeline });
 
-    await userEvent.click(await screen.findByRole('button', { name: 'Run' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Run nightly' }),
+    );
     await userEvent.click(
       within(screen.getByRole('dialog')).getByRole('button', { name: 'Run' }),
     );
@@ -172,5 +220,181 @@ describe('PipelinesTable', () => {
         severity: 'error',
       }),
     );
+  });
+
+  it('links each row to its pipeline and its last run', async () => {
+    const pipeline = makePipeline({
+      id: 'p1',
+      name: 'deploy-2048-yaml',
+      title: 'YAML deploy of the 2048 game',
+      lastRun: {
+        id: 'run-7',
+        buildId: 7,
+        status: 'succeeded',
+        trigger: { type: 'schedule' },
+        queuedAt: '2026-11-21T09:00:00Z',
+        startedAt: '2026-11-21T09:00:05Z',
+      },
+    });
+    await render({
+      listPipelines: jest.fn().mockResolvedValue(page([pipeline])),
+    });
+
+    const row = await screen.findByTestId('pipeline-row-deploy-2048-yaml');
+    expect(
+      within(row).getByRole('link', { name: 'YAML deploy of the 2048 game' }),
+    ).toHaveAttribute('href', '/devops/pipelines/p1');
+    expect(within(row).getByRole('link', { name: /^#7 ·/ })).toHaveAttribute(
+      'href',
+      '/devops/runs/run-7',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Create pipeline' }),
+    ).toHaveAttribute('href', '/devops/pipelines/new');
+    expect(
+      screen.getByRole('button', { name: 'Import YAML' }),
+    ).toBeInTheDocument();
+  });
+
+  it.each([
+    ['Edit', '/devops/pipelines/p1/edit'],
+    // A copy is made in the editor, not by the API: nothing is stored until saved.
+    ['Copy', '/devops/pipelines/new?copyOf=p1'],
+  ])('"%s" in the menu opens %s', async (item, destination) => {
+    const copyPipeline = jest.fn();
+    await render({
+      listPipelines: jest
+        .fn()
+        .mockResolvedValue(page([makePipeline({ id: 'p1', name: 'nightly' })])),
+      copyPipeline,
+    });
+
+    await openMenu('nightly');
+    await userEvent.click(screen.getByRole('menuitem', { name: item }));
+
+    expect(await screen.findByTestId('destination')).toHaveTextContent(
+      destination,
+    );
+    expect(copyPipeline).not.toHaveBeenCalled();
+  });
+
+  it('edits the trigger rules in a dialog and reloads the list', async () => {
+    const pipeline = makePipeline({ id: 'p1', name: 'nightly' });
+    const listPipelines = jest.fn().mockResolvedValue(page([pipeline]));
+    const updateTriggers = jest.fn().mockResolvedValue(pipeline);
+    const { alertApi } = await render({ listPipelines, updateTriggers });
+
+    await openMenu('nightly');
+    await userEvent.click(
+      screen.getByRole('menuitem', { name: 'Edit triggers' }),
+    );
+    const dialog = screen.getByRole('dialog', {
+      name: 'Trigger rules of "nightly"',
+    });
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'Push' }),
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(updateTriggers).toHaveBeenCalledWith('p1', {
+      events: { push: true, merge: false, tag: false },
+      schedule: null,
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(alertApi.post).toHaveBeenCalledWith({
+      message: 'Saved the trigger rules of "nightly"',
+      severity: 'success',
+      display: 'transient',
+    });
+    expect(listPipelines).toHaveBeenCalledTimes(2);
+  });
+
+  it('edits the advanced settings in a dialog', async () => {
+    const pipeline = makePipeline({ id: 'p1', name: 'nightly' });
+    const listPipelines = jest.fn().mockResolvedValue(page([pipeline]));
+    const updateSettings = jest.fn().mockResolvedValue(pipeline);
+    await render({ listPipelines, updateSettings });
+
+    await openMenu('nightly');
+    await userEvent.click(
+      screen.getByRole('menuitem', { name: 'Advanced settings' }),
+    );
+    const dialog = screen.getByRole('dialog', {
+      name: 'Advanced settings of "nightly"',
+    });
+    fireEvent.change(within(dialog).getByLabelText('Timeout (minutes)'), {
+      target: { value: '90' },
+    });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 90 });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(listPipelines).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps activation, export and deletion in the menu', async () => {
+    await render({
+      listPipelines: jest
+        .fn()
+        .mockResolvedValue(page([makePipeline({ name: 'nightly' })])),
+    });
+
+    await openMenu('nightly');
+
+    expect(
+      screen.getAllByRole('menuitem').map(item => item.textContent),
+    ).toEqual([
+      'Edit',
+      'Copy',
+      'Edit triggers',
+      'Advanced settings',
+      'Deactivate',
+      'Export YAML',
+      'Delete',
+    ]);
+  });
+
+  it('searches by name once typing pauses', async () => {
+    const all = [
+      makePipeline({ name: 'nightly' }),
+      makePipeline({ name: 'deploy' }),
+    ];
+    const listPipelines = jest.fn(async ({ q }: { q?: string }) =>
+      page(all.filter(p => !q || p.metadata.name.includes(q))),
+    );
+    await render({ listPipelines });
+    await screen.findByTestId('pipeline-row-deploy');
+    // Fake time, so that the keystrokes come faster than the debounce however busy
+    // the machine is.
+    jest.useFakeTimers();
+    const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+    const search = screen.getByRole('searchbox', { name: 'Search pipelines' });
+
+    await user.type(search, 'night');
+    expect(listPipelines).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      jest.advanceTimersByTime(300);
+    });
+
+    // One request for the whole word, not one per keystroke.
+    expect(listPipelines).toHaveBeenCalledTimes(2);
+    expect(listPipelines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ q: 'night' }),
+    );
+    expect(await screen.findByText('Pipelines (1)')).toBeInTheDocument();
+    expect(screen.queryByTestId('pipeline-row-deploy')).toBeNull();
+    expect(screen.getByTestId('pipeline-row-nightly')).toBeInTheDocument();
+
+    await user.type(search, 'ly-build');
+    await act(async () => {
+      jest.advanceTimersByTime(300);
+    });
+
+    expect(listPipelines).toHaveBeenLastCalledWith(
+      expect.objectContaining({ q: 'nightly-build' }),
+    );
+    expect(
+      await screen.findByText('No pipeline matches "nightly-build".'),
+    ).toBeInTheDocument();
   });
 });

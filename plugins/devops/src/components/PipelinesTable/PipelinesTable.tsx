@@ -1,18 +1,16 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import {
-  EmptyState,
-  ResponseErrorPanel,
-  Table,
-  type TableColumn,
-} from '@backstage/core-components';
+import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { useMemo, useState } from 'react';
 import { pipelineTitle } from '../../lib/pipelineTitle';
 import { ImportPipelineDialog } from '../ImportPipelineDialog';
-import { pipelineColumns } from './columns';
+import { type PipelineColumn, pipelineColumns } from './columns';
+import { CreateButtons } from './CreateButtons';
 import { PipelineActions } from './PipelineActions';
+import { PipelinesList } from './PipelinesList';
+import { SearchField } from './SearchField';
 import { usePipelines } from './usePipelines';
 
 /** @public */
@@ -28,11 +26,12 @@ export type PipelinesTableProps = {
  */
 export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
   const alertApi = useApi(alertApiRef);
+  const [q, setQ] = useState('');
   const { items, totalCount, loading, error, hasMore, loadMore, reload } =
-    usePipelines(entityRef);
+    usePipelines({ entityRef, q });
   const [importing, setImporting] = useState(false);
 
-  const columns = useMemo<TableColumn<Pipeline>[]>(
+  const columns = useMemo<PipelineColumn[]>(
     () => [
       ...pipelineColumns,
       {
@@ -55,20 +54,10 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
     reload();
   };
 
-  const importButton = (
-    <Button
-      variant="contained"
-      color="primary"
-      onClick={() => setImporting(true)}
-    >
-      Import YAML
-    </Button>
-  );
+  const createButtons = <CreateButtons onImport={() => setImporting(true)} />;
 
   let content;
-  if (error && items.length === 0) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!loading && items.length === 0) {
+  if (!loading && !error && items.length === 0 && !q) {
     content = (
       <EmptyState
         missing="content"
@@ -77,24 +66,31 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
         }
         description={
           "A pipeline builds, tests and deploys a catalog entity's code. Create one " +
-          'by importing its YAML document, for example one exported from another ' +
-          `pipeline; its metadata.entityRef names the entity it belongs to${
-            entityRef ? ` (${entityRef} for this one)` : ''
-          }.`
+          'on the canvas, or import its YAML document, such as one exported from ' +
+          'another pipeline (its metadata.entityRef names the entity it belongs ' +
+          `to${entityRef ? `: ${entityRef} for this one` : ''}).`
         }
-        action={importButton}
+        action={createButtons}
       />
     );
+  } else if (error && items.length === 0 && !q) {
+    content = <ResponseErrorPanel error={error} />;
   } else {
     content = (
       <>
         {error && <ResponseErrorPanel error={error} />}
-        <Table<Pipeline>
+        <PipelinesList
           title={`Pipelines (${totalCount})`}
           columns={columns}
-          data={items}
-          isLoading={loading}
-          options={{ paging: false, search: false, padding: 'dense' }}
+          items={items}
+          loading={loading}
+          emptyText={`No pipeline matches "${q}".`}
+          tools={
+            <Box display="flex" alignItems="center" gridGap={16}>
+              <SearchField onSearch={setQ} />
+              {createButtons}
+            </Box>
+          }
         />
         {hasMore && (
           <Box display="flex" justifyContent="center" mt={2}>
@@ -109,11 +105,6 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
 
   return (
     <>
-      {items.length > 0 && (
-        <Box display="flex" justifyContent="flex-end" mb={2}>
-          {importButton}
-        </Box>
-      )}
       {content}
       <ImportPipelineDialog
         open={importing}

@@ -2,23 +2,37 @@ import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { TableColumn } from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import type { ReactNode } from 'react';
 import { formatTime } from '../../lib/formatTime';
 import { pipelineTitle } from '../../lib/pipelineTitle';
+import { useDevopsLinks } from '../DevopsRouter';
 import { RunStatus } from '../RunStatus';
 
-const NameCell = ({ pipeline }: { pipeline: Pipeline }) => (
-  <>
-    <Typography variant="body2">{pipelineTitle(pipeline)}</Typography>
-    {pipeline.metadata.title && (
-      <Typography variant="caption" color="textSecondary">
-        {pipeline.metadata.name}
+export type PipelineColumn = {
+  title: string;
+  render: (pipeline: Pipeline) => ReactNode;
+};
+
+const NameCell = ({ pipeline }: { pipeline: Pipeline }) => {
+  const links = useDevopsLinks();
+  return (
+    <>
+      <Typography variant="body2">
+        <Link to={links.pipeline(pipeline.status.id)}>
+          {pipelineTitle(pipeline)}
+        </Link>
       </Typography>
-    )}
-  </>
-);
+      {pipeline.metadata.title && (
+        <Typography variant="caption" color="textSecondary">
+          {pipeline.metadata.name}
+        </Typography>
+      )}
+    </>
+  );
+};
 
 const SourceCell = ({ pipeline }: { pipeline: Pipeline }) => {
   const source = pipeline.spec.source;
@@ -40,6 +54,7 @@ const SourceCell = ({ pipeline }: { pipeline: Pipeline }) => {
 };
 
 const LastRunCell = ({ pipeline }: { pipeline: Pipeline }) => {
+  const links = useDevopsLinks();
   const run = pipeline.status.lastRun;
   if (!run) {
     return (
@@ -52,8 +67,10 @@ const LastRunCell = ({ pipeline }: { pipeline: Pipeline }) => {
     <>
       <RunStatus status={run.status} />
       <Box>
-        <Typography variant="caption" color="textSecondary">
-          #{run.buildId} · {formatTime(run.startedAt ?? run.queuedAt)}
+        <Typography variant="caption">
+          <Link to={links.run(run.id)}>
+            #{run.buildId} · {formatTime(run.startedAt ?? run.queuedAt)}
+          </Link>
         </Typography>
       </Box>
     </>
@@ -77,10 +94,9 @@ const EntityRefCell = (props: { entityRef: string; defaultKind?: string }) => {
 };
 
 /** The columns of the pipelines list, except the actions, which need the list's state. */
-export const pipelineColumns: TableColumn<Pipeline>[] = [
+export const pipelineColumns: PipelineColumn[] = [
   {
     title: 'Name',
-    highlight: true,
     render: pipeline => <NameCell pipeline={pipeline} />,
   },
   {

@@ -7,10 +7,12 @@ import { devopsApiRef } from '../../api';
 const PAGE_SIZE = 50;
 
 /**
- * The pipelines list, a page at a time. `reload` starts over from the first page, which
- * is what an action that changed a pipeline needs to show its effect.
+ * The pipelines list, a page at a time, of one entity or all, matching the search text
+ * `q` or all. `reload` starts over from the first page, which is what an action that
+ * changed a pipeline needs to show its effect.
  */
-export function usePipelines(entityRef?: string) {
+export function usePipelines(options: { entityRef?: string; q?: string }) {
+  const { entityRef, q } = options;
   const devopsApi = useApi(devopsApiRef);
   const [items, setItems] = useState<Pipeline[]>([]);
 
@@ -18,12 +20,13 @@ export function usePipelines(entityRef?: string) {
     async (cursor?: string) => ({
       page: await devopsApi.listPipelines({
         entityRef,
+        q: q || undefined,
         limit: PAGE_SIZE,
         cursor,
       }),
       append: cursor !== undefined,
     }),
-    [devopsApi, entityRef],
+    [devopsApi, entityRef, q],
     // Loading from the first render, so the empty state does not flash before the data.
     { loading: true },
   );

@@ -44,12 +44,12 @@ export const NextFireTimes = ({ schedule, zone }: NextFireTimesProps) => {
             <Typography variant="body2">
               <time dateTime={time.toISO() ?? undefined}>
                 {time.toLocaleString({
-                weekday: 'short',
-                year: 'numeric',
-                month: 'short',
-                day: 'numeric',
-                hour: '2-digit',
-                minute: '2-digit',
+                  weekday: 'short',
+                  year: 'numeric',
+                  month: 'short',
+                  day: 'numeric',
+                  hour: '2-digit',
+                  minute: '2-digit',
                   hourCycle: 'h23',
                 })}
               </time>

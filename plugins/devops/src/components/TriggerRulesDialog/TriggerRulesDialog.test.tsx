@@ -119,11 +119,7 @@ describe('TriggerRulesDialog', () => {
   });
 
   it.each<[string, () => Promise<void>, Schedule]>([
-    [
-      'Every day',
-      () => fill('Time', '07:30'),
-      { every: 'day', time: '07:30' },
-    ],
+    ['Every day', () => fill('Time', '07:30'), { every: 'day', time: '07:30' }],
     [
       'Every n hours',
       async () => {
@@ -156,28 +152,25 @@ describe('TriggerRulesDialog', () => {
       },
       { every: 'month', day: 31, time: '00:45' },
     ],
-  ])(
-    'previews and saves "%s"',
-    async (label, fillFields, schedule) => {
-      const saved = pipelineWith({ events: noEvents, schedule });
-      const updateTriggers = jest.fn().mockResolvedValue(saved);
-      const { onSaved } = await renderDialog(pipelineWith(), {
-        updateTriggers,
-      });
+  ])('previews and saves "%s"', async (label, fillFields, schedule) => {
+    const saved = pipelineWith({ events: noEvents, schedule });
+    const updateTriggers = jest.fn().mockResolvedValue(saved);
+    const { onSaved } = await renderDialog(pipelineWith(), {
+      updateTriggers,
+    });
 
-      await chooseSchedule(label);
-      await fillFields();
+    await chooseSchedule(label);
+    await fillFields();
 
-      expect(shownFireTimes()).toEqual(expectedFireTimes(schedule));
-      await userEvent.click(saveButton());
+    expect(shownFireTimes()).toEqual(expectedFireTimes(schedule));
+    await userEvent.click(saveButton());
 
-      expect(updateTriggers).toHaveBeenCalledWith('p1', {
-        events: noEvents,
-        schedule,
-      });
-      await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
-    },
-  );
+    expect(updateTriggers).toHaveBeenCalledWith('p1', {
+      events: noEvents,
+      schedule,
+    });
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+  });
 
   it('fires every 2 minutes from 14:54 when set at 14:53:21', async () => {
     await renderDialog(pipelineWith());
@@ -281,9 +274,7 @@ describe('TriggerRulesDialog', () => {
   it('says when event triggers cannot work', async () => {
     await renderDialog(pipelineWith());
 
-    expect(
-      screen.getByText(/this pipeline has none yet/),
-    ).toBeInTheDocument();
+    expect(screen.getByText(/this pipeline has none yet/)).toBeInTheDocument();
     expect(screen.queryByTestId('webhook-url')).toBeNull();
   });
 

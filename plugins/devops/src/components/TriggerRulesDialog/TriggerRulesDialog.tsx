@@ -45,7 +45,8 @@ const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
     [form],
   );
   const { busy, error, submit } = useSubmit(
-    (triggers: Triggers) => devopsApi.updateTriggers(pipeline.status.id, triggers),
+    (triggers: Triggers) =>
+      devopsApi.updateTriggers(pipeline.status.id, triggers),
     onSaved,
   );
   const change = (patch: Partial<TriggersForm>) =>

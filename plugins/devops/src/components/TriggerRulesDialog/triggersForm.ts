@@ -25,15 +25,17 @@ export type TriggersForm = {
 };
 
 /** In the order the dialog offers them. */
-export const scheduleKinds: ReadonlyArray<{ every: ScheduleKind; label: string }> =
-  [
-    { every: 'none', label: 'None' },
-    { every: 'day', label: 'Every day' },
-    { every: 'hours', label: 'Every n hours' },
-    { every: 'minutes', label: 'Every n minutes' },
-    { every: 'week', label: 'Every week' },
-    { every: 'month', label: 'Every month' },
-  ];
+export const scheduleKinds: ReadonlyArray<{
+  every: ScheduleKind;
+  label: string;
+}> = [
+  { every: 'none', label: 'None' },
+  { every: 'day', label: 'Every day' },
+  { every: 'hours', label: 'Every n hours' },
+  { every: 'minutes', label: 'Every n minutes' },
+  { every: 'week', label: 'Every week' },
+  { every: 'month', label: 'Every month' },
+];
 
 const emptyForm: TriggersForm = {
   events: { push: false, merge: false, tag: false },
