@@ -149,7 +149,12 @@ export class RunDriver {
       status === 'succeeded' ? 'Normal' : 'Warning',
       `Run #${this.run.buildId} ${status}${message ? `: ${message}` : ''}`,
     );
-    await log.close();
+    try {
+      await log.close();
+    } catch (error) {
+      // The run's outcome matters more than its last lines: record it regardless.
+      this.deps.logger.warn(`Writing the end of run ${this.run.id}'s log failed: ${error}`);
+    }
     await this.deps.runs.finishRun(this.run.id, this.deps.engineId, status, message);
   }
 

@@ -28,6 +28,8 @@ export class RunEngine {
   readonly #drivers = new Map<string, RunDriver>();
   readonly #idle = new Set<() => void>();
   #wake?: () => void;
+  /** A notify() that came while the loop was busy claiming: look again before sleeping. */
+  #wakeRequested = false;
   #running = false;
   #timers: NodeJS.Timeout[] = [];
   #loop?: Promise<void>;
@@ -49,6 +51,7 @@ export class RunEngine {
 
   /** A run was queued by this replica: look now instead of at the next poll. */
   notify() {
+    this.#wakeRequested = true;
     this.#wake?.();
   }
 
@@ -90,6 +93,7 @@ export class RunEngine {
 
   async #claimLoop() {
     while (this.#running) {
+      this.#wakeRequested = false;
       let claimed: RunRecord | undefined;
       if (this.#drivers.size < (this.options.concurrency ?? 10)) {
         try {
@@ -100,7 +104,7 @@ export class RunEngine {
       }
       if (claimed) {
         this.#drive(claimed);
-      } else {
+      } else if (!this.#wakeRequested) {
         await new Promise<void>(resolve => {
           const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 1000);
           this.#wake = () => {

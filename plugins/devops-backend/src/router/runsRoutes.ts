@@ -8,10 +8,10 @@ import {
 import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
+import { queueRerun } from '../engine/queueRun';
 import { toApiRun } from './serialize';
 import { RouterOptions, principalRef } from './types';
 import { parseBody, parseSeq } from './validation';
-import { ConflictError } from '@backstage/errors';
 
 const LIVE_POLL_MS = 200;
 const KEEPALIVE_MS = 15_000;
@@ -49,27 +49,13 @@ export function runsRoutes(options: RouterOptions) {
     const { credentials, run, pipeline } = await readableRun(req);
     await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
     const { latestCommit } = parseBody(rerunRequestSchema, req.body ?? {});
-    if (!pipeline.active) {
-      throw new ConflictError(
-        `Pipeline "${pipeline.document.metadata.name}" is inactive; activate it to run it`,
-      );
-    }
-    if (run.secretsUnreadable) {
-      throw new ConflictError(
-        `Run #${run.buildId} cannot be repeated: its secret values cannot be decrypted with this backend's devops.encryptionKey (they were stored with another key); start a new run instead`,
-      );
-    }
-    // The snapshot, not the pipeline as it is now: a re-run repeats that run (SPEC §3).
-    const rerun = await runs.createRun({
-      pipelineId: run.pipelineId,
-      pipelineName: run.pipelineName,
-      trigger: { type: 'rerun', user: principalRef(credentials), rerunOf: run.buildId },
-      spec: run.spec,
-      secrets: run.secrets,
-      params: run.params,
-      commit: latestCommit ? undefined : run.commit,
-      branch: run.branch,
-    });
+    const rerun = await queueRerun(
+      runs,
+      pipeline,
+      run,
+      { type: 'rerun', user: principalRef(credentials) },
+      { latestCommit },
+    );
     engine.notify();
     await sendRun(res, rerun, 201);
   });
