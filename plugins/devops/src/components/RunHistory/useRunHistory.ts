@@ -39,21 +39,18 @@ type Action =
  * A fresh first page replaces what is shown until older pages were loaded; then runs
  * that new runs pushed off the first page stay, so that nothing vanishes from the list.
  */
-function reduce(shown: Shown | undefined, action: Action): Shown {
+function reduce(shown: Shown, action: Action): Shown {
   const { page } = action;
   if (action.type === 'more') {
-    const known = new Set(shown?.runs.map(r => r.id));
+    const known = new Set(shown.runs.map(r => r.id));
     return {
-      runs: [
-        ...(shown?.runs ?? []),
-        ...page.items.filter(r => !known.has(r.id)),
-      ],
+      runs: [...shown.runs, ...page.items.filter(r => !known.has(r.id))],
       nextCursor: page.nextCursor,
       totalCount: page.totalCount,
       loadedMore: true,
     };
   }
-  if (!shown?.loadedMore || page.items.length === 0) {
+  if (!shown.loadedMore || page.items.length === 0) {
     return {
       runs: page.items,
       nextCursor: page.nextCursor,
@@ -80,7 +77,11 @@ export function useRunHistory(
 ): RunHistory {
   const { pageSize, refreshKey } = options;
   const devopsApi = useApi(devopsApiRef);
-  const [shown, dispatch] = useReducer(reduce, undefined);
+  const [shown, dispatch] = useReducer(reduce, {
+    runs: [],
+    totalCount: 0,
+    loadedMore: false,
+  });
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<Error>();
 
@@ -102,7 +103,7 @@ export function useRunHistory(
     }
   }, [first.value]);
 
-  const nextCursor = shown?.nextCursor;
+  const { nextCursor } = shown;
   const loadMore = useCallback(async () => {
     if (!nextCursor) return;
     setLoadingMore(true);
@@ -120,8 +121,8 @@ export function useRunHistory(
   }, [devopsApi, pipelineId, pageSize, nextCursor]);
 
   return {
-    runs: shown?.runs ?? [],
-    totalCount: shown?.totalCount ?? 0,
+    runs: shown.runs,
+    totalCount: shown.totalCount,
     loading: first.loading,
     error: moreError ?? first.error,
     hasMore: Boolean(nextCursor),

@@ -1,0 +1,210 @@
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes } from 'react-router-dom';
+import { makePipeline } from '../../__testUtils__/pipelines';
+import { type DevopsApi, devopsApiRef } from '../../api';
+import { installReactFlowShims } from '../PipelineCanvas/__testUtils__/reactFlowShims';
+import {
+  makeRun,
+  makeRuns,
+  makeStage,
+  makeTask,
+  page,
+} from '../RunHistory/__testUtils__/runs';
+import { PipelineDetailsPage } from './PipelineDetailsPage';
+
+beforeAll(installReactFlowShims);
+// A whole page with React Flow; jest's 5 s is short on a busy machine.
+jest.setTimeout(30_000);
+
+const running = makeRun(12, {
+  status: 'running',
+  finishedAt: undefined,
+  stages: [makeStage('Test', 'running', [makeTask('unit-tests', 'running')])],
+});
+
+const pipeline = makePipeline({
+  id: 'p1',
+  title: 'YAML deploy of the 2048 game',
+  source: {
+    provider: 'gitlab',
+    repository: 'https://gitlab.example.com/qa/jack-2048.git',
+    branch: 'master',
+  },
+  lastRun: running,
+});
+
+async function render(
+  devopsApi: Partial<DevopsApi>,
+  path = '/devops/pipelines/p1',
+) {
+  const alertApi = { post: jest.fn() };
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [devopsApiRef, devopsApi],
+        [alertApiRef, alertApi],
+      ]}
+    >
+      <Routes>
+        <Route
+          path="/devops/pipelines/:pipelineId"
+          element={<PipelineDetailsPage />}
+        />
+      </Routes>
+    </TestApiProvider>,
+    {
+      routeEntries: [path],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+  return { alertApi };
+}
+
+describe('PipelineDetailsPage', () => {
+  it('shows the basic info, the latest run, the drawing and the 5 latest runs', async () => {
+    const getPipeline = jest.fn().mockResolvedValue(pipeline);
+    const listRuns = jest
+      .fn()
+      .mockResolvedValue(page([running, ...makeRuns(8, 11)], 'c8', 12));
+
+    await render({ getPipeline, listRuns });
+
+    expect(
+      await screen.findByRole('heading', {
+        name: 'YAML deploy of the 2048 game',
+      }),
+    ).toBeInTheDocument();
+    expect(getPipeline).toHaveBeenCalledWith('p1');
+    expect(listRuns).toHaveBeenCalledWith('p1', { limit: 5 });
+    const info = screen.getByText('Code source').closest('tbody')!;
+    expect(
+      within(info).getByText('https://gitlab.example.com/qa/jack-2048.git'),
+    ).toBeInTheDocument();
+    expect(within(info).getByText('jack-2048')).toBeInTheDocument();
+    expect(within(info).getByText('jack')).toBeInTheDocument();
+    expect(screen.getByTestId('latest-run-status')).toHaveAttribute(
+      'data-status',
+      'running',
+    );
+    expect(screen.getByText('Periodic').nextSibling).toHaveTextContent('None');
+
+    expect(await screen.findByTestId('run-record-12')).toBeInTheDocument();
+    expect(screen.getAllByTestId(/^run-record-/)).toHaveLength(5);
+    expect(screen.getByText('Run records (12)')).toBeInTheDocument();
+    // The drawing is coloured by the newest run, which carries its stages.
+    expect(screen.getByText('Coloured by run #12')).toBeInTheDocument();
+    expect(screen.getByTestId('pipeline-canvas')).toBeInTheDocument();
+    // Stop is offered while the latest run is unfinished.
+    expect(screen.getByText('Stop').closest('button')).toBeInTheDocument();
+    expect(screen.getByText('Edit').closest('a')).toHaveAttribute(
+      'href',
+      '/devops/pipelines/p1/edit',
+    );
+  });
+
+  it('opens the records tab with 50 runs, in a timeline or a list, more on demand', async () => {
+    const getPipeline = jest.fn().mockResolvedValue(pipeline);
+    const listRuns = jest.fn(async (_id: string, { limit, cursor }) =>
+      cursor
+        ? page(makeRuns(1, 10), undefined, 110)
+        : page(makeRuns(111 - limit, 110), 'c61', 110),
+    );
+
+    await render({ getPipeline, listRuns });
+    await userEvent.click(await screen.findByText('View more'));
+
+    await waitFor(() =>
+      expect(listRuns).toHaveBeenLastCalledWith('p1', { limit: 50 }),
+    );
+    expect(await screen.findByTestId('run-record-61')).toBeInTheDocument();
+    expect(screen.getAllByTestId(/^run-record-/)).toHaveLength(50);
+
+    await userEvent.click(screen.getByText('List'));
+    expect(screen.getByTestId('run-record-110').tagName).toBe('TR');
+
+    await userEvent.click(screen.getByText('Load more'));
+    expect(await screen.findByTestId('run-record-1')).toBeInTheDocument();
+    expect(listRuns).toHaveBeenLastCalledWith('p1', {
+      limit: 50,
+      cursor: 'c61',
+    });
+    expect(screen.queryByText('Load more')).toBeNull();
+  });
+
+  it('runs with parameters after asking, then reads the pipeline again', async () => {
+    const getPipeline = jest
+      .fn()
+      .mockResolvedValue(makePipeline({ id: 'p1', name: 'nightly' }));
+    const listRuns = jest.fn().mockResolvedValue(page([]));
+    const runPipeline = jest.fn().mockResolvedValue(makeRun(1));
+
+    const { alertApi } = await render({ getPipeline, listRuns, runPipeline });
+    expect(await screen.findByText('No runs yet.')).toBeInTheDocument();
+    // Nothing runs: nothing to stop.
+    expect(screen.queryByText('Stop')).toBeNull();
+
+    await userEvent.click(screen.getByText('Run'));
+    const dialog = screen.getByRole('dialog');
+    expect(
+      within(dialog).getByText('Start a new run of "nightly" now?'),
+    ).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByText('Add parameter'));
+    await userEvent.type(
+      within(dialog).getByLabelText('Parameter 1 name'),
+      'VERSION',
+    );
+    await userEvent.type(
+      within(dialog).getByLabelText('Parameter 1 value'),
+      '1.2',
+    );
+    await userEvent.click(within(dialog).getByText('Run'));
+
+    await waitFor(() =>
+      expect(runPipeline).toHaveBeenCalledWith('p1', { VERSION: '1.2' }),
+    );
+    await waitFor(() =>
+      expect(alertApi.post).toHaveBeenCalledWith(
+        expect.objectContaining({ message: 'Started run #1 of "nightly"' }),
+      ),
+    );
+    expect(getPipeline).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops the running run and deactivates after asking', async () => {
+    const getPipeline = jest.fn().mockResolvedValue(pipeline);
+    const listRuns = jest.fn().mockResolvedValue(page([running]));
+    const stopPipeline = jest.fn().mockResolvedValue(undefined);
+    const deactivatePipeline = jest.fn().mockResolvedValue(pipeline);
+
+    await render({ getPipeline, listRuns, stopPipeline, deactivatePipeline });
+
+    await userEvent.click(await screen.findByText('Stop'));
+    await userEvent.click(within(screen.getByRole('dialog')).getByText('Stop'));
+    await waitFor(() => expect(stopPipeline).toHaveBeenCalledWith('p1'));
+
+    await userEvent.click(screen.getByText('Deactivate'));
+    expect(
+      within(screen.getByRole('dialog')).getByText(/manual runs are refused/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(screen.getByRole('dialog')).getByText('Deactivate'),
+    );
+    await waitFor(() => expect(deactivatePipeline).toHaveBeenCalledWith('p1'));
+  });
+
+  it('says when the pipeline cannot be read', async () => {
+    const getPipeline = jest
+      .fn()
+      .mockRejectedValue(new Error('No pipeline p9'));
+
+    await render({ getPipeline, listRuns: jest.fn() }, '/devops/pipelines/p9');
+
+    expect(
+      (await screen.findAllByText(/No pipeline p9/)).length,
+    ).toBeGreaterThan(0);
+  });
+});
