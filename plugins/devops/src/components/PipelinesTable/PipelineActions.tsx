@@ -1,3 +1,4 @@
+import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
@@ -89,7 +90,8 @@ export const PipelineActions = ({
   };
 
   return (
-    <>
+    // One line, so that the buttons of a row do not stack in a narrow column.
+    <Box display="flex" alignItems="center">
       <Tooltip title={active ? 'Run' : 'Activate the pipeline to run it'}>
         {/* A disabled button fires no events, so the tooltip needs a wrapper. */}
         <span>
@@ -146,6 +148,6 @@ export const PipelineActions = ({
         onClose={() => setDialog(undefined)}
         onSaved={saved('advanced settings')}
       />
-    </>
+    </Box>
   );
 };

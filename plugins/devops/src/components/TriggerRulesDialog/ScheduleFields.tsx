@@ -23,7 +23,7 @@ type FieldProps = {
   /** The value's path in the request, where the schema reports its errors. */
   field: string;
   /** The bounds, shown before a mistake rather than only after one. */
-  hint: string;
+  hint?: string;
   type?: 'number' | 'time';
   onChange: (value: string) => void;
 };
@@ -55,7 +55,6 @@ export const ScheduleFields = ({
     type: 'time',
     value: form.time,
     field: 'schedule.time',
-    hint: 'HH:MM, 24-hour clock',
     onChange: value => onChange({ time: value }),
   });
 

@@ -17,7 +17,7 @@ export const WebhookNote = ({ source }: { source?: PipelineSource }) => {
 
   if (!source) {
     return (
-      <Typography variant="body2" color="textSecondary">
+      <Typography variant="caption" color="textSecondary" component="p">
         Event triggers need a code source in a connected GitHub or GitLab
         account; this pipeline has none yet.
       </Typography>
@@ -25,20 +25,20 @@ export const WebhookNote = ({ source }: { source?: PipelineSource }) => {
   }
   if (source.provider === 'git') {
     return (
-      <Typography variant="body2" color="textSecondary">
+      <Typography variant="caption" color="textSecondary" component="p">
         Event triggers need a GitHub or GitLab repository: a plain Git source
         sends no webhooks. A periodic trigger can run it regularly instead.
       </Typography>
     );
   }
   return (
-    <Typography variant="body2" color="textSecondary" component="div">
+    <Typography variant="caption" color="textSecondary" component="div">
       Event triggers need {source.repository} in a connected code repository
       account with the right to manage its webhooks. Enabling them registers a
       webhook, and the code host must be able to reach this URL:
       {baseUrl && (
         <Typography
-          variant="body2"
+          variant="caption"
           component="code"
           display="block"
           data-testid="webhook-url"
