@@ -21,6 +21,7 @@ import { StageNode } from './StageNode';
 import { StatusLegend } from './StatusLegend';
 import type { CanvasProblems, PipelineCanvasEditor } from './types';
 import { useFocusPan } from './useFocusPan';
+import { useWheelPan } from './useWheelPan';
 
 /** @public */
 export type PipelineCanvasProps = {
@@ -80,6 +81,8 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
     [editor, dragStore],
   );
   const onFocus = useFocusPan();
+  const root = useRef<HTMLDivElement>(null);
+  useWheelPan(root);
 
   const height = Math.min(
     Math.max(layout.height + 2 * DEFAULT_VIEWPORT.y, MIN_HEIGHT),
@@ -91,6 +94,7 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
       <div
         className={classes.canvas}
         data-testid="pipeline-canvas"
+        ref={root}
         style={{ height }}
         onFocus={onFocus}
       >

@@ -54,6 +54,22 @@ export type LayoutOptions = {
   problems?: CanvasProblems;
 };
 
+/**
+ * React Flow lets a node take pointer events only when it is selectable, draggable or
+ * has handlers of its own; these have none, but their buttons must be clickable.
+ */
+const nodeStyle = (width: number, height: number) => ({
+  width,
+  height,
+  pointerEvents: 'all' as const,
+});
+
+/**
+ * A press on a card is a click or the start of a card's drag, never a pan of the view:
+ * panning would swallow the press and cancel the drag.
+ */
+const NO_PAN = 'nopan';
+
 export const stageNodeId = (index: number) => `stage-${index}`;
 
 export function stageHeight(
@@ -144,10 +160,11 @@ export function layoutPipeline(
   const source: SourceNode = {
     id: 'source',
     type: 'source',
+    className: NO_PAN,
     position: { x: 0, y: 0 },
     width: SIZES.sourceWidth,
     height: SIZES.sourceHeight,
-    style: { width: SIZES.sourceWidth, height: SIZES.sourceHeight },
+    style: nodeStyle(SIZES.sourceWidth, SIZES.sourceHeight),
     data: { source: spec.source, editable, problems: problems?.source },
   };
   let height: number = SIZES.sourceHeight;
@@ -159,10 +176,11 @@ export function layoutPipeline(
       {
         id: stageNodeId(index),
         type: 'stage',
+        className: NO_PAN,
         position: { x: stageX(index), y: 0 },
         width: SIZES.stageWidth,
         height: nodeHeight,
-        style: { width: SIZES.stageWidth, height: nodeHeight },
+        style: nodeStyle(SIZES.stageWidth, nodeHeight),
         data: {
           stage,
           index,

@@ -1,0 +1,102 @@
+import type { Dispatch } from 'react';
+import type { TaskPosition } from '../../PipelineCanvas';
+import type { EditorAction, PipelineDraft } from '../state/editorState';
+import { ParametersDialog } from './ParametersDialog';
+import { SourceDialog } from './SourceDialog';
+import { StageDialog } from './StageDialog';
+import { TaskDialog } from './TaskDialog';
+
+/** The dialog the editor shows, if any. */
+export type OpenDialog =
+  | { kind: 'source' }
+  | { kind: 'parameters' }
+  | { kind: 'addStage'; after: number }
+  | { kind: 'editStage'; index: number }
+  | { kind: 'addTask'; stage: number }
+  | { kind: 'editTask'; at: TaskPosition };
+
+export type EditorDialogsProps = {
+  dialog?: OpenDialog;
+  draft: PipelineDraft;
+  creating: boolean;
+  dispatch: Dispatch<EditorAction>;
+  onClose: () => void;
+};
+
+/** Opens the dialog of the card being added or edited; saving it is one edit. */
+export const EditorDialogs = (props: EditorDialogsProps) => {
+  const { dialog, draft, creating, dispatch, onClose } = props;
+  const { stages } = draft.spec;
+  const done = (action: EditorAction) => {
+    dispatch(action);
+    onClose();
+  };
+  switch (dialog?.kind) {
+    case 'source':
+      return (
+        <SourceDialog
+          source={draft.spec.source}
+          onSave={source => done({ type: 'setSource', source })}
+          onClose={onClose}
+        />
+      );
+    case 'parameters':
+      return (
+        <ParametersDialog
+          parameters={draft.spec.parameters ?? []}
+          creating={creating}
+          onSave={parameters => done({ type: 'setParameters', parameters })}
+          onClose={onClose}
+        />
+      );
+    case 'addStage':
+      return (
+        <StageDialog
+          onSave={({ name, order }) =>
+            done({
+              type: 'addStage',
+              after: dialog.after,
+              stage: { name, order, tasks: [] },
+            })
+          }
+          onClose={onClose}
+        />
+      );
+    case 'editStage':
+      return (
+        <StageDialog
+          stage={stages[dialog.index]}
+          onSave={({ name, order }) =>
+            done({ type: 'updateStage', index: dialog.index, name, order })
+          }
+          onClose={onClose}
+        />
+      );
+    case 'addTask': {
+      const stage = stages[dialog.stage];
+      return (
+        <TaskDialog
+          stageName={stage.name}
+          takenNames={stage.tasks.map(t => t.name)}
+          onSave={task => done({ type: 'addTask', stage: dialog.stage, task })}
+          onClose={onClose}
+        />
+      );
+    }
+    case 'editTask': {
+      const stage = stages[dialog.at.stage];
+      const task = stage.tasks[dialog.at.task];
+      return (
+        <TaskDialog
+          stageName={stage.name}
+          task={task}
+          takenNames={stage.tasks.filter(t => t !== task).map(t => t.name)}
+          onSave={edited => done({ type: 'updateTask', at: dialog.at, task: edited })}
+          onClose={onClose}
+        />
+      );
+    }
+    default:
+      return null;
+  }
+};

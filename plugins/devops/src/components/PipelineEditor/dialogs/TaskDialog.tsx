@@ -1,0 +1,188 @@
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  TASK_TYPES,
+  TASK_TYPE_TITLES,
+  type Task,
+  type TaskType,
+} from '@devops-pipelines/plugin-devops-common';
+import { useState, type FormEvent } from 'react';
+import { EnvRows } from './EnvRows';
+import {
+  TASK_FIELDS,
+  VARIABLES_HINT,
+  formOfTask,
+  validateTaskForm,
+  type TaskForm,
+} from './taskForm';
+
+export type TaskDialogProps = {
+  stageName: string;
+  /** The task to edit; a new task when absent. */
+  task?: Task;
+  /** Names of the stage's other tasks, which this one may not take. */
+  takenNames: readonly string[];
+  onSave: (task: Task) => void;
+  onClose: () => void;
+};
+
+/**
+ * Adds or edits a task: its type, then the fields of that type (SPEC §4), each checked
+ * with the shared task schema and its message shown at the field.
+ */
+export const TaskDialog = (props: TaskDialogProps) => {
+  const { stageName, task, takenNames, onSave, onClose } = props;
+  const [form, setForm] = useState<TaskForm>(() => formOfTask(task));
+  // Fields are checked once the person tries to save, then on every change.
+  const [checked, setChecked] = useState(false);
+  const { task: valid, errors } = validateTaskForm(form, takenNames);
+  const shown = checked ? errors : { fields: {}, env: {}, other: [] };
+
+  const setField = (key: string, value: string) =>
+    setForm(f => ({ ...f, fields: { ...f.fields, [key]: value } }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (valid) onSave(valid);
+  };
+
+  const help = (key: string, hint?: string) => shown.fields[key] ?? hint;
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="task-dialog-title"
+    >
+      <form onSubmit={submit} noValidate>
+        <DialogTitle id="task-dialog-title">
+          {task ? `Edit task ${task.name}` : `Add task to ${stageName}`}
+        </DialogTitle>
+        <DialogContent>
+          <TextField
+            id="task-type"
+            label="Task type"
+            select
+            SelectProps={{ native: true }}
+            value={form.type}
+            onChange={e => {
+              const type = e.target.value as TaskType;
+              // Fields with the same key (image, tag, chart...) keep what was typed.
+              setForm(f => ({
+                ...f,
+                type,
+                fields: Object.fromEntries(
+                  TASK_FIELDS[type].map(({ key }) => [key, f.fields[key] ?? '']),
+                ),
+              }));
+            }}
+            fullWidth
+            margin="dense"
+          >
+            {TASK_TYPES.map(type => (
+              <option key={type} value={type}>
+                {TASK_TYPE_TITLES[type]}
+              </option>
+            ))}
+          </TextField>
+          <TextField
+            id="task-name"
+            label="Name"
+            required
+            autoFocus
+            value={form.name}
+            onChange={e => {
+              const name = e.target.value;
+              setForm(f => ({ ...f, name }));
+            }}
+            error={Boolean(shown.fields.name)}
+            helperText={help('name', 'Unique within the stage')}
+            fullWidth
+            margin="dense"
+          />
+          {TASK_FIELDS[form.type].map(field => (
+            <TextField
+              key={field.key}
+              id={`task-${field.key}`}
+              label={field.label}
+              required
+              multiline={field.multiline}
+              minRows={field.multiline ? 4 : undefined}
+              placeholder={field.example}
+              value={form.fields[field.key] ?? ''}
+              onChange={e => setField(field.key, e.target.value)}
+              error={Boolean(shown.fields[field.key])}
+              helperText={help(field.key, field.hint ?? VARIABLES_HINT)}
+              fullWidth
+              margin="dense"
+              InputProps={
+                field.multiline ? { style: { fontFamily: 'monospace' } } : {}
+              }
+            />
+          ))}
+          {form.type === 'runScript' && (
+            <EnvRows
+              rows={form.env}
+              errors={shown.env}
+              onChange={env => setForm(f => ({ ...f, env }))}
+            />
+          )}
+          {form.type === 'deployYaml' && (
+            <FormControlLabel
+              control={
+                <Checkbox
+                  checked={form.createNamespace}
+                  onChange={e => {
+                    const createNamespace = e.target.checked;
+                    setForm(f => ({ ...f, createNamespace }));
+                  }}
+                />
+              }
+              label="Create the namespace if it is missing"
+            />
+          )}
+          {form.type === 'deployChart' && (
+            <TextField
+              id="task-values"
+              label="Parameters (chart values as JSON, optional)"
+              multiline
+              minRows={3}
+              placeholder='{"replicaCount": 2}'
+              value={form.values}
+              onChange={e => {
+                const values = e.target.value;
+                setForm(f => ({ ...f, values }));
+              }}
+              error={Boolean(shown.fields.values)}
+              helperText={help('values', VARIABLES_HINT)}
+              fullWidth
+              margin="dense"
+              InputProps={{ style: { fontFamily: 'monospace' } }}
+            />
+          )}
+          {shown.other.map(message => (
+            <Typography key={message} color="error" variant="body2" role="alert">
+              {message}
+            </Typography>
+          ))}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" color="primary" variant="contained">
+            {task ? 'Save task' : 'Add task'}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+};

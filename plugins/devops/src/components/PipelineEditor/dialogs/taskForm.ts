@@ -1,0 +1,166 @@
+import {
+  taskSchema,
+  type Task,
+  type TaskType,
+} from '@devops-pipelines/plugin-devops-common';
+
+/** A text field of a task type, as the task dialog shows it (SPEC §4). */
+export type TaskField = {
+  key: string;
+  label: string;
+  example?: string;
+  /** Replaces the usual `${VAR}` hint where the field is used differently. */
+  hint?: string;
+  multiline?: boolean;
+};
+
+export const VARIABLES_HINT = 'Accepts ${VAR} references, e.g. ${BUILD_ID}';
+
+export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
+  runScript: [
+    { key: 'image', label: 'Image', example: 'node' },
+    { key: 'tag', label: 'Image tag', example: '22-alpine' },
+    {
+      key: 'script',
+      label: 'Script',
+      multiline: true,
+      hint: 'Runs in the checked-out source. Variables are environment variables here: the shell expands ${BUILD_ID}; write NAME=value lines to "$DEVOPS_OUTPUT" to pass values to later tasks',
+    },
+  ],
+  buildImage: [
+    { key: 'dockerfile', label: 'Dockerfile path', example: 'Dockerfile' },
+    { key: 'image', label: 'Image name', example: 'jack-2048' },
+    { key: 'tag', label: 'Image tag', example: 'alpha-${BUILD_ID}' },
+    { key: 'workspace', label: 'Workspace (registry project)', example: 'devops' },
+  ],
+  deployYaml: [
+    { key: 'file', label: 'YAML file path', example: 'deploy/2048.yaml' },
+    { key: 'cluster', label: 'Cluster' },
+    { key: 'namespace', label: 'Namespace' },
+  ],
+  publishChart: [
+    { key: 'chartPath', label: 'Chart directory (holds Chart.yaml)', example: 'charts/nginx' },
+    { key: 'chart', label: 'Chart name', example: 'nginx' },
+    { key: 'version', label: 'Chart version', example: '6.0.1-alpha.${BUILD_ID}' },
+  ],
+  deployChart: [
+    { key: 'release', label: 'Release name', example: 'nginx' },
+    { key: 'chart', label: 'Chart name', example: 'nginx' },
+    {
+      key: 'version',
+      label: 'Chart version',
+      example: '6.0.1-alpha.${BUILD_ID}',
+      hint: 'An existing version, or one published earlier in this pipeline. Accepts ${VAR} references',
+    },
+    { key: 'cluster', label: 'Cluster' },
+    { key: 'namespace', label: 'Namespace' },
+  ],
+};
+
+export type EnvRow = { name: string; value: string };
+
+/** The dialog's fields as typed: text, whatever the task type makes of them. */
+export type TaskForm = {
+  type: TaskType;
+  name: string;
+  fields: Record<string, string>;
+  env: EnvRow[];
+  createNamespace: boolean;
+  /** Chart values of a deployChart task, as JSON text. */
+  values: string;
+};
+
+export type TaskFormErrors = {
+  /** By field key: `name`, `image`, ..., `values`. */
+  fields: Record<string, string>;
+  /** By environment row, then `name` or `value`. */
+  env: Record<number, Partial<Record<keyof EnvRow, string>>>;
+  /** Problems that concern no single field. */
+  other: string[];
+};
+
+export function formOfTask(task?: Task): TaskForm {
+  const type = task?.type ?? 'runScript';
+  const record = (task ?? {}) as Record<string, unknown>;
+  return {
+    type,
+    name: task?.name ?? '',
+    fields: Object.fromEntries(
+      TASK_FIELDS[type].map(({ key }) => [key, String(record[key] ?? '')]),
+    ),
+    env: task?.type === 'runScript' ? task.env ?? [] : [],
+    createNamespace: task?.type === 'deployYaml' && Boolean(task.createNamespace),
+    values:
+      task?.type === 'deployChart' && task.values
+        ? JSON.stringify(task.values, null, 2)
+        : '',
+  };
+}
+
+function parseValues(text: string): {
+  values?: Record<string, unknown>;
+  error?: string;
+} {
+  if (!text.trim()) return {};
+  const error = 'must be a JSON object, e.g. {"replicaCount": 2}';
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return { error };
+    }
+    return { values: parsed as Record<string, unknown> };
+  } catch {
+    return { error };
+  }
+}
+
+/**
+ * The task the form describes, checked with the shared task schema, so the dialog says
+ * what the backend would say, at the field it concerns. `takenNames` are the names of
+ * the other tasks of the stage: a name must be unique there.
+ */
+export function validateTaskForm(
+  form: TaskForm,
+  takenNames: readonly string[],
+): { task?: Task; errors: TaskFormErrors } {
+  const errors: TaskFormErrors = { fields: {}, env: {}, other: [] };
+  const candidate: Record<string, unknown> = {
+    name: form.name,
+    type: form.type,
+  };
+  for (const { key } of TASK_FIELDS[form.type]) {
+    candidate[key] = form.fields[key] ?? '';
+  }
+  if (form.type === 'runScript' && form.env.length) candidate.env = form.env;
+  if (form.type === 'deployYaml' && form.createNamespace) {
+    candidate.createNamespace = true;
+  }
+  if (form.type === 'deployChart') {
+    const { values, error } = parseValues(form.values);
+    if (error) errors.fields.values = error;
+    if (values) candidate.values = values;
+  }
+
+  const result = taskSchema.safeParse(candidate);
+  for (const issue of result.success ? [] : result.error.issues) {
+    const [key, row, rowField] = issue.path;
+    if (key === 'env' && typeof row === 'number' && typeof rowField === 'string') {
+      errors.env[row] = { ...errors.env[row], [rowField]: issue.message };
+    } else if (typeof key === 'string') {
+      errors.fields[key] ??= issue.message;
+    } else {
+      errors.other.push(issue.message);
+    }
+  }
+  const name = form.name.trim();
+  if (name && takenNames.includes(name)) {
+    errors.fields.name = `another task in this stage is already named "${name}"`;
+  }
+
+  const valid =
+    result.success &&
+    !Object.keys(errors.fields).length &&
+    !Object.keys(errors.env).length &&
+    !errors.other.length;
+  return { task: valid ? result.data : undefined, errors };
+}
