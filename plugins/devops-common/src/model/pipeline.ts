@@ -1,11 +1,31 @@
 import { z } from 'zod';
-import {
-  pipelineNameSchema,
-  requiredText,
-  variableNameSchema,
-} from './names';
+import { pipelineNameSchema, requiredText, variableNameSchema } from './names';
 import { taskSchema } from './tasks';
 import { triggersSchema } from './triggers';
+import { isBuiltInVariable } from '../variables/builtins';
+
+/**
+ * Lets a cross-field check run even when a sibling field failed, so that one response
+ * names every problem; the check itself must then read the value defensively.
+ */
+const whenObject = {
+  when: (payload: { value: unknown }) => isRecord(payload.value),
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `name` of each element of a list that may have failed its own parse. */
+function namesOf(list: unknown): Array<string | undefined> {
+  return Array.isArray(list)
+    ? list.map(item =>
+        isRecord(item) && typeof item.name === 'string'
+          ? item.name.trim()
+          : undefined,
+      )
+    : [];
+}
 
 export const PIPELINE_API_VERSION = 'devops.backstage.io/v1';
 export const PIPELINE_KIND = 'Pipeline';
@@ -39,17 +59,18 @@ export const stageSchema = z
   })
   .superRefine((stage, ctx) => {
     const seen = new Set<string>();
-    stage.tasks.forEach((task, index) => {
-      if (seen.has(task.name)) {
+    namesOf(stage.tasks).forEach((name, index) => {
+      if (!name) return;
+      if (seen.has(name)) {
         ctx.addIssue({
           code: 'custom',
-          message: `another task in stage "${stage.name}" is already named "${task.name}"`,
+          message: `another task in stage "${stage.name}" is already named "${name}"`,
           path: ['tasks', index, 'name'],
         });
       }
-      seen.add(task.name);
+      seen.add(name);
     });
-  });
+  }, whenObject);
 
 /** The upper bound the timeout setting accepts: 14 days, the hard cap of every run. */
 export const MAX_TIMEOUT_MINUTES = 14 * 24 * 60;
@@ -57,7 +78,7 @@ export const MAX_TIMEOUT_MINUTES = 14 * 24 * 60;
 export const timeoutMinutesSchema = z
   .number()
   .int()
-  .min(0)
+  .min(0, 'must be 0 (no timeout) or a positive number of minutes')
   .max(MAX_TIMEOUT_MINUTES, 'must be at most 20160 minutes (14 days)');
 
 export const pipelineSpecSchema = z
@@ -70,17 +91,24 @@ export const pipelineSpecSchema = z
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
-    (spec.parameters ?? []).forEach((param, index) => {
-      if (seen.has(param.name)) {
+    namesOf(spec.parameters).forEach((name, index) => {
+      if (!name) return;
+      if (isBuiltInVariable(name)) {
         ctx.addIssue({
           code: 'custom',
-          message: `parameter "${param.name}" is defined twice`,
+          message: `"${name}" is a built-in variable, set by the platform for every run; give the parameter another name`,
+          path: ['parameters', index, 'name'],
+        });
+      } else if (seen.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `parameter "${name}" is defined twice`,
           path: ['parameters', index, 'name'],
         });
       }
-      seen.add(param.name);
+      seen.add(name);
     });
-  });
+  }, whenObject);
 
 export const pipelineMetadataSchema = z.strictObject({
   name: pipelineNameSchema,

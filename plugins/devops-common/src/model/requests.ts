@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pipelineDocumentSchema, timeoutMinutesSchema } from './pipeline';
 import { pipelineNameSchema, variableNameSchema } from './names';
 import { triggersSchema } from './triggers';
+import { isBuiltInVariable } from '../variables/builtins';
 
 /** PUT /pipelines/:id: the document plus the version it was read at. */
 export const updatePipelineRequestSchema = pipelineDocumentSchema.extend({
@@ -20,7 +21,17 @@ export const updateSettingsRequestSchema = z.strictObject({
 });
 
 export const runPipelineRequestSchema = z.strictObject({
-  params: z.record(variableNameSchema, z.string()).optional(),
+  params: z
+    .record(
+      variableNameSchema.refine(name => !isBuiltInVariable(name), {
+        error: issue =>
+          `"${String(
+            issue.input,
+          )}" is a built-in variable, set by the platform for every run`,
+      }),
+      z.string(),
+    )
+    .optional(),
 });
 
 export const rerunRequestSchema = z.strictObject({

@@ -56,13 +56,37 @@ export const deployChartTaskSchema = z.strictObject({
   values: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const taskSchema = z.discriminatedUnion('type', [
+const taskTypeList = [
   runScriptTaskSchema,
   buildImageTaskSchema,
   deployYamlTaskSchema,
   publishChartTaskSchema,
   deployChartTaskSchema,
-]);
+]
+  .map(schema => schema.shape.type.value)
+  .join(', ');
+
+export const taskSchema = z.discriminatedUnion(
+  'type',
+  [
+    runScriptTaskSchema,
+    buildImageTaskSchema,
+    deployYamlTaskSchema,
+    publishChartTaskSchema,
+    deployChartTaskSchema,
+  ],
+  {
+    error: issue => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const type = (issue.input as { type?: unknown } | undefined)?.type;
+      return type === undefined
+        ? `a task type is required: one of ${taskTypeList}`
+        : `unknown task type ${JSON.stringify(
+            type,
+          )}: must be one of ${taskTypeList}`;
+    },
+  },
+);
 
 /** @public */
 export type Task = z.infer<typeof taskSchema>;

@@ -1,4 +1,5 @@
 import type { RunTrigger } from '../model/run';
+import { setVariable } from './setVariable';
 
 /** Names the platform defines for every run; parameters cannot override them. */
 export const BUILT_IN_VARIABLES = [
@@ -11,6 +12,11 @@ export const BUILT_IN_VARIABLES = [
   'TRIGGER',
 ] as const;
 
+/** Whether a name is one of the built-in variables, which nothing else may define. */
+export function isBuiltInVariable(name: string): boolean {
+  return (BUILT_IN_VARIABLES as readonly string[]).includes(name);
+}
+
 /** @public */
 export type BuiltInVariableContext = {
   buildId: number;
@@ -22,7 +28,9 @@ export type BuiltInVariableContext = {
   tag?: string;
 };
 
-export function builtInVariables(ctx: BuiltInVariableContext): Record<string, string> {
+export function builtInVariables(
+  ctx: BuiltInVariableContext,
+): Record<string, string> {
   return {
     BUILD_ID: String(ctx.buildId),
     GIT_COMMIT: ctx.commit ?? '',
@@ -42,5 +50,10 @@ export function mergeVariables(
   builtIns: Record<string, string>,
   ...layers: Array<Record<string, string> | undefined>
 ): Record<string, string> {
-  return Object.assign({}, ...layers, builtIns);
+  const merged: Record<string, string> = {};
+  for (const layer of [...layers, builtIns]) {
+    for (const [name, value] of Object.entries(layer ?? {}))
+      setVariable(merged, name, value);
+  }
+  return merged;
 }

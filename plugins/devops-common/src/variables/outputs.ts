@@ -1,4 +1,5 @@
 import { VARIABLE_NAME_PATTERN } from '../model/names';
+import { setVariable } from './setVariable';
 
 /**
  * Reads the `NAME=value` lines a task wrote to `$DEVOPS_OUTPUT` (the same convention as
@@ -20,7 +21,7 @@ export function parseTaskOutputs(content: string): {
       invalidLines.push(raw);
       continue;
     }
-    values[name] = line.slice(eq + 1);
+    setVariable(values, name, line.slice(eq + 1));
   }
   return { values, invalidLines };
 }
