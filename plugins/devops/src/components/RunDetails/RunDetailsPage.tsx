@@ -1,2 +1,107 @@
-/** Placeholder while the page is being built in this session; replaced by its author. */
-export const RunDetailsPage = () => <div>RunDetailsPage</div>;
+import Grid from '@material-ui/core/Grid';
+import Link from '@material-ui/core/Link';
+import Paper from '@material-ui/core/Paper';
+import Typography from '@material-ui/core/Typography';
+import {
+  Breadcrumbs,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
+import {
+  Link as RouterLink,
+  useNavigate,
+  useParams,
+  useSearchParams,
+} from 'react-router-dom';
+import { useDevopsLinks } from '../DevopsRouter';
+import { useRunActions } from '../RunHistory';
+import { RunHeader } from './RunHeader';
+import { RunLogPanel } from './RunLogPanel';
+import { RunSteps } from './RunSteps';
+import { SETUP_STEP, defaultStep } from './runSteps';
+import { useRun } from './useRun';
+import { useTicker } from './useTicker';
+
+const RunDetails = ({ runId }: { runId: string }) => {
+  const links = useDevopsLinks();
+  const navigate = useNavigate();
+  const { value, error, reload } = useRun(runId);
+  // The step in the address, so that a link to a log line opens the right log.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const now = useTicker(
+    value !== undefined && !isFinalStatus(value.run.status),
+  );
+  const actions = useRunActions({
+    onRerun: ([started]) => navigate(links.run(started.id)),
+    onStopped: reload,
+  });
+
+  if (!value) {
+    return error ? <ResponseErrorPanel error={error} /> : <Progress />;
+  }
+  const { run, readAt } = value;
+  const tasks = run.stages.flatMap(stage => stage.tasks);
+  const wanted = searchParams.get('step') ?? defaultStep(run);
+  const task = tasks.find(t => t.id === wanted);
+  const selected = task ? task.id : SETUP_STEP;
+
+  return (
+    <>
+      <Breadcrumbs aria-label="breadcrumb">
+        <Link component={RouterLink} to={links.list()}>
+          Pipelines
+        </Link>
+        <Link component={RouterLink} to={links.pipeline(run.pipelineId)}>
+          {run.pipelineName}
+        </Link>
+        <Typography>Run #{run.buildId}</Typography>
+      </Breadcrumbs>
+      <RunHeader
+        run={run}
+        readAt={readAt}
+        now={now}
+        onRerun={() => actions.ask('rerun', [run])}
+        onStop={() => actions.ask('stop', [run])}
+      />
+      {/* The last read failed; what is shown is from the read before. */}
+      {error && <ResponseErrorPanel error={error} />}
+      <Grid container spacing={2}>
+        <Grid item xs={12} md={4}>
+          <Paper variant="outlined">
+            <RunSteps
+              run={run}
+              readAt={readAt}
+              now={now}
+              selected={selected}
+              onSelect={step => setSearchParams({ step }, { replace: true })}
+            />
+          </Paper>
+        </Grid>
+        <Grid item xs={12} md={8}>
+          <RunLogPanel
+            // A new step starts a new stream and a new viewer.
+            key={selected}
+            run={run}
+            title={task?.name ?? 'Initialisation and source'}
+            source={task ? { taskId: task.id } : { runLevel: true }}
+            pending={
+              task
+                ? !task.startedAt && !isFinalStatus(task.status)
+                : !run.startedAt
+            }
+            onEnd={reload}
+          />
+        </Grid>
+      </Grid>
+      {actions.dialog}
+    </>
+  );
+};
+
+/** A run's page: its steps with status and duration, and the selected step's log. */
+export const RunDetailsPage = () => {
+  const { runId = '' } = useParams();
+  // Another run (after a re-run) starts over: its polling, its stream, its selection.
+  return <RunDetails key={runId} runId={runId} />;
+};

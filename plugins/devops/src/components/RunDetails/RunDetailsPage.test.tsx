@@ -1,0 +1,367 @@
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import type { Run } from '@devops-pipelines/plugin-devops-common';
+import {
+  act,
+  configure,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes } from 'react-router-dom';
+import { type DevopsApi, devopsApiRef } from '../../api';
+import type { StreamRunLogOptions } from '../../api/DevopsApi';
+import { makeRun, makeStage, makeTask } from '../RunHistory/__testUtils__/runs';
+import { RunDetailsPage } from './RunDetailsPage';
+import { RUN_DETAIL_POLL_MS } from './useRun';
+import { LOG_RETRY_FIRST_MS } from './useRunLog';
+
+// A whole page with the lazily loaded LogViewer: the defaults are short on a busy machine.
+jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 5000 });
+
+/**
+ * LogViewer draws lines only once its container has a size, which jsdom's layout
+ * never gives; this gives the log's container the size of a screen.
+ */
+function sizeTheLogView() {
+  const measure = HTMLElement.prototype.getBoundingClientRect;
+  jest
+    .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+    .mockImplementation(function rect(this: HTMLElement) {
+      return this.dataset.testid === 'run-log'
+        ? new DOMRect(0, 0, 1024, 600)
+        : measure.call(this);
+    });
+}
+
+beforeAll(sizeTheLogView);
+
+const at = (second: number) =>
+  `2026-11-21T09:00:${String(second).padStart(2, '0')}Z`;
+
+function runningRun(overrides: Partial<Run> = {}): Run {
+  return makeRun(12, {
+    status: 'running',
+    startedAt: at(0),
+    finishedAt: undefined,
+    durationMs: 20_000,
+    stages: [
+      makeStage('Build', 'running', [
+        makeTask('t-compile', 'succeeded', {
+          startedAt: at(3),
+          finishedAt: at(10),
+          durationMs: 7000,
+        }),
+        makeTask('t-package', 'running', {
+          startedAt: at(10),
+          durationMs: 10_000,
+        }),
+      ]),
+      makeStage('Deploy', 'queued', [makeTask('t-deploy', 'queued')]),
+    ],
+    ...overrides,
+  });
+}
+
+/** A stream per call that the test feeds, ends or breaks. */
+function controllableStreams() {
+  const calls: Array<{
+    runId: string;
+    options: StreamRunLogOptions;
+    reject: (error: Error) => void;
+  }> = [];
+  const streamRunLog = jest.fn(
+    (runId: string, options: StreamRunLogOptions) =>
+      new Promise<void>((resolve, reject) => {
+        calls.push({ runId, options, reject });
+        options.signal?.addEventListener('abort', () => resolve());
+      }),
+  );
+  const last = () => calls[calls.length - 1];
+  return { streamRunLog, calls, last };
+}
+
+async function render(
+  devopsApi: Partial<DevopsApi>,
+  path = '/devops/runs/run-12',
+) {
+  const alertApi = { post: jest.fn() };
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [devopsApiRef, devopsApi],
+        [alertApiRef, alertApi],
+      ]}
+    >
+      <Routes>
+        <Route path="/devops/runs/:runId" element={<RunDetailsPage />} />
+      </Routes>
+    </TestApiProvider>,
+    { routeEntries: [path] },
+  );
+  return { alertApi };
+}
+
+describe('RunDetailsPage', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('shows the run, its steps with status and duration, and follows the changes', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const getRun = jest
+      .fn()
+      .mockResolvedValueOnce(runningRun())
+      .mockResolvedValue(
+        runningRun({
+          status: 'failed',
+          finishedAt: at(30),
+          durationMs: 30_000,
+          message: 'Task "package" failed with exit code 2',
+          stages: [
+            makeStage('Build', 'failed', [
+              makeTask('t-compile', 'succeeded', {
+                startedAt: at(3),
+                durationMs: 7000,
+              }),
+              makeTask('t-package', 'failed', {
+                startedAt: at(10),
+                finishedAt: at(30),
+                durationMs: 20_000,
+                exitCode: 2,
+              }),
+            ]),
+            makeStage('Deploy', 'skipped', [makeTask('t-deploy', 'skipped')]),
+          ],
+        }),
+      );
+    const { streamRunLog } = controllableStreams();
+
+    await render({ getRun, streamRunLog });
+
+    expect(
+      await screen.findByText('Run #12', { selector: 'h1' }),
+    ).toBeInTheDocument();
+    expect(getRun).toHaveBeenCalledWith('run-12');
+    expect(screen.getByTestId('run-status')).toHaveAttribute(
+      'data-status',
+      'running',
+    );
+    expect(screen.getByText('manual by guest (a6a16470)')).toBeInTheDocument();
+    expect(screen.getByText('deploy-2048-yaml').closest('a')).toHaveAttribute(
+      'href',
+      '/devops/pipelines/p1',
+    );
+    const setup = screen.getByTestId('run-step-setup');
+    expect(setup).toHaveAttribute('data-status', 'succeeded');
+    expect(setup).toHaveTextContent('3 s');
+    expect(screen.getByTestId('run-stage-0')).toHaveTextContent('Build');
+    expect(screen.getByTestId('run-task-0-0')).toHaveAttribute(
+      'data-status',
+      'succeeded',
+    );
+    expect(screen.getByTestId('run-task-0-0')).toHaveTextContent('7 s');
+    const packaging = screen.getByTestId('run-task-0-1');
+    expect(packaging).toHaveAttribute('data-status', 'running');
+    expect(packaging).toHaveTextContent('10 s');
+    expect(screen.getByTestId('run-task-1-0')).toHaveAttribute(
+      'data-status',
+      'queued',
+    );
+    // The running task's log is shown when none was picked.
+    expect(packaging).toHaveAttribute('aria-current', 'step');
+    expect(streamRunLog).toHaveBeenCalledWith(
+      'run-12',
+      expect.objectContaining({ taskId: 't-package', after: 0 }),
+    );
+    expect(screen.getByText('Stop')).toBeInTheDocument();
+
+    // Durations count while the task runs.
+    await act(() => jest.advanceTimersByTimeAsync(1000));
+    expect(screen.getByTestId('run-task-0-1')).toHaveTextContent('11 s');
+
+    await act(() => jest.advanceTimersByTimeAsync(RUN_DETAIL_POLL_MS));
+    await waitFor(() =>
+      expect(screen.getByTestId('run-status')).toHaveAttribute(
+        'data-status',
+        'failed',
+      ),
+    );
+    expect(screen.getByTestId('run-task-0-1')).toHaveAttribute(
+      'data-status',
+      'failed',
+    );
+    expect(screen.getByTestId('run-task-0-1')).toHaveTextContent('exit code 2');
+    expect(screen.getByTestId('run-task-1-0')).toHaveAttribute(
+      'data-status',
+      'skipped',
+    );
+    expect(
+      screen.getByText('Task "package" failed with exit code 2'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Stop')).toBeNull();
+    // Finished: no more reads.
+    await act(() => jest.advanceTimersByTimeAsync(RUN_DETAIL_POLL_MS * 3));
+    expect(getRun).toHaveBeenCalledTimes(2);
+  });
+
+  it('appends the lines of the stream as they arrive, and stops at its end', async () => {
+    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { streamRunLog, last } = controllableStreams();
+
+    await render({ getRun, streamRunLog });
+    await screen.findByText('Run #12', { selector: 'h1' });
+
+    act(() =>
+      last().options.onChunk({
+        seq: 3,
+        taskId: 't-package',
+        text: `${at(11)} npm run package\n${at(
+          12,
+        )} [Warning] FailedScheduling: Insufficient memory\n`,
+      }),
+    );
+    const log = screen.getByTestId('run-log');
+    expect(await within(log).findByText(/npm run package/)).toBeInTheDocument();
+    expect(
+      within(log).getByText(/FailedScheduling: Insufficient memory/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Following the log as it is written.'),
+    ).toBeInTheDocument();
+
+    act(() =>
+      last().options.onChunk({
+        seq: 4,
+        taskId: 't-package',
+        text: `${at(13)} packed 42 files\n`,
+      }),
+    );
+    expect(await within(log).findByText(/packed 42 files/)).toBeInTheDocument();
+    expect(within(log).getByText(/npm run package/)).toBeInTheDocument();
+
+    act(() => last().options.onEnd?.('succeeded'));
+    await waitFor(() => expect(log).toHaveAttribute('data-ended', 'true'));
+    // The end of the log is the end of the run: it is read again at once.
+    expect(getRun).toHaveBeenCalledTimes(2);
+  });
+
+  it('opens the stream again after a failure, after the last chunk received', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { streamRunLog, last } = controllableStreams();
+
+    await render({ getRun, streamRunLog });
+    await screen.findByText('Run #12', { selector: 'h1' });
+    expect(streamRunLog).toHaveBeenCalledTimes(1);
+
+    act(() =>
+      last().options.onChunk({
+        seq: 7,
+        taskId: 't-package',
+        text: `${at(11)} step 1\n`,
+      }),
+    );
+    act(() => last().reject(new Error('Failed to fetch')));
+
+    expect(
+      await screen.findByText(
+        'The log stream failed (Failed to fetch); trying again.',
+      ),
+    ).toBeInTheDocument();
+    await act(() => jest.advanceTimersByTimeAsync(LOG_RETRY_FIRST_MS));
+
+    await waitFor(() => expect(streamRunLog).toHaveBeenCalledTimes(2));
+    expect(last().options).toMatchObject({ taskId: 't-package', after: 7 });
+    act(() =>
+      last().options.onChunk({
+        seq: 8,
+        taskId: 't-package',
+        text: `${at(12)} step 2\n`,
+      }),
+    );
+    const log = screen.getByTestId('run-log');
+    expect(await within(log).findByText(/step 2/)).toBeInTheDocument();
+    expect(within(log).getByText(/step 1/)).toBeInTheDocument();
+    expect(screen.queryByText(/The log stream failed/)).toBeNull();
+  });
+
+  it('shows the run-level lines as the first step, and another task on demand', async () => {
+    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { streamRunLog, last } = controllableStreams();
+
+    await render({ getRun, streamRunLog }, '/devops/runs/run-12?step=setup');
+    await screen.findByText('Run #12', { selector: 'h1' });
+
+    expect(last().options.taskId).toBeUndefined();
+    act(() => {
+      last().options.onChunk({
+        seq: 1,
+        text: `${at(0)} [Normal] Started by user guest\n`,
+      });
+      last().options.onChunk({
+        seq: 2,
+        taskId: 't-compile',
+        text: `${at(4)} compiling\n`,
+      });
+    });
+    const log = screen.getByTestId('run-log');
+    expect(
+      await within(log).findByText(/Started by user guest/),
+    ).toBeInTheDocument();
+    expect(within(log).queryByText(/compiling/)).toBeNull();
+
+    await userEvent.click(screen.getByTestId('run-task-0-0'));
+
+    await waitFor(() =>
+      expect(last().options).toMatchObject({ taskId: 't-compile', after: 0 }),
+    );
+    expect(screen.getByText('Log: t-compile')).toBeInTheDocument();
+  });
+
+  it('stops the run and re-runs it after asking, then opens the new run', async () => {
+    const rerunOf12 = makeRun(13, { id: 'run-13', status: 'queued' });
+    const getRun = jest.fn(async (id: string) =>
+      id === 'run-13' ? rerunOf12 : runningRun(),
+    );
+    const stopRun = jest.fn().mockResolvedValue(undefined);
+    const rerun = jest.fn().mockResolvedValue(rerunOf12);
+    const { streamRunLog } = controllableStreams();
+
+    await render({ getRun, streamRunLog, stopRun, rerun });
+
+    await userEvent.click(await screen.findByText('Stop'));
+    let dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByText('Stop #12?')).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByText('Stop'));
+    await waitFor(() => expect(stopRun).toHaveBeenCalledWith('run-12'));
+
+    await userEvent.click(screen.getByText('Re-run'));
+    dialog = screen.getByRole('dialog');
+    await userEvent.click(within(dialog).getByText('Re-run'));
+
+    await waitFor(() =>
+      expect(rerun).toHaveBeenCalledWith('run-12', { latestCommit: false }),
+    );
+    expect(
+      await screen.findByText('Run #13', { selector: 'h1' }),
+    ).toBeInTheDocument();
+    expect(getRun).toHaveBeenLastCalledWith('run-13');
+  });
+
+  it('downloads the full log through the API', async () => {
+    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const downloadRunLog = jest.fn().mockResolvedValue('[compile] ok\n');
+    const { streamRunLog } = controllableStreams();
+    const createObjectURL = jest.fn().mockReturnValue('blob:log');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+
+    await render({ getRun, streamRunLog, downloadRunLog });
+    await userEvent.click(await screen.findByText('Download full log'));
+
+    await waitFor(() => expect(downloadRunLog).toHaveBeenCalledWith('run-12'));
+    await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+  });
+});

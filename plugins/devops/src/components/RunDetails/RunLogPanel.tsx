@@ -1,0 +1,126 @@
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Paper from '@material-ui/core/Paper';
+import Typography from '@material-ui/core/Typography';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { LogViewer } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import type { Run, RunStatus } from '@devops-pipelines/plugin-devops-common';
+import { useState } from 'react';
+import { devopsApiRef } from '../../api';
+import { downloadText } from '../../lib/downloadText';
+import { errorMessage } from '../../lib/errorMessage';
+import { MAX_LOG_LINES } from './logBuffer';
+import { type LogSource, useRunLog } from './useRunLog';
+
+export type RunLogPanelProps = {
+  run: Run;
+  /** The step's name, for the heading. */
+  title: string;
+  source: LogSource;
+  /** The step has not started yet. */
+  pending: boolean;
+  onEnd: (status: RunStatus) => void;
+};
+
+/** What the log view says about itself: bounded, following, or why not. */
+function describeLog(
+  log: ReturnType<typeof useRunLog>,
+  pending: boolean,
+): string | undefined {
+  if (log.error) {
+    return `The log stream failed (${log.error}); trying again.`;
+  }
+  if (log.reconnecting) {
+    return 'Connection lost; reconnecting, the log continues where it stopped.';
+  }
+  if (log.buffer.lines === 0) {
+    if (log.ended) return 'This step wrote no output.';
+    return pending ? 'Waiting for the step to start.' : 'Waiting for output.';
+  }
+  return log.ended ? undefined : 'Following the log as it is written.';
+}
+
+/**
+ * A step's log, following live: LogViewer brings ANSI colours, search, line links and
+ * windowed scrolling. Only the last lines are kept (see logBuffer); the whole run's
+ * log is a download.
+ */
+export const RunLogPanel = ({
+  run,
+  title,
+  source,
+  pending,
+  onEnd,
+}: RunLogPanelProps) => {
+  const devopsApi = useApi(devopsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const log = useRunLog(run.id, source, onEnd);
+  const [downloading, setDownloading] = useState(false);
+
+  const download = async () => {
+    setDownloading(true);
+    try {
+      const text = await devopsApi.downloadRunLog(run.id);
+      downloadText(
+        text,
+        `${run.pipelineName}-${run.buildId}.log`,
+        'text/plain',
+      );
+    } catch (e) {
+      alertApi.post({
+        message: `Could not download the log: ${errorMessage(e)}`,
+        severity: 'error',
+      });
+    }
+    setDownloading(false);
+  };
+
+  const status = describeLog(log, pending);
+  const { droppedLines } = log.buffer;
+  return (
+    <Paper variant="outlined">
+      <Box display="flex" alignItems="center" p={2} pb={1} gridGap={8}>
+        <Typography variant="h6" component="h2">
+          Log: {title}
+        </Typography>
+        <Box flexGrow={1} />
+        <Button
+          size="small"
+          startIcon={<GetAppIcon />}
+          onClick={download}
+          disabled={downloading}
+        >
+          Download full log
+        </Button>
+      </Box>
+      <Box px={2} pb={1} minHeight={24}>
+        {droppedLines > 0 && (
+          <Typography variant="body2" color="textSecondary">
+            Showing the last {log.buffer.lines.toLocaleString()} lines (at most{' '}
+            {MAX_LOG_LINES.toLocaleString()}); {droppedLines.toLocaleString()}{' '}
+            earlier lines are in the full log.
+          </Typography>
+        )}
+        {status && (
+          <Typography
+            variant="body2"
+            color={log.error ? 'error' : 'textSecondary'}
+            role="status"
+          >
+            {status}
+          </Typography>
+        )}
+      </Box>
+      {/* LogViewer fills its container, so the container sets the height. */}
+      <Box
+        data-testid="run-log"
+        data-ended={log.ended}
+        height="65vh"
+        minHeight={320}
+      >
+        <LogViewer text={log.buffer.text} />
+      </Box>
+    </Paper>
+  );
+};

@@ -1,0 +1,138 @@
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import ListSubheader from '@material-ui/core/ListSubheader';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import type { Run } from '@devops-pipelines/plugin-devops-common';
+import { Fragment, type ReactNode } from 'react';
+import { formatDuration, shortCommit } from '../RunHistory';
+import { RunStatus } from '../RunStatus';
+import {
+  SETUP_STEP,
+  liveDuration,
+  setupTiming,
+  type StepTiming,
+} from './runSteps';
+
+const useStyles = makeStyles(theme => ({
+  stage: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+    lineHeight: `${theme.spacing(4)}px`,
+  },
+  task: { paddingLeft: theme.spacing(4) },
+  status: { display: 'flex', gap: theme.spacing(1), alignItems: 'center' },
+}));
+
+export type RunStepsProps = {
+  run: Run;
+  readAt: number;
+  now: number;
+  selected: string;
+  onSelect: (step: string) => void;
+};
+
+/** The setup step, then every stage with its tasks; each with status and duration. */
+export const RunSteps = ({
+  run,
+  readAt,
+  now,
+  selected,
+  onSelect,
+}: RunStepsProps) => {
+  const classes = useStyles();
+  const timing = (step: StepTiming) => (
+    <span className={classes.status}>
+      <RunStatus status={step.status} />
+      <span>· {formatDuration(liveDuration(step, readAt, now))}</span>
+    </span>
+  );
+  const step = (
+    key: string,
+    testId: string,
+    primary: ReactNode,
+    stepTiming: StepTiming,
+    detail?: string,
+  ) => (
+    <ListItem
+      key={key}
+      button
+      className={key === SETUP_STEP ? undefined : classes.task}
+      selected={selected === key}
+      aria-current={selected === key ? 'step' : undefined}
+      onClick={() => onSelect(key)}
+      data-testid={testId}
+      data-status={stepTiming.status}
+    >
+      <ListItemText
+        primary={primary}
+        secondary={
+          <>
+            {timing(stepTiming)}
+            {detail && (
+              <Typography
+                variant="caption"
+                color="error"
+                component="span"
+                display="block"
+              >
+                {detail}
+              </Typography>
+            )}
+          </>
+        }
+        secondaryTypographyProps={{ component: 'div' }}
+      />
+    </ListItem>
+  );
+
+  const setup = setupTiming(run);
+  return (
+    <List dense aria-label="Steps">
+      {step(
+        SETUP_STEP,
+        'run-step-setup',
+        `Initialisation and source${
+          run.commit ? ` (${shortCommit(run.commit)})` : ''
+        }`,
+        setup,
+        // Before any task ran, the run's message is about this step.
+        setup.status === 'failed' ? run.message : undefined,
+      )}
+      {run.stages.map((stage, stageIndex) => (
+        <Fragment key={stageIndex}>
+          <ListSubheader
+            disableSticky
+            className={classes.stage}
+            data-testid={`run-stage-${stageIndex}`}
+            data-status={stage.status}
+          >
+            <span>
+              {stage.name}
+              {stage.order === 'parallel' ? ' (parallel)' : ''}
+            </span>
+            {timing(stage)}
+          </ListSubheader>
+          {stage.tasks.map((task, taskIndex) =>
+            step(
+              task.id,
+              `run-task-${stageIndex}-${taskIndex}`,
+              task.name,
+              task,
+              [
+                task.exitCode !== undefined && task.exitCode !== 0
+                  ? `exit code ${task.exitCode}`
+                  : undefined,
+                task.message,
+              ]
+                .filter(Boolean)
+                .join(': ') || undefined,
+            ),
+          )}
+        </Fragment>
+      ))}
+    </List>
+  );
+};
