@@ -645,6 +645,16 @@ describe('pipelineDocumentSchema', () => {
         },
       );
 
+      it('rejects a built-in variable name, which would hide the platform value', () => {
+        const input = documentWithTasks({
+          ...minimalTasks.runScript,
+          env: [{ name: 'BUILD_ID', value: '7' }],
+        });
+        expect(issuesOf(pipelineDocumentSchema, input)).toEqual([
+          'spec.stages[0].tasks[0].env[0].name: "BUILD_ID" is a built-in variable, set by the platform for every run; give the variable another name',
+        ]);
+      });
+
       it.each(['_x', 'CI', 'node_env2'])('accepts the name %j', name => {
         const input = documentWithTasks({
           ...minimalTasks.runScript,

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { isBuiltInVariable } from '../variables/builtins';
 import { requiredText, variableNameSchema } from './names';
 
 const envVarSchema = z.strictObject({
-  name: variableNameSchema,
+  name: variableNameSchema.refine(name => !isBuiltInVariable(name), {
+    error: issue =>
+      `"${issue.input}" is a built-in variable, set by the platform for every run; give the variable another name`,
+  }),
   value: z.string(),
 });
 
