@@ -1,6 +1,6 @@
 import { makeStyles } from '@material-ui/core/styles';
 import type { PipelineSpec, Run } from '@devops-pipelines/plugin-devops-common';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import ReactFlow, {
   Background,
   Controls,
@@ -144,8 +144,12 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
  *
  * @public
  */
-export const PipelineCanvas = (props: PipelineCanvasProps) => (
-  <ReactFlowProvider>
-    <CanvasFlow {...props} />
-  </ReactFlowProvider>
-);
+export const PipelineCanvas = memo(function PipelineCanvasFlow(
+  props: PipelineCanvasProps,
+) {
+  return (
+    <ReactFlowProvider>
+      <CanvasFlow {...props} />
+    </ReactFlowProvider>
+  );
+});

@@ -48,7 +48,7 @@ const useStyles = makeStyles(theme => ({
 
 /** The code source every run checks out: provider, repository and branch. */
 export const SourceNode = memo(
-  function SourceNode({ data }: NodeProps<SourceNodeData>) {
+  function SourceCard({ data }: NodeProps<SourceNodeData>) {
     const { source, editable, problems } = data;
     const classes = useStyles();
     const nodeClasses = useNodeStyles();
@@ -56,7 +56,9 @@ export const SourceNode = memo(
     const editor = editable ? canvas?.editor : undefined;
     return (
       <div
-        className={`${nodeClasses.card} ${problems?.length ? nodeClasses.invalid : ''}`}
+        className={`${nodeClasses.card} ${
+          problems?.length ? nodeClasses.invalid : ''
+        }`}
         data-testid="source-card"
         role="group"
         aria-label="Source"

@@ -96,7 +96,7 @@ const useStyles = makeStyles(theme => ({
 
 /** A stage: its name and order, its tasks top to bottom, and the "+" buttons. */
 export const StageNode = memo(
-  function StageNode({ data }: NodeProps<StageNodeData>) {
+  function StageColumn({ data }: NodeProps<StageNodeData>) {
     const { stage, index, editable, stageRun, problems } = data;
     const classes = useStyles();
     const nodeClasses = useNodeStyles();
@@ -176,7 +176,9 @@ export const StageNode = memo(
       drag.dragged ? nodeClasses.dragged : '',
       drag.stageDrop === 'before' ? nodeClasses.dropBefore : '',
       drag.stageDrop === 'after' ? nodeClasses.dropAfter : '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     const orderLabel = stage.order === 'parallel' ? 'Parallel' : 'Sequential';
     const dropAtEnd = drag.taskDropBefore === stage.tasks.length;
 
@@ -207,7 +209,9 @@ export const StageNode = memo(
           data-stage-header
           draggable={editable}
           onDragStart={editable ? onDragStart : undefined}
-          onDragEnd={editable ? () => canvas?.dragStore.set(undefined) : undefined}
+          onDragEnd={
+            editable ? () => canvas?.dragStore.set(undefined) : undefined
+          }
         >
           <div
             className={classes.title}
@@ -226,7 +230,9 @@ export const StageNode = memo(
             <span className={classes.name}>{stage.name}</span>
             <span className={classes.detail}>
               {stageRun
-                ? `${STATUS_LABELS[stageRun.status]} · ${orderLabel.toLowerCase()}`
+                ? `${
+                    STATUS_LABELS[stageRun.status]
+                  } · ${orderLabel.toLowerCase()}`
                 : orderLabel}
             </span>
           </div>

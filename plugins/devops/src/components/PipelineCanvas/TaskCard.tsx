@@ -29,10 +29,14 @@ const useStyles = makeStyles(theme => ({
   invalid: { borderColor: theme.palette.error.main },
   dragged: { opacity: 0.4 },
   dropBefore: {
-    boxShadow: `0 -${SIZES.taskGap / 2 + 1}px 0 -1px ${theme.palette.primary.main}`,
+    boxShadow: `0 -${SIZES.taskGap / 2 + 1}px 0 -1px ${
+      theme.palette.primary.main
+    }`,
   },
   dropAfter: {
-    boxShadow: `0 ${SIZES.taskGap / 2 + 1}px 0 -1px ${theme.palette.primary.main}`,
+    boxShadow: `0 ${SIZES.taskGap / 2 + 1}px 0 -1px ${
+      theme.palette.primary.main
+    }`,
   },
   main: {
     flex: 1,
@@ -85,7 +89,7 @@ export type TaskCardProps = {
 const TASK_MIME = 'application/x-devops-task';
 
 /** One task: its name and type, its run status in a run, its problems in the editor. */
-export const TaskCard = memo(function TaskCard(props: TaskCardProps) {
+export const TaskCard = memo(function TaskCardView(props: TaskCardProps) {
   const { task, stageIndex, taskIndex, editable, taskRun, problems } = props;
   const classes = useStyles();
   const canvas = useCanvasEditor();
@@ -128,7 +132,9 @@ export const TaskCard = memo(function TaskCard(props: TaskCardProps) {
     props.dragged ? classes.dragged : '',
     props.dropMark === 'before' ? classes.dropBefore : '',
     props.dropMark === 'after' ? classes.dropAfter : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <li

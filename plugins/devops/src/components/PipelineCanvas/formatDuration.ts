@@ -7,5 +7,8 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) {
     return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
   }
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(
+    2,
+    '0',
+  )}m`;
 }

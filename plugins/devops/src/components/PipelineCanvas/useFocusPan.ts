@@ -15,7 +15,8 @@ export function useFocusPan() {
   return useCallback(
     (event: FocusEvent<HTMLElement>) => {
       const target = event.target as HTMLElement;
-      const flow = event.currentTarget.querySelector<HTMLElement>('.react-flow');
+      const flow =
+        event.currentTarget.querySelector<HTMLElement>('.react-flow');
       if (!flow || !target.closest('.react-flow__node')) return;
       for (
         let element: HTMLElement | null = target.parentElement;

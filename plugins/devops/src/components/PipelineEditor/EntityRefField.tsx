@@ -17,7 +17,11 @@ const SUGGESTIONS_ID = 'devops-entity-refs';
  * The catalog's components and systems are suggested when the app has a catalog; any
  * entity reference can be typed.
  */
-export const EntityRefField = ({ value, error, onChange }: EntityRefFieldProps) => {
+export const EntityRefField = ({
+  value,
+  error,
+  onChange,
+}: EntityRefFieldProps) => {
   const catalogApi = useApiHolder().get(catalogApiRef);
   const { value: refs = [] } = useAsync(async () => {
     if (!catalogApi) return [];
@@ -38,7 +42,9 @@ export const EntityRefField = ({ value, error, onChange }: EntityRefFieldProps) 
         value={value}
         onChange={e => onChange(e.target.value)}
         error={Boolean(error)}
-        helperText={error ?? 'The project of the pipeline: its members see and run it'}
+        helperText={
+          error ?? 'The project of the pipeline: its members see and run it'
+        }
         inputProps={{ list: SUGGESTIONS_ID }}
         fullWidth
       />

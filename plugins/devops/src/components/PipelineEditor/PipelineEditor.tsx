@@ -102,7 +102,9 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
         target = links.run((await devopsApi.runPipeline(saved.status.id)).id);
       } catch (e) {
         alertApi.post({
-          message: `The pipeline was saved, but its run did not start: ${errorMessage(e)}`,
+          message: `The pipeline was saved, but its run did not start: ${errorMessage(
+            e,
+          )}`,
           severity: 'error',
         });
       }
@@ -175,7 +177,10 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
           <Typography variant="body2" color="error">
             {state.notice}
           </Typography>
-          <Button size="small" onClick={() => dispatch({ type: 'dismissNotice' })}>
+          <Button
+            size="small"
+            onClick={() => dispatch({ type: 'dismissNotice' })}
+          >
             Dismiss
           </Button>
         </Box>
@@ -208,8 +213,7 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
         onConfirm={guard.leave}
         onClose={guard.stay}
       >
-        Your changes to this pipeline are not saved. They are lost if you
-        leave.
+        Your changes to this pipeline are not saved. They are lost if you leave.
       </ConfirmDialog>
     </>
   );

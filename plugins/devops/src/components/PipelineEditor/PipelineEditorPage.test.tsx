@@ -3,15 +3,17 @@ import { ResponseError } from '@backstage/errors';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import userEvent, { PointerEventsCheckLevel } from '@testing-library/user-event';
+import userEvent, {
+  PointerEventsCheckLevel,
+} from '@testing-library/user-event';
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import { type DevopsApi, devopsApiRef } from '../../api';
 import { DevopsMountContext } from '../DevopsRouter';
-import { installReactFlowShims } from '../PipelineCanvas/__testUtils__/reactFlowShims';
+import { installCanvasShims } from '../PipelineCanvas/__testUtils__/domShims';
 import { PipelineEditorPage } from './PipelineEditorPage';
 
-beforeAll(installReactFlowShims);
+beforeAll(installCanvasShims);
 // Each test goes through several dialogs; jsdom renders Material UI slowly.
 jest.setTimeout(60_000);
 
@@ -47,7 +49,10 @@ async function renderEditor(
     >
       <DevopsMountContext.Provider value={{ basePath: '/devops', entityRef }}>
         <Routes>
-          <Route path="/devops/pipelines/new" element={<PipelineEditorPage />} />
+          <Route
+            path="/devops/pipelines/new"
+            element={<PipelineEditorPage />}
+          />
           <Route
             path="/devops/pipelines/:pipelineId/edit"
             element={<PipelineEditorPage />}
@@ -84,7 +89,7 @@ async function addScriptTask(stage: string, name: string) {
   const dialog = await screen.findByRole('dialog', {
     name: `Add task to ${stage}`,
   });
-  fill(within(dialog).getByLabelText(/^Name/), name);
+  fill(within(dialog).getByLabelText(/^Name \*/), name);
   fill(within(dialog).getByLabelText(/^Image \*/), 'node');
   fill(within(dialog).getByLabelText(/^Image tag/), '22-alpine');
   fill(within(dialog).getByLabelText(/^Script/), 'npm test');
@@ -117,10 +122,16 @@ describe('PipelineEditorPage', () => {
   it('creates a pipeline from scratch', async () => {
     const created = makePipeline({ id: 'p-new', name: 'yaml-2048' });
     const createPipeline = jest.fn().mockResolvedValue(created);
-    await renderEditor('/devops/pipelines/new', { createPipeline }, 'component:default/jack-2048');
+    await renderEditor(
+      '/devops/pipelines/new',
+      { createPipeline },
+      'component:default/jack-2048',
+    );
 
     // Source card, then Build, Test and Deploy, each waiting for a task.
-    expect(screen.getByTestId('source-card')).toHaveTextContent('No code source');
+    expect(screen.getByTestId('source-card')).toHaveTextContent(
+      'No code source',
+    );
     expect(stageNames()).toEqual(['Stage Build', 'Stage Test', 'Stage Deploy']);
     expect(screen.getByTestId('stage-0')).toHaveTextContent(
       'a stage needs at least one task',
@@ -140,9 +151,7 @@ describe('PipelineEditorPage', () => {
     await openMenuItem('Actions for stage Test', 'Delete stage');
     await openMenuItem('Actions for stage Deploy', 'Delete stage');
     expect(stageNames()).toEqual(['Stage Build']);
-    expect(
-      screen.queryByLabelText('Problems to fix before saving'),
-    ).toBeNull();
+    expect(screen.queryByLabelText('Problems to fix before saving')).toBeNull();
 
     await user.click(button('Save'));
     expect(createPipeline).toHaveBeenCalledWith({
@@ -180,7 +189,10 @@ describe('PipelineEditorPage', () => {
     const created = makePipeline({ id: 'p-new' });
     const createPipeline = jest.fn().mockResolvedValue(created);
     const runPipeline = jest.fn().mockResolvedValue({ id: 'run-1' });
-    await renderEditor('/devops/pipelines/new', { createPipeline, runPipeline });
+    await renderEditor('/devops/pipelines/new', {
+      createPipeline,
+      runPipeline,
+    });
 
     fill(screen.getByLabelText('Pipeline name'), 'Nightly');
     await addScriptTask('Build', 'compile');
@@ -243,9 +255,13 @@ describe('PipelineEditorPage', () => {
 
     expect(await screen.findByText('Edit Jack 2048')).toBeInTheDocument();
     await user.click(screen.getByLabelText('Edit stage Test'));
-    const dialog = await screen.findByRole('dialog', { name: 'Edit stage Test' });
-    fill(within(dialog).getByLabelText(/^Name/), 'Unit tests');
-    await user.click(within(dialog).getByRole('button', { name: 'Save stage' }));
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Edit stage Test',
+    });
+    fill(within(dialog).getByLabelText(/^Name \*/), 'Unit tests');
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Save stage' }),
+    );
     await user.click(button('Save'));
 
     expect(updatePipeline).toHaveBeenCalledWith('p1', {
@@ -277,7 +293,9 @@ describe('PipelineEditorPage', () => {
 
     await user.click(button('Save'));
     await user.click(
-      await screen.findByRole('button', { name: 'Reload (your changes are lost)' }),
+      await screen.findByRole('button', {
+        name: 'Reload (your changes are lost)',
+      }),
     );
     await waitFor(() => expect(stageNames()).toEqual(['Stage Verify']));
     expect(getPipeline).toHaveBeenLastCalledWith('p1');
@@ -307,7 +325,11 @@ describe('PipelineEditorPage', () => {
       ),
     );
     const createPipeline = jest.fn().mockRejectedValue(refusal);
-    await renderEditor('/devops/pipelines/new', { createPipeline }, 'component:default/a');
+    await renderEditor(
+      '/devops/pipelines/new',
+      { createPipeline },
+      'component:default/a',
+    );
     fill(screen.getByLabelText('Pipeline name'), 'a');
     await addScriptTask('Build', 'compile');
     for (const stage of ['Test', 'Deploy']) {
@@ -330,14 +352,18 @@ describe('PipelineEditorPage', () => {
       timeoutMinutes: 20,
     };
     const getPipeline = jest.fn().mockResolvedValue(original);
-    const createPipeline = jest.fn().mockResolvedValue(makePipeline({ id: 'p2' }));
+    const createPipeline = jest
+      .fn()
+      .mockResolvedValue(makePipeline({ id: 'p2' }));
     await renderEditor('/devops/pipelines/new?copyOf=p1', {
       getPipeline,
       createPipeline,
     });
 
     expect(await screen.findByText('Copy of Jack 2048')).toBeInTheDocument();
-    expect(screen.getByLabelText('Pipeline name')).toHaveValue('Jack 2048 (copy)');
+    expect(screen.getByLabelText('Pipeline name')).toHaveValue(
+      'Jack 2048 (copy)',
+    );
     expect(screen.getByLabelText(/^Slug/)).toHaveValue('jack-2048-copy');
     expect(screen.getByLabelText(/^Belongs to/)).toHaveValue(
       'component:default/jack-2048',
@@ -369,7 +395,11 @@ describe('PipelineEditorPage', () => {
     await renderEditor('/devops/pipelines/new', {}, 'component:default/a');
     await openMenuItem('Actions for stage Build', 'Delete stage');
     await openMenuItem('Actions for stage Test', 'Copy stage');
-    expect(stageNames()).toEqual(['Stage Test', 'Stage Test (copy)', 'Stage Deploy']);
+    expect(stageNames()).toEqual([
+      'Stage Test',
+      'Stage Test (copy)',
+      'Stage Deploy',
+    ]);
 
     await user.keyboard('{Control>}z{/Control}');
     expect(stageNames()).toEqual(['Stage Test', 'Stage Deploy']);
@@ -378,7 +408,11 @@ describe('PipelineEditorPage', () => {
     await user.keyboard('{Control>}{Shift>}z{/Shift}{/Control}');
     expect(stageNames()).toEqual(['Stage Test', 'Stage Deploy']);
     await user.keyboard('{Control>}y{/Control}');
-    expect(stageNames()).toEqual(['Stage Test', 'Stage Test (copy)', 'Stage Deploy']);
+    expect(stageNames()).toEqual([
+      'Stage Test',
+      'Stage Test (copy)',
+      'Stage Deploy',
+    ]);
 
     // In a text field, Ctrl+Z is the field's own undo.
     await user.click(screen.getByLabelText('Pipeline name'));

@@ -1,4 +1,8 @@
-import type { PipelineSpec, Run, Task } from '@devops-pipelines/plugin-devops-common';
+import type {
+  PipelineSpec,
+  Run,
+  Task,
+} from '@devops-pipelines/plugin-devops-common';
 
 export const scriptTask = (name: string): Task => ({
   name,
@@ -69,7 +73,13 @@ export function sampleRun(): Run {
         order: 'sequential',
         status: 'failed',
         tasks: [
-          { id: 't1', name: 'compile', type: 'runScript', status: 'succeeded', durationMs: 12000 },
+          {
+            id: 't1',
+            name: 'compile',
+            type: 'runScript',
+            status: 'succeeded',
+            durationMs: 12000,
+          },
           {
             id: 't2',
             name: 'package',

@@ -91,7 +91,9 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           stageName={stage.name}
           task={task}
           takenNames={stage.tasks.filter(t => t !== task).map(t => t.name)}
-          onSave={edited => done({ type: 'updateTask', at: dialog.at, task: edited })}
+          onSave={edited =>
+            done({ type: 'updateTask', at: dialog.at, task: edited })
+          }
           onClose={onClose}
         />
       );

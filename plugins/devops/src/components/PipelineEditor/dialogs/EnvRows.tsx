@@ -24,7 +24,8 @@ export const EnvRows = ({ rows, errors, onChange }: EnvRowsProps) => {
       {rows.map((row, index) => (
         <Box key={index} display="flex" alignItems="flex-start" gridGap={8}>
           <TextField
-            label="Name"
+            id={`env-${index}-name`}
+            label="Variable"
             required
             inputProps={{ 'aria-label': `Variable ${index + 1} name` }}
             value={row.name}
@@ -34,6 +35,7 @@ export const EnvRows = ({ rows, errors, onChange }: EnvRowsProps) => {
             margin="dense"
           />
           <TextField
+            id={`env-${index}-value`}
             label="Value"
             inputProps={{ 'aria-label': `Variable ${index + 1} value` }}
             value={row.value}

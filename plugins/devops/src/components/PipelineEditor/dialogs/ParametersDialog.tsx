@@ -54,7 +54,13 @@ export const ParametersDialog = (props: ParametersDialogProps) => {
   };
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="md" aria-labelledby="parameters-dialog-title">
+    <Dialog
+      open
+      onClose={onClose}
+      fullWidth
+      maxWidth="md"
+      aria-labelledby="parameters-dialog-title"
+    >
       <form onSubmit={submit} noValidate>
         <DialogTitle id="parameters-dialog-title">Parameters</DialogTitle>
         <DialogContent>
@@ -65,6 +71,7 @@ export const ParametersDialog = (props: ParametersDialogProps) => {
           {rows.map((row, index) => (
             <Box key={index} display="flex" alignItems="flex-start" gridGap={8}>
               <TextField
+                id={`parameter-${index}-name`}
                 label="Name"
                 required
                 inputProps={{ 'aria-label': `Parameter ${index + 1} name` }}
@@ -75,6 +82,7 @@ export const ParametersDialog = (props: ParametersDialogProps) => {
                 margin="dense"
               />
               <TextField
+                id={`parameter-${index}-value`}
                 label="Value"
                 type={row.secret ? 'password' : 'text'}
                 autoComplete="off"

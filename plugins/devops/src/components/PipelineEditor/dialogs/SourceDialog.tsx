@@ -23,7 +23,11 @@ const PROVIDERS: Array<{ value: PipelineSource['provider']; label: string }> = [
 ];
 
 /** The code source: the repository and branch every run checks out. */
-export const SourceDialog = ({ source, onSave, onClose }: SourceDialogProps) => {
+export const SourceDialog = ({
+  source,
+  onSave,
+  onClose,
+}: SourceDialogProps) => {
   const [form, setForm] = useState<PipelineSource>(
     source ?? { provider: 'github', repository: '', branch: 'main' },
   );
@@ -45,7 +49,13 @@ export const SourceDialog = ({ source, onSave, onClose }: SourceDialogProps) => 
   };
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="source-dialog-title">
+    <Dialog
+      open
+      onClose={onClose}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="source-dialog-title"
+    >
       <form onSubmit={submit} noValidate>
         <DialogTitle id="source-dialog-title">
           {source ? 'Edit source' : 'Add source'}
@@ -73,7 +83,6 @@ export const SourceDialog = ({ source, onSave, onClose }: SourceDialogProps) => 
             id="source-repository"
             label="Repository URL"
             required
-            autoFocus
             placeholder="https://github.com/jack/2048.git"
             value={form.repository}
             onChange={e => set({ repository: e.target.value })}

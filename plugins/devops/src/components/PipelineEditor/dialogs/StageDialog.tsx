@@ -9,7 +9,10 @@ import FormLabel from '@material-ui/core/FormLabel';
 import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
-import { stageSchema, type Stage } from '@devops-pipelines/plugin-devops-common';
+import {
+  stageSchema,
+  type Stage,
+} from '@devops-pipelines/plugin-devops-common';
 import { useState, type FormEvent } from 'react';
 
 export type StageDialogProps = {
@@ -37,7 +40,13 @@ export const StageDialog = ({ stage, onSave, onClose }: StageDialogProps) => {
   };
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="xs" aria-labelledby="stage-dialog-title">
+    <Dialog
+      open
+      onClose={onClose}
+      fullWidth
+      maxWidth="xs"
+      aria-labelledby="stage-dialog-title"
+    >
       <form onSubmit={submit} noValidate>
         <DialogTitle id="stage-dialog-title">
           {stage ? `Edit stage ${stage.name}` : 'Add stage'}
@@ -47,7 +56,6 @@ export const StageDialog = ({ stage, onSave, onClose }: StageDialogProps) => {
             id="stage-name"
             label="Name"
             required
-            autoFocus
             value={name}
             onChange={e => setName(e.target.value)}
             error={Boolean(error)}

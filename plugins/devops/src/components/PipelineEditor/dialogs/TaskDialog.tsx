@@ -82,7 +82,10 @@ export const TaskDialog = (props: TaskDialogProps) => {
                 ...f,
                 type,
                 fields: Object.fromEntries(
-                  TASK_FIELDS[type].map(({ key }) => [key, f.fields[key] ?? '']),
+                  TASK_FIELDS[type].map(({ key }) => [
+                    key,
+                    f.fields[key] ?? '',
+                  ]),
                 ),
               }));
             }}
@@ -99,7 +102,6 @@ export const TaskDialog = (props: TaskDialogProps) => {
             id="task-name"
             label="Name"
             required
-            autoFocus
             value={form.name}
             onChange={e => {
               const name = e.target.value;
@@ -171,7 +173,12 @@ export const TaskDialog = (props: TaskDialogProps) => {
             />
           )}
           {shown.other.map(message => (
-            <Typography key={message} color="error" variant="body2" role="alert">
+            <Typography
+              key={message}
+              color="error"
+              variant="body2"
+              role="alert"
+            >
               {message}
             </Typography>
           ))}

@@ -22,7 +22,9 @@ export const rowOfParameter = (param: PipelineParameter): ParameterRow => ({
 export function parameterOfRow(row: ParameterRow): PipelineParameter {
   const name = row.name.trim();
   if (!row.secret) return { name, value: row.value };
-  return row.value ? { name, value: row.value, secret: true } : { name, secret: true };
+  return row.value
+    ? { name, value: row.value, secret: true }
+    : { name, secret: true };
 }
 
 /**
@@ -46,7 +48,11 @@ export function validateParameterRows(
       add(index, issue.path[0] === 'value' ? 'value' : 'name', issue.message);
     }
     if (isBuiltInVariable(param.name)) {
-      add(index, 'name', `"${param.name}" is a built-in variable; choose another name`);
+      add(
+        index,
+        'name',
+        `"${param.name}" is a built-in variable; choose another name`,
+      );
     } else if (seen.has(param.name)) {
       add(index, 'name', `"${param.name}" is defined twice`);
     }

@@ -111,7 +111,12 @@ describe('task form', () => {
       namespace: 'web',
     };
     const good = validateTaskForm(
-      form({ type: 'deployChart', name: 'release', fields, values: '{"replicaCount": 2}' }),
+      form({
+        type: 'deployChart',
+        name: 'release',
+        fields,
+        values: '{"replicaCount": 2}',
+      }),
       [],
     );
     expect(good.task).toMatchObject({ values: { replicaCount: 2 } });
@@ -127,7 +132,8 @@ describe('task form', () => {
   it('keeps createNamespace only when it is asked for', () => {
     const fields = { file: 'a.yaml', cluster: 'prod', namespace: 'web' };
     expect(
-      validateTaskForm(form({ type: 'deployYaml', name: 'd', fields }), []).task,
+      validateTaskForm(form({ type: 'deployYaml', name: 'd', fields }), [])
+        .task,
     ).not.toHaveProperty('createNamespace');
     expect(
       validateTaskForm(

@@ -31,7 +31,11 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
     { key: 'dockerfile', label: 'Dockerfile path', example: 'Dockerfile' },
     { key: 'image', label: 'Image name', example: 'jack-2048' },
     { key: 'tag', label: 'Image tag', example: 'alpha-${BUILD_ID}' },
-    { key: 'workspace', label: 'Workspace (registry project)', example: 'devops' },
+    {
+      key: 'workspace',
+      label: 'Workspace (registry project)',
+      example: 'devops',
+    },
   ],
   deployYaml: [
     { key: 'file', label: 'YAML file path', example: 'deploy/2048.yaml' },
@@ -39,9 +43,17 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
     { key: 'namespace', label: 'Namespace' },
   ],
   publishChart: [
-    { key: 'chartPath', label: 'Chart directory (holds Chart.yaml)', example: 'charts/nginx' },
+    {
+      key: 'chartPath',
+      label: 'Chart directory (holds Chart.yaml)',
+      example: 'charts/nginx',
+    },
     { key: 'chart', label: 'Chart name', example: 'nginx' },
-    { key: 'version', label: 'Chart version', example: '6.0.1-alpha.${BUILD_ID}' },
+    {
+      key: 'version',
+      label: 'Chart version',
+      example: '6.0.1-alpha.${BUILD_ID}',
+    },
   ],
   deployChart: [
     { key: 'release', label: 'Release name', example: 'nginx' },
@@ -89,7 +101,8 @@ export function formOfTask(task?: Task): TaskForm {
       TASK_FIELDS[type].map(({ key }) => [key, String(record[key] ?? '')]),
     ),
     env: task?.type === 'runScript' ? task.env ?? [] : [],
-    createNamespace: task?.type === 'deployYaml' && Boolean(task.createNamespace),
+    createNamespace:
+      task?.type === 'deployYaml' && Boolean(task.createNamespace),
     values:
       task?.type === 'deployChart' && task.values
         ? JSON.stringify(task.values, null, 2)
@@ -105,7 +118,11 @@ function parseValues(text: string): {
   const error = 'must be a JSON object, e.g. {"replicaCount": 2}';
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed)
+    ) {
       return { error };
     }
     return { values: parsed as Record<string, unknown> };
@@ -144,7 +161,11 @@ export function validateTaskForm(
   const result = taskSchema.safeParse(candidate);
   for (const issue of result.success ? [] : result.error.issues) {
     const [key, row, rowField] = issue.path;
-    if (key === 'env' && typeof row === 'number' && typeof rowField === 'string') {
+    if (
+      key === 'env' &&
+      typeof row === 'number' &&
+      typeof rowField === 'string'
+    ) {
       errors.env[row] = { ...errors.env[row], [rowField]: issue.message };
     } else if (typeof key === 'string') {
       errors.fields[key] ??= issue.message;

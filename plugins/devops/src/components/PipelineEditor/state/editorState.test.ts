@@ -147,7 +147,10 @@ describe('editorReducer', () => {
         'compile (copy)',
         'package',
       ]);
-      const twice = apply(once, { type: 'copyTask', at: { stage: 0, task: 0 } });
+      const twice = apply(once, {
+        type: 'copyTask',
+        at: { stage: 0, task: 0 },
+      });
       expect(taskNames(twice, 0)[1]).toBe('compile (copy 2)');
       expect(twice.present.spec.stages[0].tasks[1]).toMatchObject({
         type: 'runScript',
@@ -167,7 +170,11 @@ describe('editorReducer', () => {
       const state = apply(
         start(),
         { type: 'addTask', stage: 0, task: lint },
-        { type: 'moveTask', from: { stage: 0, task: 2 }, to: { stage: 0, task: 0 } },
+        {
+          type: 'moveTask',
+          from: { stage: 0, task: 2 },
+          to: { stage: 0, task: 0 },
+        },
       );
       expect(taskNames(state, 0)).toEqual(['lint', 'compile', 'package']);
     });
@@ -234,7 +241,10 @@ describe('editorReducer', () => {
     it('sets and removes the source', () => {
       const withSource = apply(start(), { type: 'setSource', source });
       expect(withSource.present.spec.source).toEqual(source);
-      const without = apply(withSource, { type: 'setSource', source: undefined });
+      const without = apply(withSource, {
+        type: 'setSource',
+        source: undefined,
+      });
       expect(without.present.spec).not.toHaveProperty('source');
     });
 
@@ -249,10 +259,10 @@ describe('editorReducer', () => {
 
   describe('title and slug', () => {
     it('derives the slug of a new pipeline from its title', () => {
-      const state = apply(
-        createEditorState(newPipelineDraft(), true),
-        { type: 'setTitle', title: 'YAML部署2048游戏镜像' },
-      );
+      const state = apply(createEditorState(newPipelineDraft(), true), {
+        type: 'setTitle',
+        title: 'YAML部署2048游戏镜像',
+      });
       expect(state.present).toMatchObject({
         title: 'YAML部署2048游戏镜像',
         name: 'yaml-2048',
@@ -372,7 +382,11 @@ describe('editorReducer', () => {
         { type: 'saved' },
       );
       expect(isDirty(saved)).toBe(false);
-      const reset = apply(saved, { type: 'copyStage', index: 0 }, { type: 'reset' });
+      const reset = apply(
+        saved,
+        { type: 'copyStage', index: 0 },
+        { type: 'reset' },
+      );
       expect(stageNames(reset)).toEqual(['Test', 'Deploy']);
     });
 

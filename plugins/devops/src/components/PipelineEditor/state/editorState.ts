@@ -94,7 +94,10 @@ function commit(
   if (present === state.present) return state;
   const base = { ...state, present, future: [], typing, notice: undefined };
   if (typing && state.typing === typing) return base;
-  return { ...base, past: [...state.past, state.present].slice(-HISTORY_LIMIT) };
+  return {
+    ...base,
+    past: [...state.past, state.present].slice(-HISTORY_LIMIT),
+  };
 }
 
 const refuse = (state: EditorState, notice: string): EditorState => ({
@@ -151,7 +154,9 @@ function editStage(
 
 function taskAt(state: EditorState, at: TaskPosition): Task | undefined {
   const stage = state.present.spec.stages[at.stage];
-  return stage && inRange(stage.tasks, at.task) ? stage.tasks[at.task] : undefined;
+  return stage && inRange(stage.tasks, at.task)
+    ? stage.tasks[at.task]
+    : undefined;
 }
 
 function setTitle(state: EditorState, title: string): EditorState {

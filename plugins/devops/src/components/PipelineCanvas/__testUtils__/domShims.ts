@@ -1,8 +1,9 @@
 /**
- * What React Flow needs from a browser and jsdom lacks. Nodes carry their sizes (see
- * layout.ts), so nothing has to be measured: ResizeObserver only has to exist.
+ * What the canvas needs from a browser and jsdom lacks. Nodes carry their sizes (see
+ * layout.ts), so nothing has to be measured: ResizeObserver only has to exist. A
+ * DragEvent class lets drag events in tests carry pointer coordinates.
  */
-export function installReactFlowShims() {
+export function installCanvasShims() {
   class ResizeObserverShim {
     observe() {}
     unobserve() {}
@@ -15,8 +16,12 @@ export function installReactFlowShims() {
       this.m22 = scale ? Number(scale) : 1;
     }
   }
+  class DragEventShim extends MouseEvent {
+    readonly dataTransfer = null;
+  }
   Object.assign(globalThis, {
     ResizeObserver: ResizeObserverShim,
     DOMMatrixReadOnly: DOMMatrixReadOnlyShim,
+    DragEvent: globalThis.DragEvent ?? DragEventShim,
   });
 }

@@ -1,0 +1,175 @@
+import type { Task } from '@devops-pipelines/plugin-devops-common';
+import { fireEvent, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { TaskDialog } from './TaskDialog';
+
+jest.setTimeout(30_000);
+
+function renderDialog(task?: Task, takenNames: string[] = []) {
+  const onSave = jest.fn();
+  render(
+    <TaskDialog
+      stageName="Build"
+      task={task}
+      takenNames={takenNames}
+      onSave={onSave}
+      onClose={jest.fn()}
+    />,
+  );
+  return { onSave };
+}
+
+const field = (label: RegExp) => screen.getByLabelText(label);
+const fill = (label: RegExp, value: string) =>
+  fireEvent.change(field(label), { target: { value } });
+
+describe('TaskDialog', () => {
+  it('says at each empty field what is missing, with the schema messages', async () => {
+    const { onSave } = renderDialog();
+    expect(
+      screen.getByRole('dialog', { name: 'Add task to Build' }),
+    ).toBeVisible();
+    // Before a save is tried, fields carry their hints, not errors.
+    expect(field(/^Image tag/)).toHaveAccessibleDescription(
+      'Accepts ${VAR} references, e.g. ${BUILD_ID}',
+    );
+    expect(field(/^Script/)).toHaveAccessibleDescription(
+      expect.stringContaining('the shell expands ${BUILD_ID}'),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(onSave).not.toHaveBeenCalled();
+    expect(field(/^Name \*/)).toHaveAccessibleDescription(
+      'a task name is required',
+    );
+    expect(field(/^Image \*/)).toHaveAccessibleDescription(
+      'an image is required',
+    );
+    expect(field(/^Image tag/)).toHaveAccessibleDescription(
+      'an image tag is required',
+    );
+    expect(field(/^Script/)).toHaveAccessibleDescription(
+      'a script is required',
+    );
+
+    // Once checked, fields are checked again as they change.
+    fill(/^Image \*/, 'node');
+    expect(field(/^Image \*/)).toHaveAccessibleDescription(
+      'Accepts ${VAR} references, e.g. ${BUILD_ID}',
+    );
+  });
+
+  it.each([
+    [
+      'buildImage',
+      [
+        'Dockerfile path',
+        'Image name',
+        'Image tag',
+        'Workspace (registry project)',
+      ],
+    ],
+    ['deployYaml', ['YAML file path', 'Cluster', 'Namespace']],
+    [
+      'publishChart',
+      ['Chart directory (holds Chart.yaml)', 'Chart name', 'Chart version'],
+    ],
+    [
+      'deployChart',
+      ['Release name', 'Chart name', 'Chart version', 'Cluster', 'Namespace'],
+    ],
+  ])('shows the fields of %s, keeping the name', async (type, labels) => {
+    renderDialog();
+    fill(/^Name \*/, 'step');
+    await userEvent.selectOptions(field(/^Task type/), type);
+    for (const label of labels) {
+      expect(
+        screen.getByLabelText(new RegExp(`^${escape(label)} \\*`)),
+      ).toBeVisible();
+    }
+    expect(field(/^Name \*/)).toHaveValue('step');
+    expect(screen.queryByLabelText(/^Script/)).toBeNull();
+  });
+
+  it('adds a Deploy YAML task with its checkbox', async () => {
+    const { onSave } = renderDialog();
+    await userEvent.selectOptions(field(/^Task type/), 'deployYaml');
+    fill(/^Name \*/, 'deploy');
+    fill(/^YAML file path/, '2048_env.yaml');
+    fill(/^Cluster/, 'prod');
+    fill(/^Namespace/, 'web-${GIT_BRANCH}');
+    await userEvent.click(
+      screen.getByLabelText('Create the namespace if it is missing'),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(onSave).toHaveBeenCalledWith({
+      name: 'deploy',
+      type: 'deployYaml',
+      file: '2048_env.yaml',
+      cluster: 'prod',
+      namespace: 'web-${GIT_BRANCH}',
+      createNamespace: true,
+    });
+  });
+
+  it('edits a script task with environment variables, checking their names', async () => {
+    const task: Task = {
+      name: 'compile',
+      type: 'runScript',
+      image: 'node',
+      tag: '22',
+      script: 'npm run build',
+    };
+    const { onSave } = renderDialog(task, ['package']);
+    expect(
+      screen.getByRole('dialog', { name: 'Edit task compile' }),
+    ).toBeVisible();
+    expect(field(/^Image \*/)).toHaveValue('node');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add variable' }));
+    fill(/^Variable 1 name/, '1CI');
+    fill(/^Variable 1 value/, 'true');
+    fill(/^Name \*/, 'package');
+    await userEvent.click(screen.getByRole('button', { name: 'Save task' }));
+    expect(onSave).not.toHaveBeenCalled();
+    expect(field(/^Name \*/)).toHaveAccessibleDescription(
+      'another task in this stage is already named "package"',
+    );
+    expect(field(/^Variable 1 name/)).toHaveAccessibleDescription(
+      'must start with a letter or "_" and hold only letters, digits and "_"',
+    );
+
+    fill(/^Name \*/, 'compile');
+    fill(/^Variable 1 name/, 'CI');
+    await userEvent.click(screen.getByRole('button', { name: 'Save task' }));
+    expect(onSave).toHaveBeenCalledWith({
+      ...task,
+      env: [{ name: 'CI', value: 'true' }],
+    });
+  });
+
+  it('reads the chart values of a Deploy chart task as JSON', async () => {
+    const { onSave } = renderDialog();
+    await userEvent.selectOptions(field(/^Task type/), 'deployChart');
+    fill(/^Name \*/, 'release');
+    fill(/^Release name/, 'nginx');
+    fill(/^Chart name/, 'nginx');
+    fill(/^Chart version/, '6.0.1-alpha.${BUILD_ID}');
+    fill(/^Cluster/, 'prod');
+    fill(/^Namespace/, 'web');
+    fill(/^Parameters/, 'replicaCount: 2');
+    await userEvent.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(field(/^Parameters/)).toHaveAccessibleDescription(
+      'must be a JSON object, e.g. {"replicaCount": 2}',
+    );
+    fill(/^Parameters/, '{"replicaCount": 2}');
+    await userEvent.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(onSave).toHaveBeenCalledWith(
+      expect.objectContaining({ values: { replicaCount: 2 } }),
+    );
+  });
+});
+
+function escape(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
