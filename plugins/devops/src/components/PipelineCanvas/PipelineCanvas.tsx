@@ -21,7 +21,6 @@ import { StageNode } from './StageNode';
 import { StatusLegend } from './StatusLegend';
 import type { CanvasProblems, PipelineCanvasEditor } from './types';
 import { useFocusPan } from './useFocusPan';
-import { useWheelPan } from './useWheelPan';
 
 /** @public */
 export type PipelineCanvasProps = {
@@ -81,8 +80,6 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
     [editor, dragStore],
   );
   const onFocus = useFocusPan();
-  const root = useRef<HTMLDivElement>(null);
-  useWheelPan(root);
 
   const height = Math.min(
     Math.max(layout.height + 2 * DEFAULT_VIEWPORT.y, MIN_HEIGHT),
@@ -94,7 +91,6 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
       <div
         className={classes.canvas}
         data-testid="pipeline-canvas"
-        ref={root}
         style={{ height }}
         onFocus={onFocus}
       >
@@ -116,6 +112,8 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
             selectionKeyCode={null}
             multiSelectionKeyCode={null}
             zoomOnDoubleClick={false}
+            // Columns of many tasks are taller than the view: the wheel pans, and
+            // Ctrl+wheel or a pinch zooms.
             panOnScroll
           >
             <Background gap={24} size={1} />

@@ -4,7 +4,13 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
-import { useCallback, useMemo, useReducer, useState } from 'react';
+import {
+  useCallback,
+  useDeferredValue,
+  useMemo,
+  useReducer,
+  useState,
+} from 'react';
 import { useNavigate } from 'react-router-dom';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
@@ -25,10 +31,15 @@ import {
   isDirty,
   type PipelineDraft,
 } from './state/editorState';
-import { problemsByCard, validateDraft } from './state/validateDraft';
+import {
+  problemsByCard,
+  validateDraft,
+  type Problem,
+} from './state/validateDraft';
 import { useCanvasEditor } from './useCanvasEditor';
 import { useLeaveGuard } from './useLeaveGuard';
 import { useSavePipeline } from './useSavePipeline';
+import { useEqualValue } from './useEqualValue';
 import { useUndoRedoKeys } from './useUndoRedoKeys';
 
 export type PipelineEditorProps = {
@@ -39,6 +50,8 @@ export type PipelineEditorProps = {
   pipeline?: Pipeline;
   entityEditable: boolean;
 };
+
+const NO_PROBLEMS: Problem[] = [];
 
 /** The canvas editor of one pipeline, with its history, dialogs and saving. */
 export const PipelineEditor = (props: PipelineEditorProps) => {
@@ -63,15 +76,16 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
   const guard = useLeaveGuard(dirty);
   const editor = useCanvasEditor(dispatch, setDialog);
 
+  // Checking 600 tasks takes a few milliseconds: typing never waits for it.
+  const checkedDraft = useDeferredValue(draft);
   const validation = useMemo(
-    () => (checking ? validateDraft(draft, { creating }) : undefined),
-    [checking, draft, creating],
+    () => (checking ? validateDraft(checkedDraft, { creating }) : undefined),
+    [checking, checkedDraft, creating],
   );
-  const problems = useMemo(
-    () => (validation && !validation.ok ? validation.problems : []),
-    [validation],
+  const problems = useEqualValue(
+    validation && !validation.ok ? validation.problems : NO_PROBLEMS,
   );
-  const canvasProblems = useMemo(() => problemsByCard(problems), [problems]);
+  const canvasProblems = useEqualValue(problemsByCard(problems));
   const metadataErrors = Object.fromEntries(
     problems
       .filter(p => p.path[0] === 'metadata')
