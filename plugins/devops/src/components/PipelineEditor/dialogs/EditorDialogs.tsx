@@ -2,6 +2,7 @@ import type { Dispatch } from 'react';
 import type { TaskPosition } from '../../PipelineCanvas';
 import type { EditorAction, PipelineDraft } from '../state/editorState';
 import { ParametersDialog } from './ParametersDialog';
+import { chartsPublishedBefore } from './publishedCharts';
 import { SourceDialog } from './SourceDialog';
 import { StageDialog } from './StageDialog';
 import { TaskDialog } from './TaskDialog';
@@ -78,6 +79,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
         <TaskDialog
           stageName={stage.name}
           takenNames={stage.tasks.map(t => t.name)}
+          publishedCharts={chartsPublishedBefore(draft.spec, dialog.stage)}
           onSave={task => done({ type: 'addTask', stage: dialog.stage, task })}
           onClose={onClose}
         />
@@ -91,6 +93,11 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           stageName={stage.name}
           task={task}
           takenNames={stage.tasks.filter(t => t !== task).map(t => t.name)}
+          publishedCharts={chartsPublishedBefore(
+            draft.spec,
+            dialog.at.stage,
+            dialog.at.task,
+          )}
           onSave={edited =>
             done({ type: 'updateTask', at: dialog.at, task: edited })
           }

@@ -170,6 +170,37 @@ describe('TaskDialog', () => {
   });
 });
 
+describe('TaskDialog chart suggestions', () => {
+  it('offers the charts published earlier to a Deploy chart task', async () => {
+    render(
+      <TaskDialog
+        stageName="Deploy"
+        takenNames={[]}
+        publishedCharts={[
+          { chart: 'nginx', version: '6.0.1-alpha.${BUILD_ID}' },
+          { chart: 'redis', version: '7.0.0' },
+        ]}
+        onSave={jest.fn()}
+        onClose={jest.fn()}
+      />,
+    );
+    await userEvent.selectOptions(field(/^Task type/), 'deployChart');
+    const options = (id: string) =>
+      [...document.querySelectorAll(`#${id} option`)].map(o =>
+        o.getAttribute('value'),
+      );
+    expect(field(/^Chart name/)).toHaveAttribute(
+      'list',
+      'task-chart-suggestions',
+    );
+    expect(options('task-chart-suggestions')).toEqual(['nginx', 'redis']);
+    fill(/^Chart name/, 'nginx');
+    expect(options('task-version-suggestions')).toEqual([
+      '6.0.1-alpha.${BUILD_ID}',
+    ]);
+  });
+});
+
 function escape(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

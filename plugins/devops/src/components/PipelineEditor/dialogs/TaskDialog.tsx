@@ -15,6 +15,7 @@ import {
 } from '@devops-pipelines/plugin-devops-common';
 import { useState, type FormEvent } from 'react';
 import { EnvRows } from './EnvRows';
+import type { PublishedChart } from './publishedCharts';
 import {
   TASK_FIELDS,
   VARIABLES_HINT,
@@ -29,6 +30,8 @@ export type TaskDialogProps = {
   task?: Task;
   /** Names of the stage's other tasks, which this one may not take. */
   takenNames: readonly string[];
+  /** Charts published by earlier tasks, offered to a Deploy chart task. */
+  publishedCharts?: readonly PublishedChart[];
   onSave: (task: Task) => void;
   onClose: () => void;
 };
@@ -38,8 +41,21 @@ export type TaskDialogProps = {
  * with the shared task schema and its message shown at the field.
  */
 export const TaskDialog = (props: TaskDialogProps) => {
-  const { stageName, task, takenNames, onSave, onClose } = props;
+  const {
+    stageName,
+    task,
+    takenNames,
+    publishedCharts = [],
+    onSave,
+    onClose,
+  } = props;
   const [form, setForm] = useState<TaskForm>(() => formOfTask(task));
+  const suggestions = {
+    chart: [...new Set(publishedCharts.map(c => c.chart))],
+    version: publishedCharts
+      .filter(c => c.chart === form.fields.chart)
+      .map(c => c.version),
+  };
   // Fields are checked once the person tries to save, then on every change.
   const [checked, setChecked] = useState(false);
   const { task: valid, errors } = validateTaskForm(form, takenNames);
@@ -130,8 +146,21 @@ export const TaskDialog = (props: TaskDialogProps) => {
               InputProps={
                 field.multiline ? { style: { fontFamily: 'monospace' } } : {}
               }
+              inputProps={
+                field.suggests ? { list: `task-${field.key}-suggestions` } : {}
+              }
             />
           ))}
+          {TASK_FIELDS[form.type].map(
+            ({ key, suggests }) =>
+              suggests && (
+                <datalist key={key} id={`task-${key}-suggestions`}>
+                  {suggestions[suggests].map(value => (
+                    <option key={value} value={value} />
+                  ))}
+                </datalist>
+              ),
+          )}
           {form.type === 'runScript' && (
             <EnvRows
               rows={form.env}

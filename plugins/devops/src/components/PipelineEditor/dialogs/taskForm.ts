@@ -12,6 +12,8 @@ export type TaskField = {
   /** Replaces the usual `${VAR}` hint where the field is used differently. */
   hint?: string;
   multiline?: boolean;
+  /** Offers the charts published earlier in the pipeline. */
+  suggests?: 'chart' | 'version';
 };
 
 export const VARIABLES_HINT = 'Accepts ${VAR} references, e.g. ${BUILD_ID}';
@@ -57,10 +59,11 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
   ],
   deployChart: [
     { key: 'release', label: 'Release name', example: 'nginx' },
-    { key: 'chart', label: 'Chart name', example: 'nginx' },
+    { key: 'chart', label: 'Chart name', example: 'nginx', suggests: 'chart' },
     {
       key: 'version',
       label: 'Chart version',
+      suggests: 'version',
       example: '6.0.1-alpha.${BUILD_ID}',
       hint: 'An existing version, or one published earlier in this pipeline. Accepts ${VAR} references',
     },
