@@ -30,7 +30,7 @@ if [ ! -x "$CHROMIUM" ]; then
   if [ "$CHROMIUM" = /usr/bin/chromium ] && [ "$(id -u)" -eq 0 ]; then
     log "installing Debian's chromium"
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
     [ -x "$CHROMIUM" ] || die "chromium installed, but $CHROMIUM is missing"
   else
     die "no browser at $CHROMIUM; install it with: sudo apt-get update && sudo apt-get install -y chromium"
@@ -122,6 +122,9 @@ fi
 
 # --- the tests ---------------------------------------------------------------------------
 source scripts/toolchain.sh
+# The root tsconfig covers src/ folders only; the tests are type-checked here.
+node_modules/.bin/tsc -p packages/app/e2e-tests/tsconfig.json \
+  || die "the browser tests do not type-check"
 mkdir -p docs
 TIMINGS_FILE="$(mktemp "${TMPDIR:-/tmp}/devops-e2e-timings.XXXXXX")"
 TESTS_STARTED=$SECONDS

@@ -10,3 +10,4 @@ yarn tsc
 # No Docker engine is assumed: without a PostgreSQL connection string only SQLite runs.
 export BACKSTAGE_TEST_DISABLE_DOCKER="${BACKSTAGE_TEST_DISABLE_DOCKER:-1}"
 CI=true yarn test --passWithNoTests
+scripts/browser-test.sh

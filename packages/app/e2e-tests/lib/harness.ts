@@ -103,6 +103,7 @@ export async function openSession(): Promise<Session> {
       .screenshot({ path: path.join(os.tmpdir(), 'devops-e2e-sign-in-failure.png') })
       .catch(() => {});
     await context.close().catch(() => {});
+    fs.rmSync(userDataDir, { recursive: true, force: true });
     throw error;
   }
 
