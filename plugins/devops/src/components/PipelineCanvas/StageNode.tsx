@@ -1,15 +1,16 @@
 import { makeStyles } from '@material-ui/core/styles';
 import AddIcon from '@material-ui/icons/Add';
 import MoreVertIcon from '@material-ui/icons/MoreVert';
-import { memo, type DragEvent } from 'react';
+import { memo } from 'react';
 import { Handle, Position, type NodeProps } from 'reactflow';
 import { activateOnKey } from './activateOnKey';
 import { useCanvasEditor } from './CanvasEditorContext';
-import { indexAfterMove, useStageDragView } from './dragStore';
+import { useStageDragView } from './dragStore';
 import { EDGE_Y, SIZES, type StageNodeData } from './layout';
 import { STATUS_COLORS, STATUS_LABELS, taskRunFor } from './runStatus';
 import { TaskCard } from './TaskCard';
 import { useNodeStyles } from './nodeStyles';
+import { useStageDragHandlers } from './useStageDragHandlers';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -104,69 +105,7 @@ export const StageNode = memo(
     const drag = useStageDragView(canvas?.dragStore, index);
     const messages = problems?.messages ?? [];
 
-    /** The slot the pointer is over: before which task a dropped task would go. */
-    const taskSlot = (event: DragEvent) => {
-      const target = event.target as Element;
-      if (target.closest('[data-stage-header]')) return 0;
-      const card = target.closest<HTMLElement>('[data-task-index]');
-      if (!card) return stage.tasks.length;
-      const slot = Number(card.dataset.taskIndex);
-      const rect = card.getBoundingClientRect();
-      return event.clientY < rect.top + rect.height / 2 ? slot : slot + 1;
-    };
-
-    const onDragOver = (event: DragEvent) => {
-      const current = canvas?.dragStore.get();
-      if (!canvas || !current) return;
-      // Accept every drop, also into another stage: refusing it on drop says why.
-      event.preventDefault();
-      if (current.kind === 'stage') {
-        const rect = event.currentTarget.getBoundingClientRect();
-        const before =
-          event.clientX < rect.left + rect.width / 2 ? index : index + 1;
-        if (current.before !== before) {
-          canvas.dragStore.set({ ...current, before });
-        }
-      } else {
-        const before = taskSlot(event);
-        const over = current.over;
-        if (over?.stage !== index || over.before !== before) {
-          canvas.dragStore.set({ ...current, over: { stage: index, before } });
-        }
-      }
-    };
-
-    const onDrop = (event: DragEvent) => {
-      const current = canvas?.dragStore.get();
-      if (!canvas || !current) return;
-      event.preventDefault();
-      canvas.dragStore.set(undefined);
-      if (current.kind === 'stage') {
-        const to = indexAfterMove(current.from, current.before ?? index);
-        if (to !== current.from) canvas.editor.onMoveStage(current.from, to);
-        return;
-      }
-      const before = taskSlot(event);
-      const { from } = current;
-      const to = {
-        stage: index,
-        task: from.stage === index ? indexAfterMove(from.task, before) : before,
-      };
-      if (to.stage !== from.stage || to.task !== from.task) {
-        canvas.editor.onMoveTask(from, to);
-      }
-    };
-
-    const onDragStart = (event: DragEvent) => {
-      event.dataTransfer?.setData('application/x-devops-stage', String(index));
-      if (event.dataTransfer) {
-        event.dataTransfer.effectAllowed = 'move';
-        // Drag the whole column, not just its header.
-        const column = event.currentTarget.parentElement;
-        if (column) event.dataTransfer.setDragImage(column, 20, 20);
-      }
-      canvas?.dragStore.set({ kind: 'stage', from: index });
-    };
+    const dnd = useStageDragHandlers(stage, index);
 
     const invalid =
       messages.length > 0 || Object.keys(problems?.tasks ?? {}).length > 0;
@@ -189,8 +128,8 @@ export const StageNode = memo(
         data-status={stageRun?.status}
         role="group"
         aria-label={`Stage ${stage.name}`}
-        onDragOver={editable ? onDragOver : undefined}
-        onDrop={editable ? onDrop : undefined}
+        onDragOver={editable ? dnd.onDragOver : undefined}
+        onDrop={editable ? dnd.onDrop : undefined}
       >
         <Handle
           type="target"
@@ -208,10 +147,8 @@ export const StageNode = memo(
           }
           data-stage-header
           draggable={editable}
-          onDragStart={editable ? onDragStart : undefined}
-          onDragEnd={
-            editable ? () => canvas?.dragStore.set(undefined) : undefined
-          }
+          onDragStart={editable ? dnd.onDragStart : undefined}
+          onDragEnd={editable ? dnd.onDragEnd : undefined}
         >
           <div
             className={classes.title}
