@@ -193,7 +193,9 @@ describe('RunDetailsPage', () => {
       'data-status',
       'failed',
     );
-    expect(screen.getByTestId('run-task-0-1')).toHaveTextContent('exit code 2');
+    expect(screen.getByTestId('run-task-0-1')).toHaveTextContent(
+      'Exited with code 2',
+    );
     expect(screen.getByTestId('run-task-1-0')).toHaveAttribute(
       'data-status',
       'skipped',

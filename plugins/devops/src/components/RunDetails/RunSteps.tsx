@@ -4,7 +4,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import ListSubheader from '@material-ui/core/ListSubheader';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import type { Run } from '@devops-pipelines/plugin-devops-common';
+import type { Run, TaskRun } from '@devops-pipelines/plugin-devops-common';
 import { Fragment, type ReactNode } from 'react';
 import { formatDuration, shortCommit } from '../RunHistory';
 import { RunStatus } from '../RunStatus';
@@ -25,6 +25,11 @@ const useStyles = makeStyles(theme => ({
   task: { paddingLeft: theme.spacing(4) },
   status: { display: 'flex', gap: theme.spacing(1), alignItems: 'center' },
 }));
+
+/** Why a task failed: the engine's message, which names the exit code, or the code. */
+const taskProblem = (task: TaskRun) =>
+  task.message ??
+  (task.exitCode ? `Exited with code ${task.exitCode}` : undefined);
 
 export type RunStepsProps = {
   run: Run;
@@ -121,14 +126,7 @@ export const RunSteps = ({
               `run-task-${stageIndex}-${taskIndex}`,
               task.name,
               task,
-              [
-                task.exitCode !== undefined && task.exitCode !== 0
-                  ? `exit code ${task.exitCode}`
-                  : undefined,
-                task.message,
-              ]
-                .filter(Boolean)
-                .join(': ') || undefined,
+              taskProblem(task),
             ),
           )}
         </Fragment>
