@@ -206,6 +206,36 @@ describe('PipelineDetailsPage', () => {
     await waitFor(() => expect(deactivatePipeline).toHaveBeenCalledWith('p1'));
   });
 
+  it('edits the advanced settings in their dialog and shows what was saved', async () => {
+    const saved = {
+      ...pipeline,
+      spec: { ...pipeline.spec, timeoutMinutes: 30 },
+    };
+    const getPipeline = jest
+      .fn()
+      .mockResolvedValueOnce(pipeline)
+      .mockResolvedValue(saved);
+    const listRuns = jest.fn().mockResolvedValue(page([running]));
+    const updateSettings = jest.fn().mockResolvedValue(saved);
+
+    await render({ getPipeline, listRuns, updateSettings });
+    const timeout = (await screen.findByText('Timeout')).nextSibling;
+    expect(timeout).toHaveTextContent('None (a run still ends after 14 days)');
+
+    await userEvent.click(screen.getByLabelText('Edit advanced settings'));
+    const dialog = screen.getByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByLabelText('Timeout (minutes)'),
+      '30',
+    );
+    await userEvent.click(within(dialog).getByText('Save'));
+
+    await waitFor(() =>
+      expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 30 }),
+    );
+    await waitFor(() => expect(timeout).toHaveTextContent('30 minutes'));
+  });
+
   it('says when the pipeline cannot be read', async () => {
     const getPipeline = jest
       .fn()

@@ -11,7 +11,7 @@ import { devopsApiRef } from '../../api';
 import { downloadText } from '../../lib/downloadText';
 import { errorMessage } from '../../lib/errorMessage';
 import { MAX_LOG_LINES } from './logBuffer';
-import { type LogSource, useRunLog } from './useRunLog';
+import { type LogSource, type RunLogState, useRunLog } from './useRunLog';
 
 export type RunLogPanelProps = {
   run: Run;
@@ -23,11 +23,8 @@ export type RunLogPanelProps = {
   onEnd: (status: RunStatus) => void;
 };
 
-/** What the log view says about itself: bounded, following, or why not. */
-function describeLog(
-  log: ReturnType<typeof useRunLog>,
-  pending: boolean,
-): string | undefined {
+/** What the log view says about itself: following, waiting, or why not. */
+function describeLog(log: RunLogState, pending: boolean): string | undefined {
   if (log.error) {
     return `The log stream failed (${log.error}); trying again.`;
   }
