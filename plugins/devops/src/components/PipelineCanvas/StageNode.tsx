@@ -8,7 +8,7 @@ import { useCanvasEditor } from './CanvasEditorContext';
 import { useStageDragView } from './dragStore';
 import { EDGE_Y, SIZES, type StageNodeData } from './layout';
 import { STATUS_COLORS, STATUS_LABELS, taskRunFor } from './runStatus';
-import { TaskCard } from './TaskCard';
+import { TaskCard, useTaskCardStyles } from './TaskCard';
 import { useNodeStyles } from './nodeStyles';
 import { useStageDragHandlers } from './useStageDragHandlers';
 
@@ -101,6 +101,7 @@ export const StageNode = memo(
     const { stage, index, editable, stageRun, problems } = data;
     const classes = useStyles();
     const nodeClasses = useNodeStyles();
+    const cardClasses = useTaskCardStyles();
     const canvas = useCanvasEditor();
     const drag = useStageDragView(canvas?.dragStore, index);
     const messages = problems?.messages ?? [];
@@ -202,6 +203,7 @@ export const StageNode = memo(
             return (
               <TaskCard
                 key={taskIndex}
+                classes={cardClasses}
                 task={task}
                 stageIndex={index}
                 taskIndex={taskIndex}
