@@ -1,11 +1,21 @@
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  configure,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { type DevopsApi, devopsApiRef } from '../../api';
 import { makeRun, makeRuns, page } from './__testUtils__/runs';
 import { RunHistory } from './RunHistory';
 import { RUN_POLL_MS, useRunHistory } from './useRunHistory';
+
+// Renders MUI tables and dialogs; the defaults are short on a busy machine.
+jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 5000 });
 
 const History = ({ pageSize }: { pageSize: number }) => (
   <RunHistory history={useRunHistory('p1', { pageSize })} />
