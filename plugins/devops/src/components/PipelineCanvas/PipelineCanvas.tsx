@@ -117,7 +117,8 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
             panOnScroll
           >
             <Background gap={24} size={1} />
-            <Controls showInteractive={false} />
+            {/* Top right: at the bottom left they would cover the Source card. */}
+            <Controls showInteractive={false} position="top-right" />
           </ReactFlow>
         </CanvasEditorContext.Provider>
         {editor && menu && (
