@@ -34,13 +34,15 @@ export class DatabaseLogStore {
   /** Chunks after `afterSeq`, in order; one page at a time keeps memory constant. */
   async list(
     runId: string,
-    options: { afterSeq: number; limit: number; taskId?: string },
+    /** `taskId: null` selects the lines about the whole run, which have no task. */
+    options: { afterSeq: number; limit: number; taskId?: string | null },
   ): Promise<LogChunk[]> {
     const rows = await this.db<RawLogChunkRow>('log_chunks')
       .where({ run_id: runId })
       .where('seq', '>', options.afterSeq)
       .modify(qb => {
-        if (options.taskId) qb.where({ task_run_id: options.taskId });
+        if (options.taskId === null) qb.whereNull('task_run_id');
+        else if (options.taskId) qb.where({ task_run_id: options.taskId });
       })
       .orderBy('seq', 'asc')
       .limit(options.limit);

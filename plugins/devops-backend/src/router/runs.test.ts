@@ -564,6 +564,14 @@ describe('devops router: runs', () => {
         expect(
           ofTask.body.items.every((c: LogChunk) => c.taskId === taskId),
         ).toBe(true);
+
+        // task=run: the lines about the whole run only (start, checkout, end).
+        const ofRun = await api()
+          .get(`/api/devops/runs/${run.id}/logs`)
+          .query({ task: 'run' });
+        expect(ofRun.body.items.length).toBeGreaterThan(0);
+        expect(ofRun.body.items.every((c: LogChunk) => !c.taskId)).toBe(true);
+        expect(ofRun.body.items[0].text).toMatch(/Started by user/);
       });
 
       it('delivers lines while the run is still going', async () => {

@@ -13,6 +13,8 @@ import { toApiRun } from './serialize';
 import { RouterOptions, principalRef } from './types';
 import { parseBody, parseSeq } from './validation';
 
+/** The `task` value that selects the run's own lines. */
+const RUN_LEVEL_LOG = 'run';
 const LIVE_POLL_MS = 200;
 const KEEPALIVE_MS = 15_000;
 const PAGE = 500;
@@ -70,7 +72,9 @@ export function runsRoutes(options: RouterOptions) {
 
   router.get('/runs/:runId/logs', async (req, res) => {
     const { run } = await readableRun(req);
-    const taskId = req.query.task ? String(req.query.task) : undefined;
+    // `task=run` selects the lines about the whole run (start, source checkout, end).
+    const task = req.query.task ? String(req.query.task) : undefined;
+    const taskId = task === RUN_LEVEL_LOG ? null : task;
     // A reconnecting EventSource sends the id of the last event it saw as Last-Event-ID.
     const after = parseSeq(req.header('Last-Event-ID') ?? req.query.after);
     if (req.query.follow !== 'true') {
@@ -94,7 +98,7 @@ export function runsRoutes(options: RouterOptions) {
     res: Response,
     runId: string,
     afterSeq: number,
-    taskId?: string,
+    taskId?: string | null,
   ) {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',

@@ -46,7 +46,7 @@ export type RerunOptions = {
 
 /** @public */
 export type StreamRunLogOptions = {
-  /** Only the lines of this task run; every line of the run when unset. */
+  /** Only the lines of this task run, or "run" for the lines about the whole run; every line when unset. */
   taskId?: string;
   /** The `seq` of the last chunk already shown: the stream starts after it. */
   after?: number;

@@ -54,7 +54,8 @@ export function useRunLog(
   // The latest callback, without opening the stream again when it changes.
   const onEndRef = useRef(onEnd);
   onEndRef.current = onEnd;
-  const taskId = 'taskId' in source ? source.taskId : undefined;
+  // "run" asks the backend for the run's own lines only (those without a task).
+  const taskId = 'taskId' in source ? source.taskId : 'run';
 
   useEffect(() => {
     const controller = new AbortController();
@@ -67,9 +68,6 @@ export function useRunLog(
     const onChunk = (chunk: LogChunk) => {
       after = chunk.seq;
       failures = 0;
-      // The run's own lines have no task; the backend cannot filter for that, so
-      // they come with every task's and the others are skipped here.
-      if (taskId === undefined && chunk.taskId) return;
       buffer = appendToLog(buffer, formatLogText(chunk.text));
       const shown = buffer;
       setState(previous => ({
