@@ -80,7 +80,7 @@ trap 'exit 143' TERM
 show_log_tail() {
   # Without the backend's one-line-per-request log, which would fill the tail.
   log "last 60 lines of the portal's log ($PORTAL_LOG), requests left out:"
-  grep -v 'type="incomingRequest"' "$PORTAL_LOG" | tail -n 60 >&2 || true
+  grep -v 'incomingRequest' "$PORTAL_LOG" | tail -n 60 >&2 || true
 }
 
 if [ "${E2E_REUSE_PORTAL:-}" = 1 ]; then

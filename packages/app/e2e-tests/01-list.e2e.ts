@@ -91,11 +91,8 @@ describe('pipelines list', () => {
 
     await gotoApp(page, ENTITY_TAB);
     await rowAction(page, 'hello-2048', 'Run').click();
-    // Confirmed first (older builds) or started at once.
-    const dialog = page.getByRole('dialog');
-    if (await dialog.isVisible().catch(() => false)) {
-      await confirmDialog(page, 'Run');
-    }
+    // The list asks first.
+    await confirmDialog(page, 'Run');
     await page.getByText(/Started run #\d+/).or(page.getByTestId('run-status')).first().waitFor();
 
     const run = await eventually('a new run of hello-2048', async () => {

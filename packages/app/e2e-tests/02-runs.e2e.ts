@@ -135,15 +135,12 @@ describe('run page', () => {
     );
     await waitForShownStatus(page, 'running', 10_000);
     const stop = page.getByRole('button', { name: /^Stop/ }).first();
-    const clicked = Date.now();
     await stop.click();
-    // Confirmed first, if the page asks.
-    const dialog = page.getByRole('dialog');
-    if (await dialog.isVisible().catch(() => false)) {
-      await dialog.getByRole('button', { name: /^Stop/ }).click();
-    }
+    // The page asks first.
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop', exact: true }).click();
+    const clicked = Date.now();
     await waitForShownStatus(page, 'stopped', 20_000);
-    reportTiming('stop click to "stopped" on the page', Date.now() - clicked);
+    reportTiming('stop confirmed to "stopped" on the page', Date.now() - clicked);
     const task = page.getByTestId('run-task-0-0');
     await eventually('task 0-0 to show stopped', async () =>
       (await task.getAttribute('data-status')) === 'stopped' ? true : undefined,
@@ -173,10 +170,7 @@ describe('run page', () => {
     );
 
     await page.getByRole('button', { name: /^Re-?run/ }).first().click();
-    const dialog = page.getByRole('dialog');
-    if (await dialog.isVisible().catch(() => false)) {
-      await dialog.getByRole('button', { name: /^Re-?run/ }).click();
-    }
+    await page.getByRole('dialog').getByRole('button', { name: 'Re-run', exact: true }).click();
     // The page moves to the new run.
     await page.waitForURL(url => !url.pathname.endsWith(`/runs/${first.id}`), {
       timeout: 15_000,

