@@ -12,7 +12,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { DevopsClient, devopsApiRef } from './api';
-import { isDevopsAvailable } from './conditions';
+import { hasDevopsAnnotation } from './conditions';
 import { rootRouteRef } from './routes';
 
 const devopsApi = ApiBlueprint.make({
@@ -42,7 +42,7 @@ const entityPipelinesContent = EntityContentBlueprint.make({
   params: {
     path: 'pipelines',
     title: 'Pipelines',
-    filter: isDevopsAvailable,
+    filter: hasDevopsAnnotation,
     loader: () =>
       import('./components/EntityPipelinesContent').then(m => (
         <m.EntityPipelinesContent />

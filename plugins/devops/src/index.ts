@@ -7,7 +7,11 @@
  * @packageDocumentation
  */
 export { devopsPlugin, DevopsPage, EntityDevopsContent } from './plugin';
-export { DEVOPS_PIPELINES_ANNOTATION, isDevopsAvailable } from './conditions';
+export {
+  DEVOPS_PIPELINES_ANNOTATION,
+  hasDevopsAnnotation,
+  isDevopsAvailable,
+} from './conditions';
 export * from './api';
 export { PipelinesTable } from './components/PipelinesTable';
 export type { PipelinesTableProps } from './components/PipelinesTable';
