@@ -35,7 +35,9 @@ export type PipelineCanvasProps = {
 
 // Module constants: React Flow re-creates every node when nodeTypes change identity.
 const NODE_TYPES: NodeTypes = { source: SourceNode, stage: StageNode };
-const DEFAULT_VIEWPORT = { x: 16, y: 16, zoom: 1 };
+// The drawing starts right of the zoom controls (bottom left), so that they cover
+// neither the Source card nor the "+" after the last stage in the first view.
+const DEFAULT_VIEWPORT = { x: 60, y: 16, zoom: 1 };
 const MIN_HEIGHT = 240;
 const MAX_HEIGHT = 640;
 
@@ -117,8 +119,7 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
             panOnScroll
           >
             <Background gap={24} size={1} />
-            {/* Top right: at the bottom left they would cover the Source card. */}
-            <Controls showInteractive={false} position="top-right" />
+            <Controls showInteractive={false} position="bottom-left" />
           </ReactFlow>
         </CanvasEditorContext.Provider>
         {editor && menu && (
