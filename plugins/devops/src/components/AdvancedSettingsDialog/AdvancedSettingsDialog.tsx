@@ -1,6 +1,4 @@
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
@@ -16,6 +14,7 @@ import { numberInput } from '../../lib/numberInput';
 import { pipelineTitle } from '../../lib/pipelineTitle';
 import { useSubmit } from '../../lib/useSubmit';
 import { validate } from '../../lib/validation';
+import { DialogError, SubmitDialogActions } from '../SubmitDialog';
 
 /** @public */
 export type AdvancedSettingsDialogProps = {
@@ -75,25 +74,15 @@ const AdvancedSettingsForm = (
           resources does not count. A run that exceeds it is stopped as timed
           out. Whatever the timeout, every run ends 14 days after it started.
         </Typography>
-        {error && (
-          <Typography role="alert" color="error" variant="body2">
-            {error}
-          </Typography>
-        )}
+        <DialogError error={error} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={() => validation.value && submit(validation.value)}
-          disabled={busy || !validation.value}
-          color="primary"
-          variant="contained"
-        >
-          Save
-        </Button>
-      </DialogActions>
+      <SubmitDialogActions
+        submitLabel="Save"
+        busy={busy}
+        canSubmit={!!validation.value}
+        onCancel={onClose}
+        onSubmit={() => validation.value && submit(validation.value)}
+      />
     </>
   );
 };

@@ -1,16 +1,14 @@
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/core-plugin-api';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
+import { DialogError, SubmitDialogActions } from '../SubmitDialog';
 
 export type ImportPipelineDialogProps = {
   open: boolean;
@@ -93,25 +91,15 @@ export const ImportPipelineDialog = (props: ImportPipelineDialogProps) => {
           variant="outlined"
           inputProps={{ spellCheck: false, style: { fontFamily: 'monospace' } }}
         />
-        {error && (
-          <Typography role="alert" color="error" variant="body2">
-            {error}
-          </Typography>
-        )}
+        <DialogError error={error} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={close} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={submit}
-          disabled={busy || !yaml.trim()}
-          color="primary"
-          variant="contained"
-        >
-          Import
-        </Button>
-      </DialogActions>
+      <SubmitDialogActions
+        submitLabel="Import"
+        busy={busy}
+        canSubmit={!!yaml.trim()}
+        onCancel={close}
+        onSubmit={submit}
+      />
     </Dialog>
   );
 };

@@ -1,7 +1,6 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import IconButton from '@material-ui/core/IconButton';
@@ -14,6 +13,7 @@ import { useState } from 'react';
 import { devopsApiRef } from '../../api';
 import { pipelineTitle } from '../../lib/pipelineTitle';
 import { useSubmit } from '../../lib/useSubmit';
+import { DialogError, SubmitDialogActions } from '../SubmitDialog';
 
 export type RunPipelineDialogProps = {
   pipeline: Pipeline;
@@ -90,25 +90,14 @@ export const RunPipelineDialog = ({
             Add parameter
           </Button>
         </Box>
-        {error && (
-          <Typography role="alert" color="error" variant="body2">
-            {error}
-          </Typography>
-        )}
+        <DialogError error={error} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={() => submit(toParams(rows))}
-          disabled={busy}
-          color="primary"
-          variant="contained"
-        >
-          Run
-        </Button>
-      </DialogActions>
+      <SubmitDialogActions
+        submitLabel="Run"
+        busy={busy}
+        onCancel={onClose}
+        onSubmit={() => submit(toParams(rows))}
+      />
     </Dialog>
   );
 };

@@ -1,6 +1,4 @@
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
@@ -24,6 +22,7 @@ import {
   triggersInput,
   type TriggersForm,
 } from './triggersForm';
+import { DialogError, SubmitDialogActions } from '../SubmitDialog';
 
 /** @public */
 export type TriggerRulesDialogProps = {
@@ -84,25 +83,15 @@ const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
             zone={zone}
           />
         )}
-        {error && (
-          <Typography role="alert" color="error" variant="body2">
-            {error}
-          </Typography>
-        )}
+        <DialogError error={error} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={busy}>
-          Cancel
-        </Button>
-        <Button
-          onClick={() => validation.value && submit(validation.value)}
-          disabled={busy || !validation.value}
-          color="primary"
-          variant="contained"
-        >
-          Save
-        </Button>
-      </DialogActions>
+      <SubmitDialogActions
+        submitLabel="Save"
+        busy={busy}
+        canSubmit={!!validation.value}
+        onCancel={onClose}
+        onSubmit={() => validation.value && submit(validation.value)}
+      />
     </>
   );
 };

@@ -1,0 +1,2 @@
+export { DialogError, SubmitDialogActions } from './SubmitDialogParts';
+export type { SubmitDialogActionsProps } from './SubmitDialogParts';
