@@ -9,7 +9,7 @@ import { useStageDragView } from './dragStore';
 import { EDGE_Y, SIZES, type StageNodeData } from './layout';
 import { STATUS_COLORS, STATUS_LABELS, taskRunFor } from './runStatus';
 import { TaskCard, useTaskCardStyles } from './TaskCard';
-import { useNodeStyles } from './nodeStyles';
+import { clickableArea, useNodeStyles } from './nodeStyles';
 import { useStageDragHandlers } from './useStageDragHandlers';
 
 const useStyles = makeStyles(theme => ({
@@ -25,20 +25,7 @@ const useStyles = makeStyles(theme => ({
     borderTop: '4px solid transparent',
     '&[draggable="true"]': { cursor: 'grab' },
   },
-  title: {
-    flex: 1,
-    minWidth: 0,
-    alignSelf: 'stretch',
-    display: 'flex',
-    flexDirection: 'column',
-    justifyContent: 'center',
-    padding: theme.spacing(0, 1),
-    '&[role="button"]': { cursor: 'pointer' },
-    '&:focus-visible': {
-      outline: `2px solid ${theme.palette.primary.main}`,
-      outlineOffset: -2,
-    },
-  },
+  title: clickableArea(theme),
   name: {
     fontWeight: 600,
     overflow: 'hidden',

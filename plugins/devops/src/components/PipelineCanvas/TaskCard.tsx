@@ -10,6 +10,7 @@ import { useCanvasEditor } from './CanvasEditorContext';
 import { formatDuration } from './formatDuration';
 import { SIZES } from './layout';
 import { STATUS_COLORS, STATUS_LABELS } from './runStatus';
+import { clickableArea } from './nodeStyles';
 
 /**
  * Called once per column, which hands the classes to its cards: a style hook in each of
@@ -41,20 +42,7 @@ export const useTaskCardStyles = makeStyles(theme => ({
       theme.palette.primary.main
     }`,
   },
-  main: {
-    flex: 1,
-    minWidth: 0,
-    alignSelf: 'stretch',
-    display: 'flex',
-    flexDirection: 'column',
-    justifyContent: 'center',
-    padding: theme.spacing(0, 1),
-    '&[role="button"]': { cursor: 'pointer' },
-    '&:focus-visible': {
-      outline: `2px solid ${theme.palette.primary.main}`,
-      outlineOffset: -2,
-    },
-  },
+  main: clickableArea(theme),
   line: {
     overflow: 'hidden',
     whiteSpace: 'nowrap',

@@ -1,7 +1,27 @@
-import { makeStyles } from '@material-ui/core/styles';
+import { Theme, makeStyles } from '@material-ui/core/styles';
+import type { CSSProperties } from '@material-ui/core/styles/withStyles';
 import { SIZES, EDGE_Y } from './layout';
 
 const ADD_STAGE_SIZE = 28;
+
+/**
+ * The part of a stage header or task card that opens it: fills the card's middle,
+ * shows a pointer when it is a button and a focus ring for keyboard users.
+ */
+export const clickableArea = (theme: Theme): CSSProperties => ({
+  flex: 1,
+  minWidth: 0,
+  alignSelf: 'stretch',
+  display: 'flex',
+  flexDirection: 'column',
+  justifyContent: 'center',
+  padding: theme.spacing(0, 1),
+  '&[role="button"]': { cursor: 'pointer' },
+  '&:focus-visible': {
+    outline: `2px solid ${theme.palette.primary.main}`,
+    outlineOffset: -2,
+  },
+});
 
 /** What the Source card and the stage columns share. */
 export const useNodeStyles = makeStyles(theme => ({
