@@ -50,6 +50,13 @@ type RawTaskRunRow = {
 export const ACTIVE_RUN_STATUSES: RunStatus[] = ['running', 'waiting'];
 
 /** The only code that reads and writes `runs` and `task_runs`. */
+/** Tasks that never started when their run ended are skipped. */
+const skipUnstartedTasks = (tx: Knex.Transaction, runId: string) =>
+  tx('task_runs')
+    .where({ run_id: runId })
+    .whereIn('status', ['queued', 'waiting'])
+    .update({ status: 'skipped' });
+
 export class DatabaseRunStore {
   constructor(
     private readonly db: Knex,
@@ -268,28 +275,30 @@ export class DatabaseRunStore {
    */
   async requestStop(runId: string): Promise<RunRecord> {
     const now = new Date();
-    const stoppedWhileQueued = await this.db('runs')
-      .where({ id: runId, status: 'queued' })
-      .update({
-        status: 'stopped',
-        finished_at: now,
-        message: 'Stopped before it started',
-      });
-    if (stoppedWhileQueued) {
-      await this.db('task_runs')
-        .where({ run_id: runId, status: 'queued' })
-        .update({ status: 'skipped' });
-    } else {
-      const flagged = await this.db('runs')
+    // One transaction, so nobody reads a stopped run whose tasks are still queued.
+    const accepted = await this.db.transaction(async tx => {
+      const stoppedWhileQueued = await tx('runs')
+        .where({ id: runId, status: 'queued' })
+        .update({
+          status: 'stopped',
+          finished_at: now,
+          message: 'Stopped before it started',
+        });
+      if (stoppedWhileQueued) {
+        await skipUnstartedTasks(tx, runId);
+        return true;
+      }
+      const flagged = await tx('runs')
         .where({ id: runId })
         .whereIn('status', ACTIVE_RUN_STATUSES)
         .update({ stop_requested: true });
-      if (!flagged) {
-        const run = await this.getRunOrThrow(runId);
-        throw new ConflictError(`Run #${run.buildId} already ended (${run.status}); nothing to stop`);
-      }
+      return flagged > 0;
+    });
+    const run = await this.getRunOrThrow(runId);
+    if (!accepted) {
+      throw new ConflictError(`Run #${run.buildId} already ended (${run.status}); nothing to stop`);
     }
-    return this.getRunOrThrow(runId);
+    return run;
   }
 
   async setRunSource(runId: string, commit: string, branch: string): Promise<void> {
@@ -303,15 +312,16 @@ export class DatabaseRunStore {
     status: RunStatus,
     message?: string,
   ): Promise<boolean> {
-    const updated = await this.db('runs')
-      .where({ id: runId, claimed_by: engineId })
-      .whereIn('status', ACTIVE_RUN_STATUSES)
-      .update({ status, message: message ?? null, finished_at: new Date() });
-    await this.db('task_runs')
-      .where({ run_id: runId })
-      .whereIn('status', ['queued', 'waiting'])
-      .update({ status: 'skipped' });
-    return updated > 0;
+    // One transaction: a reader that sees the run ended also sees its unstarted tasks skipped.
+    return this.db.transaction(async tx => {
+      const updated = await tx('runs')
+        .where({ id: runId, claimed_by: engineId })
+        .whereIn('status', ACTIVE_RUN_STATUSES)
+        .update({ status, message: message ?? null, finished_at: new Date() });
+      if (updated === 0) return false;
+      await skipUnstartedTasks(tx, runId);
+      return true;
+    });
   }
 
   /** Marks a queued task running; false when it was started before (never start twice). */
