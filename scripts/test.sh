@@ -9,5 +9,11 @@ source scripts/toolchain.sh
 yarn tsc
 # No Docker engine is assumed: without a PostgreSQL connection string only SQLite runs.
 export BACKSTAGE_TEST_DISABLE_DOCKER="${BACKSTAGE_TEST_DISABLE_DOCKER:-1}"
+# Kubernetes tests run against a local control plane (etcd, kube-apiserver, scheduler,
+# controller manager, kwok fake nodes; scripts/k8s/README.md). Its binaries are built once
+# from Go modules into the cache (~10 min on a fresh machine; skipped when present).
+scripts/k8s/build-binaries.sh
+trap 'scripts/k8s/start-apiserver.sh stop >/dev/null || true' EXIT
+scripts/k8s/start-apiserver.sh start
 CI=true yarn test --passWithNoTests
 scripts/browser-test.sh
