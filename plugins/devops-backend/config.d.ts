@@ -1,6 +1,76 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the DevOps Pipelines plugin. */
   devops?: {
+    /**
+     * Kubernetes clusters pipelines run on. The clusters one can bind are those of
+     * `kubernetes.clusterLocatorMethods` entries of type `config` (with a
+     * `serviceAccountToken`) and the contexts of `kubeconfig` below.
+     */
+    kubernetes?: {
+      /**
+       * A kubeconfig file whose contexts are offered as clusters, each named after its
+       * context (for local clusters such as kind or minikube). Default: none.
+       */
+      kubeconfig?: string;
+      /**
+       * The namespace binding a cluster creates for task pods, unless the binding names
+       * one: an RFC 1123 label. Default: `devops-pipelines`.
+       */
+      namespace?: string;
+      /**
+       * How often every bound cluster is checked (reachable, credentials accepted,
+       * namespace present), e.g. `{ minutes: 5 }` or `PT5M`. Default: 1 minute.
+       */
+      healthCheckFrequency?: HumanDuration | string;
+      /**
+       * Images of the tools task pods run, for air-gapped portals that pull from a mirror.
+       * Each must keep its upstream's entrypoint and tools (kaniko's `/kaniko/executor`;
+       * helm with `sh`, `awk` and `curl` or `wget`).
+       */
+      images?: {
+        /** Clones the run's commit into each task pod. Default: `alpine/git:2.47.2`. */
+        git?: string;
+        /** Builds and pushes images (buildImage). Default: `gcr.io/kaniko-project/executor:v1.23.2`. */
+        kaniko?: string;
+        /** Packages, publishes and installs charts. Default: `alpine/helm:3.16.4`. */
+        helm?: string;
+      };
+    };
+    /**
+     * The image registry buildImage tasks push to, as `<host>/<workspace>/<image>:<tag>`.
+     * Without it, buildImage tasks fail saying so.
+     */
+    registry?: {
+      /** Host name with an optional port, without a scheme, e.g. `hub.example.com` or `registry.local:5000`. */
+      host: string;
+      /**
+       * A `kubernetes.io/dockerconfigjson` Secret in the task pods' namespace with push
+       * credentials for the registry. Default: none (anonymous push).
+       */
+      credentialsSecret?: string;
+      /** The registry speaks plain HTTP or has a certificate that cannot be verified. Default: false. */
+      insecure?: boolean;
+    };
+    /**
+     * The chart repository publishChart tasks push to and deployChart tasks install from.
+     * Without it, those tasks fail saying so.
+     */
+    chartRepository?: {
+      /** `oci` (an OCI registry such as Harbor) or `chartmuseum`. */
+      type: 'oci' | 'chartmuseum';
+      /**
+       * For `oci`, the registry and path charts go under, e.g. `oci://harbor.example.com/charts`;
+       * for `chartmuseum`, its base URL, e.g. `https://charts.example.com`.
+       */
+      url: string;
+      /**
+       * A `kubernetes.io/basic-auth` Secret (keys `username` and `password`) in the task
+       * pods' namespace. Default: none (anonymous access).
+       */
+      credentialsSecret?: string;
+    };
     executor?: {
       /**
        * The local executor runs runScript tasks as child processes of the backend, as the

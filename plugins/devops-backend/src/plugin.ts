@@ -6,8 +6,14 @@ import {
   DEVOPS_PIPELINE_RESOURCE_TYPE,
   devopsPermissions,
 } from '@devops-pipelines/plugin-devops-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { randomBytes } from 'crypto';
+import { ClusterService } from './clusters/ClusterService';
+import { readClusterSettings } from './clusters/clusterSettings';
+import { catalogEntityOwners } from './clusters/entityOwners';
+import { scheduleClusterHealthChecks } from './clusters/scheduleHealthChecks';
 import { readDevopsConfig } from './config';
+import { DatabaseClusterStore } from './database/DatabaseClusterStore';
 import { DatabaseLogStore } from './database/DatabaseLogStore';
 import { DatabasePipelineStore } from './database/DatabasePipelineStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
@@ -42,6 +48,9 @@ export const devopsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init({
         config,
@@ -52,6 +61,9 @@ export const devopsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        scheduler,
+        auth,
+        catalog,
       }) {
         const settings = readDevopsConfig(config);
         const db = await database.getClient();
@@ -68,6 +80,15 @@ export const devopsPlugin = createBackendPlugin({
         const pipelines = new DatabasePipelineStore(db, secretBox);
         const runs = new DatabaseRunStore(db, secretBox);
         const logs = new DatabaseLogStore(db);
+        const clusterSettings = readClusterSettings(config);
+        const clusters = new ClusterService({
+          config,
+          store: new DatabaseClusterStore(db),
+          pipelines,
+          owners: catalogEntityOwners(catalog, auth),
+          defaultNamespace: clusterSettings.defaultNamespace,
+          logger,
+        });
 
         permissionsRegistry.addResourceType({
           resourceRef: pipelineResourceRef,
@@ -114,9 +135,16 @@ export const devopsPlugin = createBackendPlugin({
             runs,
             logs,
             engine,
+            clusters,
             maxPipelines: settings.maxPipelines,
           }),
         );
+
+        await scheduleClusterHealthChecks({
+          scheduler,
+          clusters,
+          frequency: clusterSettings.healthCheckFrequency,
+        });
 
         lifecycle.addStartupHook(() => engine.start());
         lifecycle.addShutdownHook(() => engine.shutdown());

@@ -44,6 +44,21 @@ export const devopsPipelineExecutePermission = createPermission({
   resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
 });
 
+/**
+ * See the bound clusters, their health, and the clusters that could be bound. Basic:
+ * a binding belongs to no pipeline, so a policy decides it by who asks.
+ */
+export const devopsClusterReadPermission = createPermission({
+  name: 'devops.cluster.read',
+  attributes: { action: 'read' },
+});
+
+/** Bind a cluster (which creates its namespace on the cluster) and unbind it. */
+export const devopsClusterManagePermission = createPermission({
+  name: 'devops.cluster.manage',
+  attributes: {},
+});
+
 export const devopsPermissions = [
   devopsPipelineReadPermission,
   devopsPipelineCreatePermission,
@@ -51,4 +66,6 @@ export const devopsPermissions = [
   devopsPipelineActivatePermission,
   devopsPipelineDeletePermission,
   devopsPipelineExecutePermission,
+  devopsClusterReadPermission,
+  devopsClusterManagePermission,
 ];

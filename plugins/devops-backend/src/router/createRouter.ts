@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
+import { clustersRoutes } from './clustersRoutes';
 import { pipelinesRoutes } from './pipelinesRoutes';
 import { runsRoutes } from './runsRoutes';
 import { RouterOptions } from './types';
@@ -23,5 +24,6 @@ export function createRouter(options: RouterOptions): express.Router {
   router.use(bodyErrors);
   router.use(pipelinesRoutes(options));
   router.use(runsRoutes(options));
+  router.use(clustersRoutes(options));
   return router;
 }

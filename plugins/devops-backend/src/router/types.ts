@@ -3,6 +3,7 @@ import {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import type { ClusterService } from '../clusters/ClusterService';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
@@ -17,6 +18,7 @@ export type RouterOptions = {
   runs: DatabaseRunStore;
   logs: DatabaseLogStore;
   engine: RunEngine;
+  clusters: ClusterService;
   /** 0 means unlimited. */
   maxPipelines: number;
 };

@@ -61,6 +61,76 @@ export type StreamRunLogOptions = {
 };
 
 /**
+ * Health of a bound cluster as the backend's periodic check saw it: `removed` when the
+ * cluster is gone from the portal's configuration, `unknown` before the first check.
+ *
+ * @public
+ */
+export type ClusterHealthState =
+  | 'unknown'
+  | 'healthy'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'namespaceMissing'
+  | 'removed';
+
+/**
+ * A Kubernetes cluster bound to DevOps: pipelines' task pods run in its namespace.
+ *
+ * @public
+ */
+export type ClusterBinding = {
+  /** The cluster's name in the portal's Kubernetes configuration. */
+  name: string;
+  namespace: string;
+  /** Catalog group refs whose pipelines it serves; empty means the whole portal. */
+  scope: string[];
+  health: ClusterHealthState;
+  /** What the last check saw and what to do about it. */
+  healthMessage?: string;
+  checkedAt?: string;
+  createdBy: string;
+  createdAt: string;
+};
+
+/**
+ * A cluster the portal knows that is not bound yet.
+ *
+ * @public
+ */
+export type AvailableCluster = {
+  name: string;
+  title?: string;
+  url: string;
+  /** Where the portal's configuration names it. */
+  source: 'config' | 'kubeconfig';
+};
+
+/** @public */
+export type BindClusterRequest = {
+  name: string;
+  /** The backend's configured default when unset. */
+  namespace?: string;
+  /** Catalog group refs (`team-a` or `group:default/team-a`); unset or empty: the whole portal. */
+  scope?: string[];
+};
+
+/**
+ * A pipeline that would stop working if a cluster were unbound, as the backend's 409
+ * answer to an unforced unbind lists it (in `body.error.pipelines`).
+ *
+ * @public
+ */
+export type ClusterUser = {
+  id: string;
+  name: string;
+  title?: string;
+  entityRef: string;
+  /** `runs`: its runs execute on the cluster; `deploys`: a deploy task targets it. */
+  uses: Array<'runs' | 'deploys'>;
+};
+
+/**
  * The DevOps backend's HTTP API (`/api/devops`), one method per route.
  *
  * @public
@@ -101,6 +171,17 @@ export interface DevopsApi {
    * through the app's fetch because a plain link to the API would carry no token.
    */
   downloadRunLog(runId: string): Promise<string>;
+  /** Bound clusters with their health. */
+  listClusters(): Promise<ClusterBinding[]>;
+  /** Clusters of the portal's configuration that could be bound. */
+  listAvailableClusters(): Promise<AvailableCluster[]>;
+  /** Creates the namespace on the cluster and binds it; fails naming the cluster's refusal. */
+  bindCluster(request: BindClusterRequest): Promise<ClusterBinding>;
+  /**
+   * Unbinds a cluster. Unless `force` is set, fails with 409 while pipelines use it,
+   * listing them (see `ClusterUser`).
+   */
+  unbindCluster(name: string, options?: { force?: boolean }): Promise<void>;
 }
 
 /** @public */

@@ -100,6 +100,79 @@ describe('DevopsClient', () => {
   });
 });
 
+describe('DevopsClient clusters', () => {
+  const binding = {
+    name: 'prod',
+    namespace: 'devops-pipelines',
+    scope: [],
+    health: 'healthy',
+    createdBy: 'user:default/jack',
+    createdAt: '2026-11-30T08:00:00Z',
+  };
+
+  it('lists bindings and available clusters', async () => {
+    const { client, fetch } = setup(json({ items: [binding] }));
+
+    await expect(client.listClusters()).resolves.toEqual([binding]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/clusters`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+
+    const available = { name: 'staging', url: 'https://k8s', source: 'config' };
+    fetch.mockResolvedValue(json({ items: [available] }));
+    await expect(client.listAvailableClusters()).resolves.toEqual([available]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/clusters/available`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
+  it('binds with a JSON body', async () => {
+    const { client, fetch } = setup(json(binding, 201));
+
+    await expect(
+      client.bindCluster({ name: 'prod', scope: ['group:default/team-a'] }),
+    ).resolves.toEqual(binding);
+    expect(fetch).toHaveBeenCalledWith(`${baseUrl}/clusters`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'prod', scope: ['group:default/team-a'] }),
+    });
+  });
+
+  it('unbinds, forcing only when asked, and passes on the pipelines of a 409', async () => {
+    const { client, fetch } = setup(new Response(null, { status: 204 }));
+
+    await client.unbindCluster('a/b', { force: true });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/clusters/a%2Fb?force=true`,
+      expect.objectContaining({ method: 'DELETE' }),
+    );
+
+    const pipelines = [
+      { id: 'p1', name: 'deploy', entityRef: 'component:default/shop', uses: ['runs'] },
+    ];
+    fetch.mockResolvedValue(
+      json(
+        {
+          error: { name: 'ConflictError', message: 'in use', pipelines },
+          request: { method: 'DELETE', url: '/clusters/prod' },
+          response: { statusCode: 409 },
+        },
+        409,
+      ),
+    );
+    const error = await client.unbindCluster('prod').catch(e => e);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/clusters/prod`,
+      expect.objectContaining({ method: 'DELETE' }),
+    );
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.body.error.pipelines).toEqual(pipelines);
+  });
+});
+
 describe('DevopsClient log stream', () => {
   const sse = (body: string) =>
     new Response(body, {

@@ -16,6 +16,9 @@ import type {
   UpdatePipelineRequest,
 } from '@devops-pipelines/plugin-devops-common';
 import type {
+  AvailableCluster,
+  BindClusterRequest,
+  ClusterBinding,
   CopyPipelineRequest,
   DevopsApi,
   ListPipelinesOptions,
@@ -255,6 +258,30 @@ export class DevopsClient implements DevopsApi {
       `/runs/${encodeURIComponent(runId)}/logs/download`,
     );
     return response.text();
+  }
+
+  async listClusters(): Promise<ClusterBinding[]> {
+    return (await this.#request<{ items: ClusterBinding[] }>('/clusters')).items;
+  }
+
+  async listAvailableClusters(): Promise<AvailableCluster[]> {
+    return (
+      await this.#request<{ items: AvailableCluster[] }>('/clusters/available')
+    ).items;
+  }
+
+  bindCluster(request: BindClusterRequest): Promise<ClusterBinding> {
+    return this.#request('/clusters', { method: 'POST', json: request });
+  }
+
+  async unbindCluster(
+    name: string,
+    options: { force?: boolean } = {},
+  ): Promise<void> {
+    await this.#fetch(`/clusters/${encodeURIComponent(name)}`, {
+      method: 'DELETE',
+      query: { force: options.force ? 'true' : undefined },
+    });
   }
 
   async #request<T>(path: string, options?: RequestOptions): Promise<T> {

@@ -1,5 +1,10 @@
 export { devopsApiRef } from './DevopsApi';
 export type {
+  AvailableCluster,
+  BindClusterRequest,
+  ClusterBinding,
+  ClusterHealthState,
+  ClusterUser,
   CopyPipelineRequest,
   DevopsApi,
   ListPipelinesOptions,

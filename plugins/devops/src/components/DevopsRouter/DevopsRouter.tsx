@@ -2,6 +2,7 @@ import { Progress } from '@backstage/core-components';
 import { Suspense, lazy } from 'react';
 import { Route, Routes, useResolvedPath } from 'react-router-dom';
 import { PipelinesTable } from '../PipelinesTable';
+import { DevopsTabs } from './DevopsTabs';
 import { DevopsMountContext } from './links';
 
 const PipelineEditorPage = lazy(() =>
@@ -13,20 +14,46 @@ const PipelineDetailsPage = lazy(() =>
 const RunDetailsPage = lazy(() =>
   import('../RunDetails').then(m => ({ default: m.RunDetailsPage })),
 );
+const ClustersPage = lazy(() =>
+  import('../ClustersPage').then(m => ({ default: m.ClustersPage })),
+);
 
 export type DevopsRouterProps = {
   /** Set in an entity's Pipelines tab: lists only its pipelines, creates new ones in it. */
   entityRef?: string;
 };
 
-/** The DevOps pages: the list, the editor, a pipeline's details and a run's details. */
+/**
+ * The DevOps pages: the list, the editor, a pipeline's details, a run's details and the
+ * clusters. The DevOps page shows tabs between the list and the clusters; an entity's
+ * tab does not, since bindings belong to the portal, not to an entity.
+ */
 export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
   const basePath = useResolvedPath('.').pathname.replace(/\/$/, '');
   return (
     <DevopsMountContext.Provider value={{ basePath, entityRef }}>
       <Suspense fallback={<Progress />}>
         <Routes>
-          <Route path="/" element={<PipelinesTable entityRef={entityRef} />} />
+          <Route
+            path="/"
+            element={
+              entityRef ? (
+                <PipelinesTable entityRef={entityRef} />
+              ) : (
+                <DevopsTabs>
+                  <PipelinesTable />
+                </DevopsTabs>
+              )
+            }
+          />
+          <Route
+            path="clusters"
+            element={
+              <DevopsTabs>
+                <ClustersPage />
+              </DevopsTabs>
+            }
+          />
           <Route path="pipelines/new" element={<PipelineEditorPage />} />
           <Route path="pipelines/:pipelineId" element={<PipelineDetailsPage />} />
           <Route path="pipelines/:pipelineId/edit" element={<PipelineEditorPage />} />

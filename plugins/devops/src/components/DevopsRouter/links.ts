@@ -25,5 +25,6 @@ export function useDevopsLinks() {
     editPipeline: (pipelineId: string) =>
       `${basePath}/pipelines/${encodeURIComponent(pipelineId)}/edit`,
     run: (runId: string) => `${basePath}/runs/${encodeURIComponent(runId)}`,
+    clusters: () => `${basePath}/clusters`,
   };
 }

@@ -1,0 +1,49 @@
+import { TestCluster } from '../../kubernetes/__testUtils__/testCluster';
+
+/** The kubeconfig context of the local test cluster, offered as a cluster of that name. */
+export const LOCAL_CLUSTER = 'local';
+/** A configured cluster on a port nothing listens on. */
+export const CLOSED_PORT_CLUSTER = 'closed-port';
+/** The real test API server, with a token it does not accept. */
+export const WRONG_TOKEN_CLUSTER = 'wrong-token';
+
+/**
+ * Configuration naming three clusters on the local test control plane: the real one
+ * (through its kubeconfig), one that cannot be reached, and one whose credentials are
+ * refused, as `kubernetes.clusterLocatorMethods` entries of type `config`.
+ */
+export function testClustersConfig(cluster: TestCluster) {
+  const server = cluster.kubeConfig.getCurrentCluster()!;
+  return {
+    devops: { kubernetes: { kubeconfig: cluster.kubeconfigPath } },
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: CLOSED_PORT_CLUSTER,
+              url: 'https://127.0.0.1:1',
+              serviceAccountToken: 'token',
+              skipTLSVerify: true,
+            },
+            {
+              name: WRONG_TOKEN_CLUSTER,
+              url: server.server,
+              caData: server.caData,
+              serviceAccountToken: 'not-a-valid-token',
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+let counter = 0;
+
+/** A namespace name no other test uses, on a cluster that outlives test runs. */
+export function uniqueNamespace(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}`.slice(0, 63);
+}

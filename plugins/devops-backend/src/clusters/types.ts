@@ -1,0 +1,44 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * Health of a bound cluster, as the periodic check and failing runs see it (SPEC §8):
+ * `removed` when the cluster is gone from the portal's configuration.
+ */
+export type ClusterHealthState = 'unknown' | 'healthy' | 'unreachable' | 'unauthorized' | 'namespaceMissing' | 'removed';
+
+/** A cluster the portal knows, bound to DevOps: pipelines' pods run in `namespace`. */
+export type ClusterBinding = {
+  /** The cluster's name in the portal's Kubernetes configuration. */
+  name: string;
+  namespace: string;
+  /** Catalog group refs whose pipelines it serves; empty = the whole portal. */
+  scope: string[];
+  health: ClusterHealthState;
+  /** What the last check saw, in words a user can act on. */
+  healthMessage?: string;
+  checkedAt?: string;
+  createdBy: string;
+  createdAt: string;
+};
+
+/**
+ * What the run engine and the executors need to know about bound clusters. Implemented
+ * by the clusters service; the Kubernetes executor and the deploy tasks use it.
+ */
+export interface ClusterDirectory {
+  /**
+   * The binding a pipeline's runs execute on: a binding whose scope covers the entity's
+   * owner group, else a portal-wide one; undefined when none is bound.
+   */
+  bindingForPipeline(pipeline: { entityRef: string }): Promise<ClusterBinding | undefined>;
+  /** Whether any cluster is bound at all (the executor choice in `auto` mode). */
+  hasBindings(): Promise<boolean>;
+  /**
+   * Client configuration for a known cluster by name (the execution cluster, or the
+   * target cluster a deploy task names). Throws NotFoundError when the portal does not
+   * know it, with a message saying to configure it.
+   */
+  kubeConfig(clusterName: string): Promise<KubeConfig>;
+  /** A run found the cluster unreachable or its credentials refused: flag it now. */
+  reportProblem(clusterName: string, health: ClusterHealthState, message: string): Promise<void>;
+}

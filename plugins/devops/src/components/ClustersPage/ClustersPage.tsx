@@ -1,0 +1,140 @@
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Paper from '@material-ui/core/Paper';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Toolbar from '@material-ui/core/Toolbar';
+import Typography from '@material-ui/core/Typography';
+import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useState } from 'react';
+import type { ClusterBinding } from '../../api';
+import { formatTime } from '../../lib/formatTime';
+import { BindClusterDialog } from './BindClusterDialog';
+import { ClusterHealthStatus } from './ClusterHealthStatus';
+import { UnbindClusterDialog } from './UnbindClusterDialog';
+import { useClusters } from './useClusters';
+
+/**
+ * The clusters pipelines run on: each binding with its scope and health as the
+ * backend's periodic check last saw it, binding another, and unbinding.
+ */
+export const ClustersPage = () => {
+  const alertApi = useApi(alertApiRef);
+  const { clusters, loading, error, reload } = useClusters();
+  const [binding, setBinding] = useState(false);
+  const [unbinding, setUnbinding] = useState<ClusterBinding>();
+
+  const onBound = (bound: ClusterBinding) => {
+    setBinding(false);
+    alertApi.post({
+      message: `Bound cluster ${bound.name}: task pods run in namespace ${bound.namespace}`,
+      severity: 'success',
+      display: 'transient',
+    });
+    reload();
+  };
+
+  const onUnbound = (name: string) => {
+    setUnbinding(undefined);
+    alertApi.post({ message: `Unbound cluster ${name}`, severity: 'success', display: 'transient' });
+    reload();
+  };
+
+  const bindButton = (
+    <Button variant="contained" color="primary" onClick={() => setBinding(true)}>
+      Bind cluster
+    </Button>
+  );
+
+  let content;
+  if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!loading && clusters.length === 0) {
+    content = (
+      <EmptyState
+        missing="content"
+        title="No cluster bound"
+        description={
+          'No cluster bound: runs use the local executor. Bind a cluster the portal ' +
+          "knows to run pipelines' tasks as pods in it, for the whole portal or for " +
+          'the pipelines of some catalog groups.'
+        }
+        action={bindButton}
+      />
+    );
+  } else {
+    content = (
+      <Paper>
+        <Toolbar>
+          <Box flexGrow={1}>
+            <Typography variant="h5" component="h2">
+              {`Clusters (${clusters.length})`}
+            </Typography>
+          </Box>
+          {bindButton}
+        </Toolbar>
+        {/* Keeps its height while idle, so that the rows do not jump. */}
+        <Box height={4}>{loading && <LinearProgress />}</Box>
+        <Table size="small">
+          <TableHead>
+            <TableRow>
+              <TableCell>Cluster</TableCell>
+              <TableCell>Namespace</TableCell>
+              <TableCell>Scope</TableCell>
+              <TableCell>Health</TableCell>
+              <TableCell>Last check</TableCell>
+              <TableCell>Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {clusters.map(cluster => (
+              <TableRow key={cluster.name} data-testid={`cluster-row-${cluster.name}`}>
+                <TableCell>{cluster.name}</TableCell>
+                <TableCell>{cluster.namespace}</TableCell>
+                <TableCell>
+                  {cluster.scope.length === 0 ? 'Whole portal' : cluster.scope.join(', ')}
+                </TableCell>
+                <TableCell>
+                  <ClusterHealthStatus health={cluster.health} />
+                  {cluster.healthMessage && (
+                    <Typography variant="body2" color="textSecondary">
+                      {cluster.healthMessage}
+                    </Typography>
+                  )}
+                </TableCell>
+                <TableCell>{cluster.checkedAt ? formatTime(cluster.checkedAt) : 'Never'}</TableCell>
+                <TableCell>
+                  <Button
+                    size="small"
+                    color="secondary"
+                    aria-label={`Unbind ${cluster.name}`}
+                    onClick={() => setUnbinding(cluster)}
+                  >
+                    Unbind
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Paper>
+    );
+  }
+
+  return (
+    <>
+      {content}
+      <BindClusterDialog open={binding} onClose={() => setBinding(false)} onBound={onBound} />
+      <UnbindClusterDialog
+        binding={unbinding}
+        onClose={() => setUnbinding(undefined)}
+        onUnbound={onUnbound}
+      />
+    </>
+  );
+};

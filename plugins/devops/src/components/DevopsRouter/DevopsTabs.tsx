@@ -1,0 +1,30 @@
+import Box from '@material-ui/core/Box';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'react-router-dom';
+import { useDevopsLinks } from './links';
+
+/** The sections of the DevOps page, as tabs that are links, so each has its own URL. */
+export const DevopsTabs = ({ children }: { children: ReactNode }) => {
+  const links = useDevopsLinks();
+  const { pathname } = useLocation();
+  const sections = [
+    { label: 'Pipelines', to: links.list() },
+    { label: 'Clusters', to: links.clusters() },
+  ];
+  // Only these two routes render the tabs: anything but the clusters path is the list.
+  const current = pathname.replace(/\/$/, '') === links.clusters() ? 1 : 0;
+  return (
+    <>
+      <Box mb={2}>
+        <Tabs value={current} indicatorColor="primary" textColor="primary">
+          {sections.map(section => (
+            <Tab key={section.to} label={section.label} component={Link} to={section.to} />
+          ))}
+        </Tabs>
+      </Box>
+      {children}
+    </>
+  );
+};
