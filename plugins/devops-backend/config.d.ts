@@ -37,6 +37,17 @@ export interface Config {
         /** Packages, publishes and installs charts. Default: `alpine/helm:3.16.4`. */
         helm?: string;
       };
+      /**
+       * Which task pods stay on the cluster after their run, for debugging with kubectl:
+       * `none`, `failed` (pods whose task failed) or `all`. The Secrets made for a run
+       * (variables, credentials) are deleted in every case. Default: `none`.
+       */
+      podRetention?: 'none' | 'failed' | 'all';
+      /**
+       * How long a task pod may fail to pull its image (ErrImagePull, ImagePullBackOff)
+       * before the task fails, e.g. `{ minutes: 2 }` or `PT2M`. Default: 2 minutes.
+       */
+      imagePullTimeout?: HumanDuration | string;
     };
     /**
      * The image registry buildImage tasks push to, as `<host>/<workspace>/<image>:<tag>`.
@@ -72,6 +83,13 @@ export interface Config {
       credentialsSecret?: string;
     };
     executor?: {
+      /**
+       * Where runs execute. `auto`: on the cluster bound for the pipeline's project, else
+       * with the local executor when it is enabled. `kubernetes`: only on a bound cluster
+       * (a run without one fails saying so). `local`: always with the local executor.
+       * Default: `auto`.
+       */
+      type?: 'auto' | 'local' | 'kubernetes';
       /**
        * The local executor runs runScript tasks as child processes of the backend, as the
        * backend's user, in a workspace per run. Meant for development and trying the

@@ -19,9 +19,7 @@ import { DatabasePipelineStore } from './database/DatabasePipelineStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { applyMigrations } from './database/migrate';
 import { RunEngine } from './engine/RunEngine';
-import { LocalExecutor } from './executors/local';
-import { TaskExecutor } from './executors/types';
-import { UnavailableExecutor } from './executors/UnavailableExecutor';
+import { createTaskExecutor } from './executors/createTaskExecutor';
 import { PipelineAuthorizer } from './permissions/PipelineAuthorizer';
 import { pipelineResourceRef } from './permissions/resource';
 import { pipelineRules } from './permissions/rules';
@@ -99,18 +97,9 @@ export const devopsPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions(devopsPermissions);
 
-        let executor: TaskExecutor = new UnavailableExecutor();
+        // Each run goes to its pipeline's bound cluster, else to the local executor.
+        const executor = createTaskExecutor({ config, logger, clusters, pipelines, runs });
         const local = settings.localExecutor;
-        if (local) {
-          logger.warn(
-            'The local executor is enabled: pipeline scripts run as child processes with the backend\'s own user and rights. Use it for development only.',
-          );
-          executor = new LocalExecutor({
-            workspaceRoot: local.workspaceDir,
-            allowFileUrls: local.allowFileUrls,
-            logger,
-          });
-        }
 
         const engine = new RunEngine({
           runs,

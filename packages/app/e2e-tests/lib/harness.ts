@@ -253,7 +253,7 @@ export async function eventually<T>(
 export function pipelineDocument(
   name: string,
   stages: { name: string; tasks: { name: string; script: string }[] }[],
-  extra: { title?: string; timeoutMinutes?: number } = {},
+  extra: { title?: string; timeoutMinutes?: number; entityRef?: string } = {},
 ) {
   return {
     apiVersion: 'devops.backstage.io/v1',
@@ -261,7 +261,7 @@ export function pipelineDocument(
     metadata: {
       name,
       ...(extra.title ? { title: extra.title } : {}),
-      entityRef: ENTITY_REF,
+      entityRef: extra.entityRef ?? ENTITY_REF,
     },
     spec: {
       stages: stages.map(stage => ({

@@ -7,8 +7,8 @@ import type {
 import { Knex } from 'knex';
 import { randomUUID } from 'crypto';
 import { SecretBox } from '../secrets/SecretBox';
-import { DbTime, parseJson, toCount, toIso } from './rows';
-import { NewRun, RunRecord, TaskRunRecord } from './types';
+import { DbTime, parseJson, toCount, toIso, toMillis } from './rows';
+import { ExecutorHandle, NewRun, RunRecord, TaskRunRecord } from './types';
 
 type RawRunRow = {
   id: string;
@@ -29,6 +29,8 @@ type RawRunRow = {
   heartbeat_at: DbTime | null;
   stop_requested: boolean | number;
   message: string | null;
+  waited_ms: number | string;
+  waiting_since: DbTime | null;
 };
 
 type RawTaskRunRow = {
@@ -332,6 +334,62 @@ export class DatabaseRunStore {
     return updated > 0;
   }
 
+  /**
+   * Records where a task runs (executor, cluster, namespace), before it starts there, so
+   * an engine taking the run over finds its work again.
+   */
+  async setExecutorHandle(taskRunId: string, handle: ExecutorHandle): Promise<void> {
+    await this.db('task_runs')
+      .where({ id: taskRunId })
+      .update({ executor_handle: JSON.stringify(handle) });
+  }
+
+  /**
+   * Continues a task an engine that stopped had started (a takeover), keeping its
+   * attempt so the executor finds the same work. False when it is not running any more.
+   */
+  async resumeTask(taskRunId: string): Promise<boolean> {
+    const updated = await this.db('task_runs')
+      .where({ id: taskRunId })
+      .whereIn('status', ['running', 'waiting'])
+      .update({ status: 'running' });
+    return updated > 0;
+  }
+
+  /** A started task waits for cluster resources (`waiting`), or runs again (`running`). */
+  async setTaskWaiting(taskRunId: string, waiting: boolean): Promise<void> {
+    await this.db('task_runs')
+      .where({ id: taskRunId, status: waiting ? 'running' : 'waiting' })
+      .update({ status: waiting ? 'waiting' : 'running' });
+  }
+
+  /**
+   * A run all of whose running tasks wait for cluster resources is `waiting`; the time
+   * it spends so is added to `waited_ms`, which its timeout does not count (SPEC §3).
+   * Guarded on the engine's claim, like every write of a driven run.
+   */
+  async setRunWaiting(runId: string, engineId: string, waiting: boolean): Promise<void> {
+    const now = new Date();
+    if (waiting) {
+      await this.db('runs')
+        .where({ id: runId, claimed_by: engineId, status: 'running' })
+        .update({ status: 'waiting', waiting_since: now });
+      return;
+    }
+    const row = await this.db<RawRunRow>('runs')
+      .where({ id: runId, claimed_by: engineId, status: 'waiting' })
+      .first('waiting_since');
+    if (!row) return;
+    const since = toMillis(row.waiting_since) ?? now.getTime();
+    await this.db('runs')
+      .where({ id: runId, claimed_by: engineId, status: 'waiting' })
+      .update({
+        status: 'running',
+        waiting_since: null,
+        waited_ms: this.db.raw('waited_ms + ?', [Math.max(0, now.getTime() - since)]),
+      });
+  }
+
   async finishTask(
     taskRunId: string,
     result: {
@@ -372,6 +430,8 @@ export class DatabaseRunStore {
       heartbeatAt: toIso(row.heartbeat_at),
       stopRequested: Boolean(row.stop_requested),
       message: row.message ?? undefined,
+      waitedMs: Number(row.waited_ms ?? 0),
+      waitingSince: toIso(row.waiting_since),
     };
   }
 
@@ -388,6 +448,7 @@ export class DatabaseRunStore {
       exitCode: row.exit_code ?? undefined,
       message: row.message ?? undefined,
       outputs: parseJson(row.outputs),
+      executorHandle: parseJson<ExecutorHandle>(row.executor_handle),
     };
   }
 

@@ -54,6 +54,10 @@ export type RunRecord = {
   heartbeatAt?: string;
   stopRequested: boolean;
   message?: string;
+  /** Time spent waiting for cluster resources, which the timeout does not count. */
+  waitedMs: number;
+  /** Set while the run is `waiting`: when the current wait began. */
+  waitingSince?: string;
 };
 
 export type TaskRunRecord = {
@@ -68,7 +72,14 @@ export type TaskRunRecord = {
   exitCode?: number;
   message?: string;
   outputs?: Record<string, string>;
+  /** Where the task was started; set before it starts, read after a takeover. */
+  executorHandle?: ExecutorHandle;
 };
+
+/** Where a task runs: the local executor, or a namespace of a cluster. */
+export type ExecutorHandle =
+  | { executor: 'local' }
+  | { executor: 'kubernetes'; cluster: string; namespace: string };
 
 export type NewRun = {
   pipelineId: string;

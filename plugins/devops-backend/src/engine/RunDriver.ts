@@ -11,10 +11,11 @@ import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { RunRecord, TaskRunRecord } from '../database/types';
 import type { RunContext, TaskExecutor } from '../executors/types';
-import { SourceError } from '../executors/types';
+import { RunAbandoned, SourceError } from '../executors/types';
 import { RunLogWriter } from '../logs/RunLogWriter';
 import { describeTrigger } from './describeTrigger';
 import { secretValues, variablesForTask } from './runVariables';
+import { TimeoutBudget } from './TimeoutBudget';
 
 /** Runs with timeout 0 still end after 14 days (SPEC §3). */
 export const HARD_CAP_MS = 14 * 24 * 60 * 60 * 1000;
@@ -51,7 +52,14 @@ export class RunDriver {
   #endReason?: EndReason;
   #abandoned = false;
   #log?: RunLogWriter;
-  readonly #running = new Set<string>();
+  /** Tasks executing now, by task run id, with their names for the timeout message. */
+  readonly #running = new Map<string, string>();
+  /** Executing tasks that wait for cluster resources. */
+  readonly #waiting = new Set<string>();
+  #runWaiting = false;
+  /** Waiting-state writes, in the order they happened. */
+  #waitingWrites: Promise<void> = Promise.resolve();
+  #budget?: TimeoutBudget;
   #tasks: TaskRunRecord[] = [];
 
   constructor(
@@ -71,7 +79,7 @@ export class RunDriver {
    */
   abandon() {
     this.#abandoned = true;
-    this.#abort.abort();
+    this.#abort.abort(new RunAbandoned());
   }
 
   async drive(): Promise<void> {
@@ -83,7 +91,7 @@ export class RunDriver {
         deps.logger.warn(`Writing the log of run ${run.id} failed: ${error}`),
     });
     this.#log = log;
-    const timer = this.#armTimeout();
+    const timers = await this.#armTimeouts();
     let status: RunStatus = 'succeeded';
     let message: string | undefined;
     const runContext: RunContext = {
@@ -128,7 +136,9 @@ export class RunDriver {
       }
       log.run.platform('Warning', message);
     } finally {
-      clearTimeout(timer);
+      timers.budget.stop();
+      clearTimeout(timers.hardCap);
+      await this.#waitingWrites;
     }
     if (this.#endReason) {
       status = this.#endReason.status;
@@ -218,15 +228,27 @@ export class RunDriver {
     if (isFinalStatus(taskRun.status)) {
       return taskRun.message ?? `The ${label} ${taskRun.status}`;
     }
-    if (taskRun.status === 'running') {
-      // Its engine died while it ran. Starting it again could repeat side effects
-      // (a push, a deployment), so it is reported instead.
+    // Started by an engine that stopped (this run was taken over).
+    const interrupted = taskRun.status === 'running' || taskRun.status === 'waiting';
+    if (interrupted && !executor.canReattach?.(runContext)) {
+      // Starting it again could repeat side effects (a push, a deployment), so it is
+      // reported instead.
       const message = `The ${label} was interrupted: the backend running it stopped. Re-run the pipeline`;
       await runs.finishTask(taskRun.id, { status: 'failed', message });
       this.#log!.forTask(taskRun.id).platform('Warning', message);
       return message;
     }
-    if (signal.aborted || this.#endReason) return undefined;
+    if (signal.aborted || this.#endReason) {
+      // Whatever it left behind on the cluster goes with cleanupRun.
+      if (interrupted && !this.#abandoned) {
+        const end = this.#currentEnd();
+        await runs.finishTask(taskRun.id, {
+          status: end?.status ?? 'stopped',
+          message: end?.message ?? 'Stopped because another task of the stage failed',
+        });
+      }
+      return undefined;
+    }
 
     const taskLog = this.#log!.forTask(taskRun.id);
     const earlier = this.#tasks.filter(
@@ -235,11 +257,22 @@ export class RunDriver {
         (t.stageIndex === taskRun.stageIndex && t.taskIndex < taskRun.taskIndex),
     );
     const env = variablesForTask(this.run, earlier);
-    if (!(await runs.startTask(taskRun.id))) {
-      return `The ${label} was already started by another engine`;
+    if (interrupted) {
+      if (!(await runs.resumeTask(taskRun.id))) {
+        return `The ${label} ended while the run was taken over`;
+      }
+      taskLog.platform(
+        'Normal',
+        `Continuing ${label}, started before the takeover (attempt ${taskRun.attempt})`,
+      );
+    } else {
+      if (!(await runs.startTask(taskRun.id))) {
+        return `The ${label} was already started by another engine`;
+      }
+      taskRun.attempt = 1;
+      taskLog.platform('Normal', `Started ${label} (${TASK_TYPE_TITLES[task.type]})`);
     }
     const started = Date.now();
-    taskLog.platform('Normal', `Started ${label} (${TASK_TYPE_TITLES[task.type]})`);
 
     let expanded;
     try {
@@ -252,17 +285,21 @@ export class RunDriver {
       return message;
     }
 
-    this.#running.add(task.name);
+    this.#running.set(taskRun.id, task.name);
+    // A task starting beside waiting ones means the run executes again.
+    this.#updateRunWaiting();
     const result = await executor
       .execute({
         run: runContext,
         taskRunId: taskRun.id,
-        attempt: 1,
+        attempt: taskRun.attempt,
         task: expanded,
         // The task's own env entries are in `task`; the executor applies them on top.
         env,
         log: taskLog,
         signal,
+        waiting: reason => this.#taskWaiting(taskRun.id, label, reason),
+        resumed: () => this.#taskResumed(taskRun.id, label),
       })
       .catch(error => ({
         status: 'failed' as const,
@@ -270,9 +307,15 @@ export class RunDriver {
         outputs: undefined,
         message: `The executor failed: ${(error as Error).message}`,
       }))
-      .finally(() => this.#running.delete(task.name));
+      .finally(() => {
+        this.#running.delete(taskRun.id);
+        this.#waiting.delete(taskRun.id);
+        this.#updateRunWaiting();
+      });
     taskLog.end();
     if (this.#abandoned) return undefined;
+    // A waiting-state write still queued must not land after the final status.
+    await this.#waitingWrites;
 
     let status: RunStatus = result.status;
     let message = result.message;
@@ -298,19 +341,80 @@ export class RunDriver {
     return status === 'failed' ? message ?? `The ${label} failed` : undefined;
   }
 
-  #armTimeout(): NodeJS.Timeout {
-    const minutes = this.run.spec.timeoutMinutes ?? 0;
-    const limitMs = minutes > 0 ? minutes * (this.deps.minuteMs ?? 60_000) : HARD_CAP_MS;
-    const elapsed = Date.now() - new Date(this.run.startedAt ?? Date.now()).getTime();
-    return setTimeout(() => {
-      const running = [...this.#running].map(n => `"${n}"`).join(', ');
+  /**
+   * The timeout is a budget of execution time, paused while the run waits for cluster
+   * resources; the 14-day hard cap counts every moment since the start (SPEC §3).
+   */
+  async #armTimeouts(): Promise<{ budget: TimeoutBudget; hardCap: NodeJS.Timeout }> {
+    const { run } = this;
+    const now = Date.now();
+    const minutes = run.spec.timeoutMinutes ?? 0;
+    const elapsed = now - new Date(run.startedAt ?? now).getTime();
+    // A run taken over while waiting: that wait ends here, and counts as waited.
+    const currentWait = run.waitingSince ? now - new Date(run.waitingSince).getTime() : 0;
+    if (run.status === 'waiting') {
+      await this.deps.runs.setRunWaiting(run.id, this.deps.engineId, false);
+    }
+    const expired = (limit: string) => () => {
+      const running = [...this.#running.values()].map(n => `"${n}"`).join(', ');
       this.#end({
         status: 'timedOut',
-        message: `The run exceeded its timeout of ${
-          minutes > 0 ? `${minutes} minutes` : '14 days'
-        }${running ? ` while task ${running} was running` : ''}`,
+        message: `The run exceeded its timeout of ${limit}${
+          running ? ` while task ${running} was running` : ''
+        }`,
       });
-    }, Math.max(0, limitMs - elapsed));
+    };
+    const hardCap = setTimeout(expired('14 days'), Math.max(0, HARD_CAP_MS - elapsed));
+    const budget = new TimeoutBudget(
+      minutes > 0 ? minutes * (this.deps.minuteMs ?? 60_000) : HARD_CAP_MS,
+      elapsed - run.waitedMs - currentWait,
+      minutes > 0 ? expired(`${minutes} minutes`) : () => {},
+    );
+    budget.resume();
+    this.#budget = budget;
+    return { budget, hardCap };
+  }
+
+  #taskWaiting(taskRunId: string, label: string, reason: string) {
+    if (!this.#running.has(taskRunId) || this.#waiting.has(taskRunId)) return;
+    this.#waiting.add(taskRunId);
+    this.#log!.forTask(taskRunId).platform('Warning', `The ${label} is waiting: ${reason}`);
+    this.#queueWaitingWrite(() => this.deps.runs.setTaskWaiting(taskRunId, true));
+    this.#updateRunWaiting();
+  }
+
+  #taskResumed(taskRunId: string, label: string) {
+    if (!this.#waiting.delete(taskRunId)) return;
+    this.#log!.forTask(taskRunId).platform('Normal', `The ${label} got its resources and runs`);
+    this.#queueWaitingWrite(() => this.deps.runs.setTaskWaiting(taskRunId, false));
+    this.#updateRunWaiting();
+  }
+
+  /** The run waits when every task it executes waits; only then is the timeout paused. */
+  #updateRunWaiting() {
+    const waiting =
+      this.#waiting.size > 0 && [...this.#running.keys()].every(id => this.#waiting.has(id));
+    if (waiting === this.#runWaiting || this.#abandoned) return;
+    this.#runWaiting = waiting;
+    if (waiting) {
+      this.#budget?.pause();
+      this.#log!.run.platform(
+        'Warning',
+        'The run is waiting for cluster resources; its timeout does not count this time',
+      );
+    } else {
+      this.#budget?.resume();
+    }
+    const { runs, engineId } = this.deps;
+    this.#queueWaitingWrite(() => runs.setRunWaiting(this.run.id, engineId, waiting));
+  }
+
+  #queueWaitingWrite(write: () => Promise<void>) {
+    this.#waitingWrites = this.#waitingWrites
+      .then(write)
+      .catch(error =>
+        this.deps.logger.warn(`Recording the waiting state of run ${this.run.id} failed: ${error}`),
+      );
   }
 
   #currentEnd(): EndReason | undefined {

@@ -39,8 +39,21 @@ export type TaskContext = {
    */
   env: Record<string, string>;
   log: TaskLog;
-  /** Aborted when the run is stopped or times out; the executor then ends the task. */
+  /**
+   * Aborted when the run is stopped or times out; the executor then ends the task. When
+   * the engine only lets go of the run (shutdown, or another engine took it over), the
+   * reason is a {@link RunAbandoned}: work that can be re-attached to is left running
+   * for the next engine.
+   */
   signal: AbortSignal;
+  /**
+   * The task cannot start for want of cluster resources (its pod is unschedulable). The
+   * task and, when no other task of the run executes, the run show `waiting`, and the
+   * run's timeout is paused until `resumed()` (SPEC §3, §10). The reason is for the log.
+   */
+  waiting(reason: string): void;
+  /** The task got its resources and executes again. */
+  resumed(): void;
 };
 
 export type TaskResult = {
@@ -60,6 +73,13 @@ export interface TaskExecutor {
   execute(ctx: TaskContext): Promise<TaskResult>;
   /** Removes what the run left behind (workspaces, pods). */
   cleanupRun(run: RunContext): Promise<void>;
+  /**
+   * Whether a task that an engine started before it stopped can be executed again with
+   * the same `taskRunId` and attempt to re-attach to its work (a pod with a deterministic
+   * name). Executors without this (child processes die with their engine) leave it out,
+   * and such a task is reported as interrupted. Asked after `prepareRun`.
+   */
+  canReattach?(run: RunContext): boolean;
 }
 
 /** Raised when source resolution fails: the run fails with this message. */
@@ -67,5 +87,13 @@ export class SourceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceError';
+  }
+}
+
+/** The abort reason when an engine lets go of a run that another engine continues. */
+export class RunAbandoned extends Error {
+  constructor() {
+    super('The engine let go of the run; another engine continues it');
+    this.name = 'RunAbandoned';
   }
 }

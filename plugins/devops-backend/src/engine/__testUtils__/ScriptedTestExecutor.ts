@@ -8,18 +8,36 @@ type Behaviour = (ctx: TaskContext) => Promise<TaskResult>;
  * task ran twice. Real execution is covered by the local executor's own tests.
  */
 export class ScriptedTestExecutor implements TaskExecutor {
-  readonly starts: Array<{ taskRunId: string; name: string; env: Record<string, string> }> = [];
+  readonly starts: Array<{
+    taskRunId: string;
+    name: string;
+    attempt: number;
+    env: Record<string, string>;
+  }> = [];
   readonly prepared: string[] = [];
   readonly cleaned: string[] = [];
 
-  constructor(private readonly behaviours: Record<string, Behaviour> = {}) {}
+  constructor(
+    private readonly behaviours: Record<string, Behaviour> = {},
+    /** Whether it claims to re-attach to tasks after a takeover, as pods allow. */
+    private readonly reattaches = false,
+  ) {}
+
+  canReattach() {
+    return this.reattaches;
+  }
 
   async prepareRun(run: { runId: string }) {
     this.prepared.push(run.runId);
   }
 
   async execute(ctx: TaskContext): Promise<TaskResult> {
-    this.starts.push({ taskRunId: ctx.taskRunId, name: ctx.task.name, env: ctx.env });
+    this.starts.push({
+      taskRunId: ctx.taskRunId,
+      name: ctx.task.name,
+      attempt: ctx.attempt,
+      env: ctx.env,
+    });
     const behaviour = this.behaviours[ctx.task.name];
     return behaviour ? behaviour(ctx) : { status: 'succeeded' };
   }

@@ -125,6 +125,9 @@ describe('LocalExecutor', () => {
     env: options.env ?? { BUILD_ID: String(run.buildId) },
     log: options.log ?? new RecordingTaskLog(),
     signal: options.signal ?? new AbortController().signal,
+    // Child processes never wait for cluster resources.
+    waiting: () => {},
+    resumed: () => {},
   });
 
   /** Prepares a run without a source and runs one script in it. */

@@ -1,0 +1,106 @@
+import type { ClusterDirectory } from '../clusters/types';
+import type { DatabaseRunStore } from '../database/DatabaseRunStore';
+import type { ExecutorHandle } from '../database/types';
+import type { ExecutorType } from './kubernetes/config';
+import type { KubernetesTarget } from './kubernetes/KubernetesExecutor';
+import type { RunContext, TaskContext, TaskExecutor, TaskLog, TaskResult } from './types';
+import { UnavailableExecutor } from './UnavailableExecutor';
+
+export type ExecutorRouterOptions = {
+  type: ExecutorType;
+  /** Undefined when the local executor is not enabled. */
+  local?: TaskExecutor;
+  kubernetes(target: KubernetesTarget): TaskExecutor;
+  clusters: ClusterDirectory;
+  /** The catalog entity a pipeline belongs to, which decides its cluster binding. */
+  pipelineEntityRef(pipelineId: string): Promise<string | undefined>;
+  runs: Pick<DatabaseRunStore, 'listTaskRuns' | 'setExecutorHandle'>;
+};
+
+type Choice = { handle: ExecutorHandle; executor: TaskExecutor };
+
+/**
+ * Chooses the executor of each run in `prepareRun`: its pipeline's bound cluster, else the
+ * local executor when enabled (`devops.executor.type: auto`), or the one the type forces.
+ * Every task records where it went before it starts, and a run taken over continues where
+ * its tasks went, even if the bindings changed meanwhile: decided from data, not memory.
+ */
+export class ExecutorRouter implements TaskExecutor {
+  readonly #choices = new Map<string, Choice>();
+  readonly #kubernetes = new Map<string, TaskExecutor>();
+
+  constructor(private readonly options: ExecutorRouterOptions) {}
+
+  async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
+    const choice = (await this.#recorded(run, log)) ?? (await this.#choose(run));
+    this.#choices.set(run.runId, choice);
+    await choice.executor.prepareRun(run, log);
+  }
+
+  async execute(ctx: TaskContext): Promise<TaskResult> {
+    const choice = this.#choices.get(ctx.run.runId);
+    if (!choice) throw new Error(`prepareRun was not called for run ${ctx.run.runId}`);
+    await this.options.runs.setExecutorHandle(ctx.taskRunId, choice.handle);
+    return choice.executor.execute(ctx);
+  }
+
+  canReattach(run: RunContext): boolean {
+    return this.#choices.get(run.runId)?.executor.canReattach?.(run) ?? false;
+  }
+
+  async cleanupRun(run: RunContext): Promise<void> {
+    // No choice: the run ended before prepareRun (its source could not be resolved).
+    const choice = this.#choices.get(run.runId);
+    this.#choices.delete(run.runId);
+    await choice?.executor.cleanupRun(run);
+  }
+
+  async #recorded(run: RunContext, log: TaskLog): Promise<Choice | undefined> {
+    const tasks = await this.options.runs.listTaskRuns(run.runId);
+    const handle = tasks.find(t => t.executorHandle)?.executorHandle;
+    if (!handle) return undefined;
+    log.platform('Normal', 'Continuing on the executor the run started its tasks on');
+    return this.#choiceFor(handle);
+  }
+
+  async #choose(run: RunContext): Promise<Choice> {
+    const { type, local, clusters } = this.options;
+    if (type === 'local') {
+      return local
+        ? { handle: { executor: 'local' }, executor: local }
+        : this.#unavailable(
+            'devops.executor.type is local, but the local executor is not enabled (devops.executor.local.enabled)',
+          );
+    }
+    const entityRef = await this.options.pipelineEntityRef(run.pipelineId);
+    const binding = entityRef ? await clusters.bindingForPipeline({ entityRef }) : undefined;
+    if (binding) {
+      return this.#choiceFor({ executor: 'kubernetes', cluster: binding.name, namespace: binding.namespace });
+    }
+    if (type === 'kubernetes') {
+      throw new Error(
+        `No Kubernetes cluster is bound for the project of pipeline ${run.pipelineName} (devops.executor.type is kubernetes); bind one on the Clusters page, then re-run`,
+      );
+    }
+    return local ? { handle: { executor: 'local' }, executor: local } : this.#unavailable();
+  }
+
+  #choiceFor(handle: ExecutorHandle): Choice {
+    if (handle.executor === 'local') {
+      return this.options.local
+        ? { handle, executor: this.options.local }
+        : this.#unavailable('The run started on the local executor, which is no longer enabled here');
+    }
+    const key = `${handle.cluster}\n${handle.namespace}`;
+    let executor = this.#kubernetes.get(key);
+    if (!executor) {
+      executor = this.options.kubernetes({ cluster: handle.cluster, namespace: handle.namespace });
+      this.#kubernetes.set(key, executor);
+    }
+    return { handle, executor };
+  }
+
+  #unavailable(message?: string): Choice {
+    return { handle: { executor: 'local' }, executor: new UnavailableExecutor(message) };
+  }
+}

@@ -1,0 +1,60 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { ClusterDirectory } from '../clusters/types';
+import { readDevopsConfig } from '../config';
+import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
+import type { DatabaseRunStore } from '../database/DatabaseRunStore';
+import { taskPlanners } from '../tasks';
+import { readTaskToolSettings } from '../tasks/config';
+import { ExecutorRouter } from './ExecutorRouter';
+import { readKubernetesExecutorSettings } from './kubernetes/config';
+import { KubernetesExecutor } from './kubernetes/KubernetesExecutor';
+import { LocalExecutor } from './local';
+import type { TaskExecutor } from './types';
+
+/**
+ * The executor the run engine uses: routes each run to the Kubernetes executor of its
+ * pipeline's bound cluster or to the local executor, per `devops.executor.type`.
+ * Configuration mistakes fail here, at startup.
+ */
+export function createTaskExecutor(options: {
+  config: Config;
+  logger: LoggerService;
+  clusters: ClusterDirectory;
+  pipelines: DatabasePipelineStore;
+  runs: DatabaseRunStore;
+}): TaskExecutor {
+  const { config, logger, clusters, pipelines, runs } = options;
+  const settings = readKubernetesExecutorSettings(config);
+  const tools = readTaskToolSettings(config);
+  const localSettings = readDevopsConfig(config).localExecutor;
+  let local: TaskExecutor | undefined;
+  if (localSettings) {
+    logger.warn(
+      "The local executor is enabled: pipeline scripts run as child processes with the backend's own user and rights. Use it for development only.",
+    );
+    local = new LocalExecutor({
+      workspaceRoot: localSettings.workspaceDir,
+      allowFileUrls: localSettings.allowFileUrls,
+      logger,
+    });
+  }
+  return new ExecutorRouter({
+    type: settings.executorType,
+    local,
+    clusters,
+    runs,
+    pipelineEntityRef: async id => (await pipelines.get(id))?.document.metadata.entityRef,
+    kubernetes: target =>
+      new KubernetesExecutor({
+        target,
+        clusters,
+        planners: taskPlanners,
+        tools,
+        podRetention: settings.podRetention,
+        imagePullTimeoutMs: settings.imagePullTimeoutMs,
+        allowFileUrls: localSettings?.allowFileUrls ?? false,
+        logger,
+      }),
+  });
+}

@@ -1,0 +1,309 @@
+import type { CoreV1Api, CoreV1Event, Log, V1Pod, Watch } from '@kubernetes/client-node';
+import { RunAbandoned, TaskContext, TaskResult } from '../types';
+import { clusterProblemOf, ClusterProblem, describeError } from './clusterProblems';
+import { LogPosition, followContainerLog } from './followContainerLog';
+import { keepWatching } from './keepWatching';
+import { PodEventLog } from './podEvents';
+import { SOURCE_CONTAINER, TASK_CONTAINER } from './podSpec';
+import { outputsFromTerminationMessage } from './terminationOutputs';
+import { PodState, readPodState } from './podState';
+
+/** A watch failing this long means the cluster is gone, not a blip. */
+const UNREACHABLE_AFTER_MS = 60_000;
+/** Output still in flight when the pod ends gets this long to arrive. */
+const LOG_DRAIN_MS = 10_000;
+/**
+ * A kubelet ends a log follow when the container ends; this is how long the stream may
+ * stay open after the pod status says it ended before it is closed from this side.
+ */
+const LOG_END_GRACE_MS = 2_000;
+
+export type TaskPodRunOptions = {
+  ctx: TaskContext;
+  core: CoreV1Api;
+  watch: Watch;
+  logApi: Log;
+  cluster: string;
+  namespace: string;
+  pod: string;
+  imagePullTimeoutMs: number;
+  /** A problem of the cluster itself was seen: flag it (the task fails with its message). */
+  onClusterProblem(problem: ClusterProblem): void;
+};
+
+type Outcome = { result: TaskResult; drainLogs: boolean };
+
+/**
+ * Follows one task pod to its end: its phase through a watch, its events and its
+ * containers' logs into the task log. Reports waiting while no node can take it, gives up
+ * on an image that cannot be pulled after a bounded wait, and deletes the pod when the
+ * task is stopped.
+ */
+export class TaskPodRun {
+  readonly #stop = new AbortController();
+  readonly #events: PodEventLog;
+  #settle!: (outcome: Outcome) => void;
+  readonly #outcome = new Promise<Outcome>(resolve => {
+    this.#settle = resolve;
+  });
+  #settled = false;
+  #waiting = false;
+  #pullDeadline?: NodeJS.Timeout;
+  #logs?: Promise<void>;
+  /** Containers the pod status says have ended. */
+  readonly #ended = new Set<string>();
+  /** Per container whose log is being followed: what to do once it has ended. */
+  readonly #onEnded = new Map<string, () => void>();
+  #watchFailureLogged = false;
+
+  constructor(private readonly options: TaskPodRunOptions) {
+    this.#events = new PodEventLog(options.ctx.log);
+  }
+
+  async follow(): Promise<TaskResult> {
+    const { ctx, namespace, pod } = this.options;
+    const onAbort = () => this.#stopped();
+    if (ctx.signal.aborted) onAbort();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const watches = [this.#watchPod(), this.#watchEvents()];
+    const outcome = await this.#outcome;
+    ctx.signal.removeEventListener('abort', onAbort);
+    clearTimeout(this.#pullDeadline);
+    if (this.#waiting) ctx.resumed();
+    if (outcome.drainLogs && this.#logs) {
+      await Promise.race([this.#logs, new Promise(r => setTimeout(r, LOG_DRAIN_MS).unref())]);
+    }
+    // Events of the last moments (Killing, the final ones) still arrive meanwhile.
+    this.#stop.abort();
+    await Promise.all(watches);
+    if (outcome.result.status === 'failed' && outcome.result.message && !ctx.signal.aborted) {
+      ctx.log.platform('Warning', `Pod ${namespace}/${pod}: ${outcome.result.message}`);
+    }
+    return outcome.result;
+  }
+
+  #finish(result: TaskResult, drainLogs = false) {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle({ result, drainLogs });
+  }
+
+  #watchPod() {
+    const { core, watch, namespace, pod } = this.options;
+    return keepWatching<V1Pod>({
+      watch,
+      path: `/api/v1/namespaces/${namespace}/pods`,
+      fieldSelector: `metadata.name=${pod}`,
+      list: () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${pod}` }),
+      onObject: (type, object) => {
+        if (type === 'DELETED') this.#deleted();
+        else this.#onPod(object);
+      },
+      onError: (error, failingForMs) => this.#watchFailed('pod', error, failingForMs),
+      signal: this.#stop.signal,
+    });
+  }
+
+  #watchEvents() {
+    const { core, watch, namespace, pod } = this.options;
+    const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
+    return keepWatching<CoreV1Event>({
+      watch,
+      path: `/api/v1/namespaces/${namespace}/events`,
+      fieldSelector,
+      list: () => core.listNamespacedEvent({ namespace, fieldSelector }),
+      onObject: (type, event) => {
+        if (type !== 'DELETED') this.#events.add(event);
+      },
+      onError: (error, failingForMs) => this.#watchFailed('events', error, failingForMs),
+      signal: this.#stop.signal,
+    });
+  }
+
+  #onPod(pod: V1Pod) {
+    if (this.#settled) return;
+    for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+      if (status.state?.terminated && !this.#ended.has(status.name)) {
+        this.#ended.add(status.name);
+        this.#onEnded.get(status.name)?.();
+      }
+    }
+    const state = readPodState(pod);
+    this.#updateWaiting(state);
+    this.#updatePullDeadline(state);
+    switch (state.kind) {
+      case 'cannotStart':
+        this.#finish({ status: 'failed', message: state.message });
+        return;
+      case 'pending':
+        if (state.sourceStarted) this.#followLogs();
+        return;
+      case 'running':
+        this.#followLogs();
+        return;
+      case 'finished':
+        this.#followLogs();
+        this.#finish(this.#result(state), true);
+        return;
+      default:
+    }
+  }
+
+  #updateWaiting(state: PodState) {
+    const { ctx } = this.options;
+    if (state.kind === 'unschedulable') {
+      if (this.#waiting) return;
+      this.#waiting = true;
+      ctx.waiting(
+        `no node of the cluster can take its pod (${state.reason}); scale out the cluster (more or larger nodes) or free resources. The run waits, and its timeout is paused`,
+      );
+    } else if (this.#waiting) {
+      this.#waiting = false;
+      ctx.resumed();
+    }
+  }
+
+  #updatePullDeadline(state: PodState) {
+    if (state.kind !== 'pullFailing') {
+      clearTimeout(this.#pullDeadline);
+      this.#pullDeadline = undefined;
+      return;
+    }
+    this.#latestPullFailure = state;
+    if (this.#pullDeadline) return;
+    const { imagePullTimeoutMs } = this.options;
+    this.#pullDeadline = setTimeout(() => {
+      const failure = this.#latestPullFailure!;
+      this.#finish({
+        status: 'failed',
+        message: `Cannot pull image ${failure.image} (${failure.reason}${
+          failure.detail ? `: ${failure.detail}` : ''
+        }) for ${Math.round(imagePullTimeoutMs / 1000)} s; check the image name and tag, that the registry is reachable from the cluster, and that the cluster has credentials for it`,
+      });
+    }, imagePullTimeoutMs);
+  }
+
+  #latestPullFailure?: Extract<PodState, { kind: 'pullFailing' }>;
+
+  #result(state: Extract<PodState, { kind: 'finished' }>): TaskResult {
+    const outputs = outputsFromTerminationMessage(state.outputs, this.options.ctx.log);
+    return state.succeeded
+      ? { status: 'succeeded', exitCode: state.exitCode, outputs }
+      : { status: 'failed', exitCode: state.exitCode, message: state.failure, outputs };
+  }
+
+  /** Streams the source checkout's output, then the task's, once each. */
+  #followLogs() {
+    this.#logs ??= (async () => {
+      for (const container of [SOURCE_CONTAINER, TASK_CONTAINER]) {
+        await this.#followContainer(container);
+      }
+    })();
+  }
+
+  /**
+   * Ends the follow of a container's log a moment after the container ended and the
+   * follow started, whichever is later, so that the lines already written still arrive.
+   */
+  #logEnd(container: string): AbortSignal {
+    const end = new AbortController();
+    const endSoon = () => setTimeout(() => end.abort(), LOG_END_GRACE_MS).unref();
+    if (this.#ended.has(container)) endSoon();
+    else this.#onEnded.set(container, endSoon);
+    return end.signal;
+  }
+
+  async #followContainer(container: string) {
+    const { ctx, logApi, namespace, pod } = this.options;
+    const signal = AbortSignal.any([this.#stop.signal, this.#logEnd(container)]);
+    let after: LogPosition | undefined;
+    // A follow ends when the container does, or early when the connection drops: then
+    // again from the last line, a bounded number of times.
+    let drops = 0;
+    while (drops < 5 && !signal.aborted) {
+      try {
+        after = await followContainerLog({
+          logApi,
+          namespace,
+          pod,
+          container,
+          onOutput: text => ctx.log.output(text),
+          signal,
+          after,
+        });
+      } catch (error) {
+        if (describeError(error).includes('is waiting to start')) {
+          await sleep(500, signal);
+          continue;
+        }
+        ctx.log.platform('Warning', `Could not read the log of container "${container}": ${describeError(error)}`);
+        return;
+      }
+      if (await this.#containerEnded(container)) return;
+      drops += 1;
+    }
+  }
+
+  async #containerEnded(container: string): Promise<boolean> {
+    const { core, namespace, pod } = this.options;
+    try {
+      const current = await core.readNamespacedPod({ name: pod, namespace });
+      const statuses = [...(current.status?.initContainerStatuses ?? []), ...(current.status?.containerStatuses ?? [])];
+      return Boolean(statuses.find(s => s.name === container)?.state?.terminated);
+    } catch {
+      return true;
+    }
+  }
+
+  #watchFailed(what: string, error: unknown, failingForMs: number) {
+    const { ctx, cluster, namespace, pod } = this.options;
+    const problem = clusterProblemOf(error, cluster, namespace);
+    if (problem && (problem.health !== 'unreachable' || failingForMs >= UNREACHABLE_AFTER_MS)) {
+      this.options.onClusterProblem(problem);
+      this.#finish({ status: 'failed', message: problem.message });
+      return;
+    }
+    if (!this.#watchFailureLogged) {
+      this.#watchFailureLogged = true;
+      ctx.log.platform(
+        'Warning',
+        `Lost the watch on the ${what} of pod ${namespace}/${pod} (${describeError(error)}); retrying`,
+      );
+    }
+  }
+
+  #deleted() {
+    if (this.options.ctx.signal.aborted) return;
+    this.#finish({
+      status: 'failed',
+      message: 'The pod was deleted by someone or something other than DevOps (a user, or the cluster evicting it); re-run the pipeline',
+    });
+  }
+
+  /** Stop or timeout: the pod goes, and the engine decides the task's status. */
+  #stopped() {
+    const { core, namespace, pod, ctx } = this.options;
+    this.#finish({ status: 'failed', message: 'Stopped' });
+    // The engine let go of the run: the pod goes on, for the engine that takes it over.
+    if (ctx.signal.reason instanceof RunAbandoned) return;
+    core.deleteNamespacedPod({ name: pod, namespace, gracePeriodSeconds: 5 }).then(
+      () => ctx.log.platform('Normal', `Deleted pod ${namespace}/${pod}, as the task was stopped`),
+      error => {
+        if (describeError(error).startsWith('404')) return;
+        ctx.log.platform('Warning', `Could not delete pod ${namespace}/${pod}: ${describeError(error)}; delete it by hand`);
+      },
+    );
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

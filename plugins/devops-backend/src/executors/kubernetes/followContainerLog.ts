@@ -1,0 +1,81 @@
+import { Writable } from 'stream';
+import type { Log } from '@kubernetes/client-node';
+
+/** `2026-11-30T06:31:02.123456789Z text`: what the API server sends with `timestamps`. */
+const STAMPED_LINE = /^(\d{4}-\d\d-\d\dT[^ ]+Z) (.*)$/s;
+
+export type FollowLogOptions = {
+  logApi: Log;
+  namespace: string;
+  pod: string;
+  container: string;
+  /** Each line of the container's output, with its newline. */
+  onOutput(text: string): void;
+  signal: AbortSignal;
+  /** Where an earlier follow of the same container stopped. */
+  after?: LogPosition;
+};
+
+/**
+ * The last line delivered: its timestamp, and how many lines carried that very stamp
+ * (lines written together can share one).
+ */
+export type LogPosition = { stamp: string; count: number };
+
+/**
+ * Streams a container's log until the container ends, the connection drops, or `signal`
+ * is aborted. Lines are requested with timestamps, so that after a dropped connection the
+ * caller can follow again from the last line delivered (returned) without repeating it.
+ */
+export async function followContainerLog(
+  options: FollowLogOptions,
+): Promise<LogPosition | undefined> {
+  const skip = options.after;
+  let skipped = 0;
+  let last = options.after;
+  let partial = '';
+  const deliver = (line: string) => {
+    const match = STAMPED_LINE.exec(line);
+    if (!match) {
+      options.onOutput(`${line}\n`);
+      return;
+    }
+    const [, stamp, text] = match;
+    if (skip) {
+      // RFC 3339 stamps of one precision sort as text.
+      if (stamp < skip.stamp) return;
+      if (stamp === skip.stamp && skipped < skip.count) {
+        skipped += 1;
+        return;
+      }
+    }
+    last = last?.stamp === stamp ? { stamp, count: last.count + 1 } : { stamp, count: 1 };
+    options.onOutput(`${text}\n`);
+  };
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      lines.forEach(deliver);
+      callback();
+    },
+  });
+  const ended = new Promise<void>(resolve => {
+    sink.on('finish', resolve);
+    sink.on('close', resolve);
+    sink.on('error', () => resolve());
+    options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const controller = await options.logApi.log(options.namespace, options.pod, options.container, sink, {
+    follow: true,
+    timestamps: true,
+    // sinceTime has second precision: the repeated lines of that second are skipped above.
+    sinceTime: skip ? `${skip.stamp.slice(0, 19)}Z` : undefined,
+  });
+  const stop = () => controller.abort();
+  options.signal.addEventListener('abort', stop, { once: true });
+  await ended;
+  options.signal.removeEventListener('abort', stop);
+  if (partial) deliver(partial);
+  return last;
+}

@@ -1,0 +1,110 @@
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { SOURCE_CONTAINER, TASK_CONTAINER } from './podSpec';
+
+/** What a task pod's status means for the task, read from one snapshot of the pod. */
+export type PodState =
+  /** Being scheduled, pulling images or checking the source out. */
+  | { kind: 'pending'; sourceStarted: boolean }
+  /** The scheduler found no node for it: the task waits for cluster resources. */
+  | { kind: 'unschedulable'; reason: string }
+  /** An image cannot be pulled; it may still work (a registry hiccup) until the deadline. */
+  | { kind: 'pullFailing'; image: string; reason: string; detail?: string }
+  /** A container cannot start and never will (bad image name, broken config). */
+  | { kind: 'cannotStart'; message: string }
+  | { kind: 'running' }
+  | {
+      kind: 'finished';
+      succeeded: boolean;
+      exitCode?: number;
+      /** Why it failed, in words a user can act on. */
+      failure?: string;
+      /** The termination message: what the task wrote to `$DEVOPS_OUTPUT`. */
+      outputs?: string;
+    };
+
+const PULL_FAILURES = ['ErrImagePull', 'ImagePullBackOff'];
+const START_FAILURES = [
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+];
+
+export const OOM_MESSAGE = 'OOMKilled: give the task or the nodes more memory';
+
+export function readPodState(pod: V1Pod): PodState {
+  const status = pod.status ?? {};
+  const source = status.initContainerStatuses?.find(c => c.name === SOURCE_CONTAINER);
+  const task = status.containerStatuses?.find(c => c.name === TASK_CONTAINER);
+
+  const sourceEnd = source?.state?.terminated;
+  if (sourceEnd && sourceEnd.exitCode !== 0) {
+    return {
+      kind: 'finished',
+      succeeded: false,
+      exitCode: sourceEnd.exitCode,
+      failure:
+        sourceEnd.reason === 'OOMKilled'
+          ? `Checking out the source was ${OOM_MESSAGE}`
+          : `Checking out the source failed (exit code ${sourceEnd.exitCode}); see the lines above, and check the repository URL and that the cluster can reach the git server`,
+    };
+  }
+
+  const taskEnd = task?.state?.terminated;
+  if (taskEnd) {
+    if (taskEnd.reason === 'OOMKilled') {
+      return { kind: 'finished', succeeded: false, exitCode: taskEnd.exitCode, failure: OOM_MESSAGE, outputs: taskEnd.message };
+    }
+    if (taskEnd.exitCode === 0) {
+      return { kind: 'finished', succeeded: true, exitCode: 0, outputs: taskEnd.message };
+    }
+    const signal = taskEnd.signal ? `, signal ${taskEnd.signal}` : '';
+    const reason = taskEnd.reason && taskEnd.reason !== 'Error' ? ` (${taskEnd.reason}${signal})` : signal ? ` (${signal.slice(2)})` : '';
+    return {
+      kind: 'finished',
+      succeeded: false,
+      exitCode: taskEnd.exitCode,
+      failure: `The task's container exited with code ${taskEnd.exitCode}${reason}`,
+      outputs: taskEnd.message,
+    };
+  }
+
+  if (status.phase === 'Failed' || status.phase === 'Succeeded') {
+    // Ended without its container ending: evicted, or its node was lost.
+    if (status.phase === 'Succeeded') return { kind: 'finished', succeeded: true };
+    const what = [status.reason, status.message].filter(Boolean).join(': ') || 'no reason given';
+    const advice =
+      status.reason === 'Evicted'
+        ? '; the node ran short of resources: give the nodes more resources and re-run'
+        : '';
+    return { kind: 'finished', succeeded: false, failure: `The pod failed before its task ended (${what})${advice}` };
+  }
+
+  for (const container of [source, task]) {
+    const waiting = container?.state?.waiting;
+    if (!container || !waiting?.reason) continue;
+    if (PULL_FAILURES.includes(waiting.reason)) {
+      return { kind: 'pullFailing', image: container.image, reason: waiting.reason, detail: waiting.message };
+    }
+    if (START_FAILURES.includes(waiting.reason)) {
+      return {
+        kind: 'cannotStart',
+        message: `The ${describeContainer(container)} cannot start: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`,
+      };
+    }
+  }
+
+  const scheduled = status.conditions?.find(c => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    return { kind: 'unschedulable', reason: scheduled.message ?? 'no node can take the pod' };
+  }
+  if (task?.state?.running) return { kind: 'running' };
+  return { kind: 'pending', sourceStarted: Boolean(source?.state?.running || sourceEnd) };
+}
+
+function describeContainer(container: V1ContainerStatus): string {
+  return container.name === SOURCE_CONTAINER
+    ? `source checkout container (image ${container.image})`
+    : `task's container (image ${container.image})`;
+}

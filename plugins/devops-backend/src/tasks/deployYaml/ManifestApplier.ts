@@ -1,0 +1,123 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiResources } from './ApiResources';
+import { kubeRequest, serverMessage } from './kubeRequest';
+import type { Manifest } from './parseManifests';
+
+/** The field manager our applies are recorded under, as `kubectl` records its own. */
+export const FIELD_MANAGER = 'devops-pipelines';
+
+export type ApplyResult = 'created' | 'configured' | 'unchanged';
+
+/**
+ * Applies objects to one cluster with server-side apply, as `kubectl apply
+ * --server-side --force-conflicts --field-manager=devops-pipelines` does: the pipeline
+ * owns what its file says, even fields another manager set before.
+ */
+export class ManifestApplier {
+  readonly #resources: ApiResources;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly clusterName: string,
+    private readonly signal: AbortSignal,
+  ) {
+    this.#resources = new ApiResources(kc, clusterName, signal);
+  }
+
+  /** Whether the namespace existed or was created; fails when missing and `create` is off. */
+  async ensureNamespace(
+    name: string,
+    create: boolean,
+  ): Promise<'exists' | 'created'> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
+    const found = await kubeRequest(this.kc, {
+      method: 'GET',
+      path,
+      signal: this.signal,
+    });
+    if (found.status === 200) return 'exists';
+    if (found.status !== 404) {
+      throw new Error(
+        `Could not look up namespace ${name} on cluster ${
+          this.clusterName
+        }: ${serverMessage(found)}`,
+      );
+    }
+    if (!create) {
+      throw new Error(
+        `Namespace ${name} does not exist on cluster ${this.clusterName}; create it, or turn on "create namespace if missing" in the task`,
+      );
+    }
+    const created = await kubeRequest(this.kc, {
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      signal: this.signal,
+    });
+    // 409: another run created it in the meantime, which is just as good.
+    if (created.status === 201 || created.status === 409) return 'created';
+    throw new Error(
+      `Could not create namespace ${name} on cluster ${
+        this.clusterName
+      }: ${serverMessage(created)}`,
+    );
+  }
+
+  /**
+   * Applies one object into `namespace` (when its kind is namespaced). Errors carry the
+   * API server's own message.
+   */
+  async apply(manifest: Manifest, namespace: string): Promise<ApplyResult> {
+    const { apiVersion, kind, metadata } = manifest.object;
+    const resource = await this.#resources.find(apiVersion, kind);
+    let path = apiVersion.includes('/')
+      ? `/apis/${apiVersion}`
+      : `/api/${apiVersion}`;
+    let body = manifest.object;
+    if (resource.namespaced) {
+      if (metadata.namespace && metadata.namespace !== namespace) {
+        throw new Error(
+          `it names namespace ${metadata.namespace}, but the task deploys to ${namespace}; remove metadata.namespace from the file or change the task's namespace`,
+        );
+      }
+      path += `/namespaces/${encodeURIComponent(namespace)}`;
+      body = { ...body, metadata: { ...metadata, namespace } };
+    }
+    path += `/${resource.name}/${encodeURIComponent(metadata.name)}`;
+
+    // Server-side apply answers 200 whether or not anything changed; the resource
+    // version, which only a real change bumps, tells the two apart.
+    const before = await kubeRequest(this.kc, {
+      method: 'GET',
+      path,
+      signal: this.signal,
+    });
+    if (before.status !== 200 && before.status !== 404) {
+      throw new Error(serverMessage(before));
+    }
+    const applied = await kubeRequest(this.kc, {
+      method: 'PATCH',
+      path: `${path}?fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict`,
+      // JSON is YAML, and the apply content type is only defined for YAML.
+      contentType: 'application/apply-patch+yaml',
+      body,
+      signal: this.signal,
+    });
+    if (applied.status !== 200 && applied.status !== 201) {
+      throw new Error(serverMessage(applied));
+    }
+    if (before.status === 404) return 'created';
+    return applied.body?.metadata?.resourceVersion ===
+      before.body?.metadata?.resourceVersion
+      ? 'unchanged'
+      : 'configured';
+  }
+}
+
+/** How kubectl names an object in its output: `deployment.apps/web`, `service/web`. */
+export function objectRef(object: Manifest['object']): string {
+  const group = object.apiVersion.includes('/')
+    ? `.${object.apiVersion.split('/')[0]}`
+    : '';
+  return `${object.kind.toLowerCase()}${group}/${object.metadata.name}`;
+}
