@@ -2,7 +2,7 @@
  * Kubernetes executor overhead, against the local control plane of scripts/k8s (a real
  * kube-apiserver and scheduler; kwok fake nodes whose pods complete at once). The same pods
  * are run (a) directly: created with @kubernetes/client-node, watched to Succeeded, their
- * log read and the pod deleted — the raw work — and (b) as pipeline tasks through the run
+ * logs read and the pod deleted — the raw work — and (b) as pipeline tasks through the run
  * engine and the KubernetesExecutor (queue, claim, Secrets, pod, watch, events, logs,
  * cleanup). Both sides run in one process, alternated round by round. It prints:
  *
@@ -117,12 +117,35 @@ class PodWatcher {
   }
 }
 
+/**
+ * The same shape as the executor's task pod: an init container preparing the workspace (the
+ * executor's checks out the source there), then the task. Both sides pay for two
+ * containers, so the difference is orchestration.
+ */
 function rawPod(name: string): V1Pod {
+  const workspace = { name: 'workspace', mountPath: '/workspace' };
   return {
     metadata: { name, namespace: NAMESPACE, annotations: INSTANT, labels: { bench: 'raw' } },
     spec: {
       restartPolicy: 'Never',
-      containers: [{ name: 'task', image: IMAGE, command: ['sh', '-c', 'echo done'] }],
+      volumes: [{ name: 'workspace', emptyDir: {} }],
+      initContainers: [
+        {
+          name: 'source',
+          image: IMAGE,
+          command: ['sh', '-c', 'mkdir -p /workspace/source'],
+          volumeMounts: [workspace],
+        },
+      ],
+      containers: [
+        {
+          name: 'task',
+          image: IMAGE,
+          command: ['sh', '-c', 'echo done'],
+          workingDir: '/workspace/source',
+          volumeMounts: [workspace],
+        },
+      ],
     },
   };
 }
@@ -133,7 +156,9 @@ async function rawTask(kube: Kube, watcher: PodWatcher, name: string): Promise<v
   await kube.core.createNamespacedPod({ namespace: NAMESPACE, body: rawPod(name) });
   const pod = await ended;
   if (pod.status?.phase !== 'Succeeded') throw new Error(`raw pod ${name} ${pod.status?.phase}`);
-  await kube.core.readNamespacedPodLog({ name, namespace: NAMESPACE, container: 'task' });
+  for (const container of ['source', 'task']) {
+    await kube.core.readNamespacedPodLog({ name, namespace: NAMESPACE, container });
+  }
   await kube.core.deleteNamespacedPod({ name, namespace: NAMESPACE, gracePeriodSeconds: 0 });
 }
 

@@ -12,11 +12,6 @@ import { PodState, readPodState } from './podState';
 const UNREACHABLE_AFTER_MS = 60_000;
 /** Output still in flight when the pod ends gets this long to arrive. */
 const LOG_DRAIN_MS = 10_000;
-/**
- * A kubelet ends a log follow when the container ends; this is how long the stream may
- * stay open after the pod status says it ended before it is closed from this side.
- */
-const LOG_END_GRACE_MS = 2_000;
 
 export type TaskPodRunOptions = {
   ctx: TaskContext;
@@ -202,35 +197,28 @@ export class TaskPodRun {
   }
 
   /**
-   * Ends the follow of a container's log a moment after the container ended and the
-   * follow started, whichever is later, so that the lines already written still arrive.
+   * Aborted once the pod status says the container ended. A kubelet usually ends the
+   * follow itself then, but not always (kwok never does): rather than wait for it, the
+   * follow is cut and the rest read without following, which ends when the log does.
    */
   #logEnd(container: string): AbortSignal {
     const end = new AbortController();
-    const endSoon = () => setTimeout(() => end.abort(), LOG_END_GRACE_MS).unref();
-    if (this.#ended.has(container)) endSoon();
-    else this.#onEnded.set(container, endSoon);
+    if (this.#ended.has(container)) end.abort();
+    else this.#onEnded.set(container, () => end.abort());
     return end.signal;
   }
 
   async #followContainer(container: string) {
-    const { ctx, logApi, namespace, pod } = this.options;
-    const signal = AbortSignal.any([this.#stop.signal, this.#logEnd(container)]);
+    const { ctx } = this.options;
+    const ended = this.#logEnd(container);
+    const signal = AbortSignal.any([this.#stop.signal, ended]);
     let after: LogPosition | undefined;
     // A follow ends when the container does, or early when the connection drops: then
     // again from the last line, a bounded number of times.
     let drops = 0;
     while (drops < 5 && !signal.aborted) {
       try {
-        after = await followContainerLog({
-          logApi,
-          namespace,
-          pod,
-          container,
-          onOutput: text => ctx.log.output(text),
-          signal,
-          after,
-        });
+        after = await this.#readLog(container, { signal, after, follow: true });
       } catch (error) {
         if (describeError(error).includes('is waiting to start')) {
           await sleep(500, signal);
@@ -239,9 +227,32 @@ export class TaskPodRun {
         ctx.log.platform('Warning', `Could not read the log of container "${container}": ${describeError(error)}`);
         return;
       }
+      if (signal.aborted) break;
       if (await this.#containerEnded(container)) return;
       drops += 1;
     }
+    if (!ended.aborted || this.#stop.signal.aborted) return;
+    // The follow was cut because the container ended: what it wrote since, without following.
+    try {
+      await this.#readLog(container, { signal: this.#stop.signal, after, follow: false });
+    } catch (error) {
+      ctx.log.platform('Warning', `Could not read the end of the log of container "${container}": ${describeError(error)}`);
+    }
+  }
+
+  #readLog(
+    container: string,
+    read: { signal: AbortSignal; after?: LogPosition; follow: boolean },
+  ): Promise<LogPosition | undefined> {
+    const { ctx, logApi, namespace, pod } = this.options;
+    return followContainerLog({
+      logApi,
+      namespace,
+      pod,
+      container,
+      onOutput: text => ctx.log.output(text),
+      ...read,
+    });
   }
 
   async #containerEnded(container: string): Promise<boolean> {

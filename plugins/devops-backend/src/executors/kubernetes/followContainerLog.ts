@@ -14,6 +14,11 @@ export type FollowLogOptions = {
   signal: AbortSignal;
   /** Where an earlier follow of the same container stopped. */
   after?: LogPosition;
+  /**
+   * False reads what the container wrote so far and ends: the last read once the pod
+   * status says the container ended (some kubelets, and kwok, keep a follow open).
+   */
+  follow?: boolean;
 };
 
 /**
@@ -24,8 +29,9 @@ export type LogPosition = { stamp: string; count: number };
 
 /**
  * Streams a container's log until the container ends, the connection drops, or `signal`
- * is aborted. Lines are requested with timestamps, so that after a dropped connection the
- * caller can follow again from the last line delivered (returned) without repeating it.
+ * is aborted. Lines are requested with timestamps, so that after a dropped connection or
+ * an abort the caller can read again from the last line delivered (returned) without
+ * repeating it; a line cut by an abort is left for that next read.
  */
 export async function followContainerLog(
   options: FollowLogOptions,
@@ -60,14 +66,22 @@ export async function followContainerLog(
       callback();
     },
   });
+  let aborted = false;
   const ended = new Promise<void>(resolve => {
     sink.on('finish', resolve);
     sink.on('close', resolve);
     sink.on('error', () => resolve());
-    options.signal.addEventListener('abort', () => resolve(), { once: true });
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        aborted = true;
+        resolve();
+      },
+      { once: true },
+    );
   });
   const controller = await options.logApi.log(options.namespace, options.pod, options.container, sink, {
-    follow: true,
+    follow: options.follow ?? true,
     timestamps: true,
     // sinceTime has second precision: the repeated lines of that second are skipped above.
     sinceTime: skip ? `${skip.stamp.slice(0, 19)}Z` : undefined,
@@ -76,6 +90,6 @@ export async function followContainerLog(
   options.signal.addEventListener('abort', stop, { once: true });
   await ended;
   options.signal.removeEventListener('abort', stop);
-  if (partial) deliver(partial);
+  if (partial && !aborted) deliver(partial);
   return last;
 }
