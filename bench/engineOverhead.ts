@@ -11,7 +11,6 @@
  * With BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING set, the engine part runs a second
  * time on PostgreSQL, in a scratch database created and dropped on that server.
  */
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import { spawn } from 'child_process';
@@ -30,6 +29,7 @@ import { RunEngine } from '../plugins/devops-backend/src/engine/RunEngine';
 import { LocalExecutor } from '../plugins/devops-backend/src/executors/local';
 import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import { separateSecrets } from '../plugins/devops-backend/src/secrets/parameters';
+import { argValue, fmt, median, runBenchmark, warningsOnlyLogger } from './benchSupport';
 
 const STAGES = 5;
 const TASKS_PER_STAGE = 10;
@@ -40,21 +40,6 @@ const ROUNDS = Number(argValue('--rounds') ?? process.env.BENCH_ROUNDS ?? 5);
 const CLAIM_POLL_MS = 1;
 const RUN_TIMEOUT_MS = 120_000;
 const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
-
-/** Drops info and debug; warnings and errors go to stderr. */
-const warningsOnlyLogger: LoggerService = {
-  info() {},
-  debug() {},
-  warn(message, meta) {
-    console.error(`[warn] ${message}`, meta ?? '');
-  },
-  error(message, meta) {
-    console.error(`[error] ${message}`, meta ?? '');
-  },
-  child() {
-    return warningsOnlyLogger;
-  },
-};
 
 /** Task n (1-based): prints a few lines and sets one output, like a small build step. */
 function taskScript(n: number): string {
@@ -453,27 +438,4 @@ async function main() {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function fmt(ms: number): string {
-  return ms.toFixed(1).padStart(7);
-}
-
-function argValue(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(
-      `\nBenchmark failed: ${error instanceof Error ? error.stack : error}`,
-    );
-    process.exit(1);
-  },
-);
+runBenchmark(main);

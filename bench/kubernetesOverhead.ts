@@ -15,7 +15,6 @@
  * It starts the control plane when it is not running (scripts/k8s/start-apiserver.sh) and
  * exits non-zero only when a run, task or pod did not succeed.
  */
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import type { CoreV1Api, KubeConfig, V1Pod, Watch } from '@kubernetes/client-node';
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
@@ -40,6 +39,7 @@ import { loadKubernetesClient } from '../plugins/devops-backend/src/kubernetes/l
 import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import { taskPlanners } from '../plugins/devops-backend/src/tasks';
 import { readTaskToolSettings } from '../plugins/devops-backend/src/tasks/config';
+import { argValue, fmt, median, runBenchmark, warningsOnlyLogger } from './benchSupport';
 
 const SEQUENTIAL_TASKS = 20;
 const CONCURRENT_RUNS = 100;
@@ -48,20 +48,6 @@ const NAMESPACE = 'devops-bench';
 const IMAGE = 'alpine:3';
 /** kwok ends the pods at once instead of after its default second of "running". */
 const INSTANT = { [TEST_POD_ANNOTATIONS.runMs]: '0' };
-
-const warningsOnlyLogger: LoggerService = {
-  info() {},
-  debug() {},
-  warn(message, meta) {
-    console.error(`[warn] ${message}`, meta ?? '');
-  },
-  error(message, meta) {
-    console.error(`[error] ${message}`, meta ?? '');
-  },
-  child() {
-    return warningsOnlyLogger;
-  },
-};
 
 type Kube = { kubeConfig: KubeConfig; core: CoreV1Api; watch: Watch };
 
@@ -397,25 +383,4 @@ function medianPair(pairs: Pair[]): Pair {
   return { raw: median(pairs.map(p => p.raw)), engine: median(pairs.map(p => p.engine)) };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function fmt(ms: number): string {
-  return ms.toFixed(1).padStart(7);
-}
-
-function argValue(flag: string): string | undefined {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(`\nBenchmark failed: ${error instanceof Error ? error.stack : error}`);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'crypto';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { RunScriptTask } from '@devops-pipelines/plugin-devops-common';
+import type { RunScriptTask, Task } from '@devops-pipelines/plugin-devops-common';
 import type { ClusterDirectory, ClusterHealthState } from '../../clusters/types';
 import { loadKubernetesClient } from '../../kubernetes/loadKubernetesClient';
 import {
@@ -12,6 +15,7 @@ import {
   waitForPod,
 } from '../../kubernetes/__testUtils__/testCluster';
 import { taskPlanners } from '../../tasks';
+import { TestRepository } from '../../scm/__testUtils__/TestRepository';
 import { RecordingLog } from '../../tasks/__testUtils__/recordingLog';
 import { testTools } from '../../tasks/__testUtils__/planInput';
 import { RunAbandoned, RunContext, TaskContext } from '../types';
@@ -100,7 +104,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       tools: testTools,
       podRetention: options.podRetention ?? 'none',
       imagePullTimeoutMs: 2000,
-      allowFileUrls: false,
+      allowFileUrls: true,
       requestTimeoutMs: 5000,
       testHooks: {
         podAnnotations: ctx => testPodAnnotations(options.tasks?.[ctx.task.name] ?? {}),
@@ -122,7 +126,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
     ...extra,
   });
 
-  const context = (run: RunContext, task: RunScriptTask, signal = new AbortController().signal) => {
+  const context = (run: RunContext, task: Task, signal = new AbortController().signal) => {
     const log = new RecordingLog();
     const waits: string[] = [];
     let resumed = 0;
@@ -313,6 +317,36 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       labelSelector: `devops.backstage.io/task-run=${ctx.taskRunId}`,
     });
     expect(pods.items.map(p => p.metadata?.uid)).toEqual([running.metadata?.uid]);
+  });
+
+  it('does a backend task itself, with the files of the run\'s commit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'executor-deploy-yaml-'));
+    try {
+      const repository = TestRepository.create(dir);
+      const commit = repository.commit(
+        { 'deploy/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  build: "${BUILD_ID}"\n' },
+        'Add a manifest',
+      );
+      const exec = executor();
+      const run = { ...newRun(), source: { repository: repository.url, branch: 'main', commit } };
+      const log = new RecordingLog();
+      await exec.prepareRun(run, log);
+      expect(log.platformLines.join('\n')).toMatch(/is on the backend's disk: pods cannot clone it, only Deploy YAML tasks can read it/);
+      const { ctx } = context(run, {
+        name: 'deploy',
+        type: 'deployYaml',
+        file: 'deploy/config.yaml',
+        cluster: LOCAL,
+        namespace: cluster.namespace,
+      });
+
+      expect(await exec.execute(ctx)).toMatchObject({ status: 'succeeded' });
+      const configMap = await core.readNamespacedConfigMap({ name: 'app-config', namespace: cluster.namespace });
+      expect(configMap.data).toEqual({ build: String(run.buildId) });
+      expect(await podExists(podOf(ctx))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('cleanupRun', () => {

@@ -1,0 +1,44 @@
+/* What the benchmarks share: a quiet logger, medians, number formatting, arguments, exit codes. */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+
+/** Drops info and debug; warnings and errors go to stderr. */
+export const warningsOnlyLogger: LoggerService = {
+  info() {},
+  debug() {},
+  warn(message, meta) {
+    console.error(`[warn] ${message}`, meta ?? '');
+  },
+  error(message, meta) {
+    console.error(`[error] ${message}`, meta ?? '');
+  },
+  child() {
+    return warningsOnlyLogger;
+  },
+};
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Milliseconds, aligned in columns. */
+export function fmt(ms: number): string {
+  return ms.toFixed(1).padStart(7);
+}
+
+export function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Runs a benchmark: exit 0 when it completes, 1 with the reason when it does not. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    error => {
+      console.error(`\nBenchmark failed: ${error instanceof Error ? error.stack : error}`);
+      process.exit(1);
+    },
+  );
+}
