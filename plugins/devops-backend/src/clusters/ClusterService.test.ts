@@ -128,7 +128,7 @@ describe('ClusterService', () => {
       await core.readNamespacedServiceAccount({ name: TASK_RUNNER_SERVICE_ACCOUNT, namespace: defaultNamespace });
       const role = await rbac.readNamespacedRole({ name: TASK_RUNNER_SERVICE_ACCOUNT, namespace: defaultNamespace });
       expect(role.rules).toEqual([
-        { apiGroups: [''], resources: ['pods', 'pods/log', 'events', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
       ]);
       const roleBinding = await rbac.readNamespacedRoleBinding({
         name: TASK_RUNNER_SERVICE_ACCOUNT,

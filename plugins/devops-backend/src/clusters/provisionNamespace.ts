@@ -9,13 +9,14 @@ export const TASK_RUNNER_SERVICE_ACCOUNT = 'devops-task-runner';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'backstage-devops' };
 
 /**
- * What a task pod may do in its own namespace: read its pods, their logs and events
- * (a script that waits for a sibling, or reports on itself) and read config maps. The
- * backend creates and deletes the pods with the portal's own credentials; task pods run
- * users' scripts, so they get no write access to the namespace.
+ * What the task runner may do in its namespace: read config maps (settings an admin
+ * shares with every pipeline). Nothing about pods: the namespace is shared by every
+ * pipeline, and their pods' logs are not masked. The backend creates and deletes the pods
+ * with the portal's own credentials; task pods run users' scripts, so they get no write
+ * access (and the executor does not even mount the account's token).
  */
 const TASK_RUNNER_RULES: V1PolicyRule[] = [
-  { apiGroups: [''], resources: ['pods', 'pods/log', 'events', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
 ];
 
 const REQUEST_TIMEOUT_MS = 15_000;

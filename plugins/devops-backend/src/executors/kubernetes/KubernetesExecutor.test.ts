@@ -22,6 +22,7 @@ import { RunAbandoned, RunContext, TaskContext } from '../types';
 import type { PodRetention } from './config';
 import { KubernetesExecutor } from './KubernetesExecutor';
 import { runSelector, taskPodName } from './names';
+import { TASK_RUNNER_SERVICE_ACCOUNT, provisionNamespace } from '../../clusters/provisionNamespace';
 
 jest.setTimeout(60_000);
 
@@ -80,6 +81,8 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
   beforeAll(async () => {
     const { CoreV1Api } = await loadKubernetesClient();
     core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+    // What binding the cluster does: the task runner's account the pods run as.
+    await provisionNamespace(cluster.kubeConfig, cluster.namespace);
   });
 
   type TestTask = {
@@ -178,6 +181,8 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
     expect(result).toEqual({ status: 'succeeded', exitCode: 0, outputs: {} });
     const pod = await core.readNamespacedPod({ name, namespace: cluster.namespace });
     expect(pod.spec?.restartPolicy).toBe('Never');
+    expect(pod.spec?.serviceAccountName).toBe(TASK_RUNNER_SERVICE_ACCOUNT);
+    expect(pod.spec?.automountServiceAccountToken).toBe(false);
     expect(pod.metadata?.labels).toMatchObject({
       'devops.backstage.io/pipeline': run.pipelineId,
       'devops.backstage.io/run': run.runId,

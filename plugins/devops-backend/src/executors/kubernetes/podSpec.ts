@@ -11,6 +11,7 @@ import {
   taskEnvSecretName,
   taskFilesSecretName,
 } from './names';
+import { TASK_RUNNER_SERVICE_ACCOUNT } from '../../clusters/provisionNamespace';
 
 /** The container names every task pod has; logs and statuses are read by them. */
 export const SOURCE_CONTAINER = 'source';
@@ -113,7 +114,11 @@ export function buildTaskPod(input: TaskPodInput): V1Pod {
     },
     spec: {
       restartPolicy: 'Never',
-      // Tasks act with the credentials a pipeline gives them, not the namespace's account.
+      // The binding's account is the pods' identity (an admin attaches image pull
+      // Secrets and policies to it), but its token is not mounted: tasks run users' code,
+      // and read access to a shared namespace would show other pipelines' unmasked pod
+      // logs. Tasks act with the credentials a pipeline gives them.
+      serviceAccountName: TASK_RUNNER_SERVICE_ACCOUNT,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       nodeSelector: input.nodeSelector,
