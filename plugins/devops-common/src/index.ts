@@ -9,6 +9,7 @@ export * from './model/tasks';
 export * from './model/triggers';
 export * from './model/pipeline';
 export * from './model/run';
+export * from './model/clusters';
 export * from './model/requests';
 export * from './model/validation';
 export * from './permissions';

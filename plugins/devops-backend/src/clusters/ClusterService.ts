@@ -13,18 +13,11 @@ import { KnownCluster, kubeConfigFor, readKnownClusters } from '../kubernetes/kn
 import { chooseBinding, hasScopedBindings } from './chooseBinding';
 import type { EntityOwners } from './entityOwners';
 import { describeKubernetesError } from './kubernetesErrors';
-import { ClusterUser, pipelinesUsingCluster } from './pipelinesUsingCluster';
+import { pipelinesUsingCluster } from './pipelinesUsingCluster';
 import { ClusterHealth, REMOVED_FROM_CONFIG, healthOf, probeCluster } from './probeCluster';
 import { provisionNamespace } from './provisionNamespace';
 import type { ClusterBinding, ClusterDirectory, ClusterHealthState } from './types';
-
-/** A cluster of the portal's configuration that is not bound yet. */
-export type AvailableCluster = {
-  name: string;
-  title?: string;
-  url: string;
-  source: KnownCluster['source'];
-};
+import type { AvailableCluster, ClusterUser } from '@devops-pipelines/plugin-devops-common';
 
 export type BindClusterRequest = {
   name: string;

@@ -3,16 +3,7 @@ import type { PipelineRecord } from '../database/types';
 import { chooseBinding, hasScopedBindings } from './chooseBinding';
 import type { EntityOwners } from './entityOwners';
 import type { ClusterBinding } from './types';
-
-/** A pipeline that would stop working without a cluster, as the unbind warning lists it. */
-export type ClusterUser = {
-  id: string;
-  name: string;
-  title?: string;
-  entityRef: string;
-  /** `runs`: its runs execute there; `deploys`: one of its tasks deploys to it. */
-  uses: Array<'runs' | 'deploys'>;
-};
+import type { ClusterUser } from '@devops-pipelines/plugin-devops-common';
 
 const PAGE_SIZE = 500;
 

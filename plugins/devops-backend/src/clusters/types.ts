@@ -1,25 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type {
+  ClusterBinding,
+  ClusterHealthState,
+} from '@devops-pipelines/plugin-devops-common';
 
-/**
- * Health of a bound cluster, as the periodic check and failing runs see it (SPEC §8):
- * `removed` when the cluster is gone from the portal's configuration.
- */
-export type ClusterHealthState = 'unknown' | 'healthy' | 'unreachable' | 'unauthorized' | 'namespaceMissing' | 'removed';
-
-/** A cluster the portal knows, bound to DevOps: pipelines' pods run in `namespace`. */
-export type ClusterBinding = {
-  /** The cluster's name in the portal's Kubernetes configuration. */
-  name: string;
-  namespace: string;
-  /** Catalog group refs whose pipelines it serves; empty = the whole portal. */
-  scope: string[];
-  health: ClusterHealthState;
-  /** What the last check saw, in words a user can act on. */
-  healthMessage?: string;
-  checkedAt?: string;
-  createdBy: string;
-  createdAt: string;
-};
+export type { ClusterBinding, ClusterHealthState };
 
 /**
  * What the run engine and the executors need to know about bound clusters. Implemented

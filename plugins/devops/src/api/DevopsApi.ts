@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  AvailableCluster,
+  ClusterBinding,
   LogChunk,
   Page,
   Pipeline,
@@ -10,6 +12,13 @@ import type {
   RunStatus,
   Triggers,
   UpdatePipelineRequest,
+} from '@devops-pipelines/plugin-devops-common';
+
+export type {
+  AvailableCluster,
+  ClusterBinding,
+  ClusterHealthState,
+  ClusterUser,
 } from '@devops-pipelines/plugin-devops-common';
 
 /** @public */
@@ -60,52 +69,6 @@ export type StreamRunLogOptions = {
   onReconnecting?(error: unknown): void;
 };
 
-/**
- * Health of a bound cluster as the backend's periodic check saw it: `removed` when the
- * cluster is gone from the portal's configuration, `unknown` before the first check.
- *
- * @public
- */
-export type ClusterHealthState =
-  | 'unknown'
-  | 'healthy'
-  | 'unreachable'
-  | 'unauthorized'
-  | 'namespaceMissing'
-  | 'removed';
-
-/**
- * A Kubernetes cluster bound to DevOps: pipelines' task pods run in its namespace.
- *
- * @public
- */
-export type ClusterBinding = {
-  /** The cluster's name in the portal's Kubernetes configuration. */
-  name: string;
-  namespace: string;
-  /** Catalog group refs whose pipelines it serves; empty means the whole portal. */
-  scope: string[];
-  health: ClusterHealthState;
-  /** What the last check saw and what to do about it. */
-  healthMessage?: string;
-  checkedAt?: string;
-  createdBy: string;
-  createdAt: string;
-};
-
-/**
- * A cluster the portal knows that is not bound yet.
- *
- * @public
- */
-export type AvailableCluster = {
-  name: string;
-  title?: string;
-  url: string;
-  /** Where the portal's configuration names it. */
-  source: 'config' | 'kubeconfig';
-};
-
 /** @public */
 export type BindClusterRequest = {
   name: string;
@@ -113,21 +76,6 @@ export type BindClusterRequest = {
   namespace?: string;
   /** Catalog group refs (`team-a` or `group:default/team-a`); unset or empty: the whole portal. */
   scope?: string[];
-};
-
-/**
- * A pipeline that would stop working if a cluster were unbound, as the backend's 409
- * answer to an unforced unbind lists it (in `body.error.pipelines`).
- *
- * @public
- */
-export type ClusterUser = {
-  id: string;
-  name: string;
-  title?: string;
-  entityRef: string;
-  /** `runs`: its runs execute on the cluster; `deploys`: a deploy task targets it. */
-  uses: Array<'runs' | 'deploys'>;
 };
 
 /**

@@ -1,0 +1,61 @@
+/**
+ * Health of a bound cluster, as the periodic check and failing runs see it (SPEC §8):
+ * `removed` when the cluster is gone from the portal's configuration, `unknown` before the
+ * first check.
+ *
+ * @public
+ */
+export type ClusterHealthState =
+  | 'unknown'
+  | 'healthy'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'namespaceMissing'
+  | 'removed';
+
+/**
+ * A cluster the portal knows, bound to DevOps: pipelines' task pods run in its namespace.
+ *
+ * @public
+ */
+export type ClusterBinding = {
+  /** The cluster's name in the portal's Kubernetes configuration. */
+  name: string;
+  namespace: string;
+  /** Catalog group refs whose pipelines it serves; empty means the whole portal. */
+  scope: string[];
+  health: ClusterHealthState;
+  /** What the last check saw, in words a user can act on. */
+  healthMessage?: string;
+  checkedAt?: string;
+  createdBy: string;
+  createdAt: string;
+};
+
+/**
+ * A cluster the portal knows that is not bound yet.
+ *
+ * @public
+ */
+export type AvailableCluster = {
+  name: string;
+  title?: string;
+  url: string;
+  /** Where the portal's configuration names it. */
+  source: 'config' | 'kubeconfig';
+};
+
+/**
+ * A pipeline that would stop working if a cluster were unbound, as the 409 answer to an
+ * unforced unbind lists it (in `error.pipelines`).
+ *
+ * @public
+ */
+export type ClusterUser = {
+  id: string;
+  name: string;
+  title?: string;
+  entityRef: string;
+  /** `runs`: its runs execute on the cluster; `deploys`: a deploy task targets it. */
+  uses: Array<'runs' | 'deploys'>;
+};
