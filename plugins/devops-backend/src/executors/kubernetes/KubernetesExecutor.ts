@@ -63,6 +63,11 @@ class ClusterProblemError extends Error {}
  */
 export class KubernetesExecutor implements TaskExecutor {
   readonly #options: KubernetesExecutorOptions;
+  /**
+   * The cluster's clients per run, made once: reading the configuration (and a kubeconfig
+   * file) for every task and its cleanup would repeat the same work on each task.
+   */
+  readonly #runClients = new Map<string, Promise<Clients>>();
 
   constructor(options: KubernetesExecutorOptions) {
     this.#options = options;
@@ -88,7 +93,7 @@ export class KubernetesExecutor implements TaskExecutor {
       );
     }
     const credentials = await this.#options.sourceCredentials?.(run.source);
-    const clients = await this.#clients();
+    const clients = await this.#clients(run.runId);
     await this.#clusterCall(
       this.#apply(
         clients.core,
@@ -129,7 +134,8 @@ export class KubernetesExecutor implements TaskExecutor {
   async cleanupRun(run: RunContext): Promise<void> {
     const { namespace } = this.#options.target;
     const { podRetention } = this.#options;
-    const { core } = await this.#clients();
+    const { core } = await this.#clients(run.runId);
+    this.#runClients.delete(run.runId);
     const labelSelector = runSelector(run.runId);
     const call = <T>(request: Promise<T>) => this.#clusterCall(request);
     if (podRetention !== 'all') {
@@ -167,7 +173,7 @@ export class KubernetesExecutor implements TaskExecutor {
     const { namespace } = target;
     const { run, taskRunId, log } = ctx;
     const podName = taskPodName(run, taskRunId, ctx.attempt);
-    const clients = await this.#clients();
+    const clients = await this.#clients(run.runId);
     const { core } = clients;
     const call = <T>(request: Promise<T>) => this.#clusterCall(request);
 
@@ -233,7 +239,18 @@ export class KubernetesExecutor implements TaskExecutor {
     return result;
   }
 
-  async #clients(): Promise<Clients> {
+  #clients(runId: string): Promise<Clients> {
+    let clients = this.#runClients.get(runId);
+    if (!clients) {
+      clients = this.#connect();
+      this.#runClients.set(runId, clients);
+      // A failed attempt is not kept: the next task tries again.
+      clients.catch(() => this.#runClients.delete(runId));
+    }
+    return clients;
+  }
+
+  async #connect(): Promise<Clients> {
     const { CoreV1Api } = await loadKubernetesClient();
     const kubeConfig = await this.#options.clusters.kubeConfig(this.#options.target.cluster);
     return { kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api) };
