@@ -1,19 +1,16 @@
-import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import LinearProgress from '@material-ui/core/LinearProgress';
-import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Toolbar from '@material-ui/core/Toolbar';
 import Typography from '@material-ui/core/Typography';
 import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useState } from 'react';
 import type { ClusterBinding } from '../../api';
 import { formatTime } from '../../lib/formatTime';
+import { ListPanel } from '../ListPanel';
 import { BindClusterDialog } from './BindClusterDialog';
 import { ClusterHealthStatus } from './ClusterHealthStatus';
 import { UnbindClusterDialog } from './UnbindClusterDialog';
@@ -69,17 +66,7 @@ export const ClustersPage = () => {
     );
   } else {
     content = (
-      <Paper>
-        <Toolbar>
-          <Box flexGrow={1}>
-            <Typography variant="h5" component="h2">
-              {`Clusters (${clusters.length})`}
-            </Typography>
-          </Box>
-          {bindButton}
-        </Toolbar>
-        {/* Keeps its height while idle, so that the rows do not jump. */}
-        <Box height={4}>{loading && <LinearProgress />}</Box>
+      <ListPanel title={`Clusters (${clusters.length})`} tools={bindButton} loading={loading}>
         <Table size="small">
           <TableHead>
             <TableRow>
@@ -122,7 +109,7 @@ export const ClustersPage = () => {
             ))}
           </TableBody>
         </Table>
-      </Paper>
+      </ListPanel>
     );
   }
 

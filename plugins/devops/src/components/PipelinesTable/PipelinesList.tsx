@@ -1,15 +1,12 @@
-import Box from '@material-ui/core/Box';
-import LinearProgress from '@material-ui/core/LinearProgress';
-import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Toolbar from '@material-ui/core/Toolbar';
 import Typography from '@material-ui/core/Typography';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import type { ReactNode } from 'react';
+import { ListPanel } from '../ListPanel';
 import type { PipelineColumn } from './columns';
 
 export type PipelinesListProps = {
@@ -30,17 +27,7 @@ export type PipelinesListProps = {
 export const PipelinesList = (props: PipelinesListProps) => {
   const { title, columns, items, loading, emptyText, tools } = props;
   return (
-    <Paper>
-      <Toolbar>
-        <Box flexGrow={1}>
-          <Typography variant="h5" component="h2">
-            {title}
-          </Typography>
-        </Box>
-        {tools}
-      </Toolbar>
-      {/* Keeps its height while idle, so that the rows do not jump. */}
-      <Box height={4}>{loading && <LinearProgress />}</Box>
+    <ListPanel title={title} tools={tools} loading={loading}>
       <Table size="small">
         <TableHead>
           <TableRow>
@@ -73,6 +60,6 @@ export const PipelinesList = (props: PipelinesListProps) => {
           )}
         </TableBody>
       </Table>
-    </Paper>
+    </ListPanel>
   );
 };

@@ -1,0 +1,1 @@
+export { ListPanel } from './ListPanel';
