@@ -1,5 +1,6 @@
-/* What the benchmarks share: a quiet logger, medians, number formatting, arguments, exit codes. */
+/* What the benchmarks share: a quiet logger, the engine, medians, number formatting, arguments, exit codes. */
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { RunEngine, type RunEngineOptions } from '../plugins/devops-backend/src/engine/RunEngine';
 
 /** Drops info and debug; warnings and errors go to stderr. */
 export const warningsOnlyLogger: LoggerService = {
@@ -41,4 +42,23 @@ export function runBenchmark(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * A started run engine for pipelines without a source, with the production defaults for
+ * its heartbeat and poll intervals.
+ */
+export function startBenchEngine(
+  options: Pick<RunEngineOptions, 'runs' | 'logs' | 'executor' | 'concurrency'>,
+): RunEngine {
+  const engine = new RunEngine({
+    ...options,
+    logger: warningsOnlyLogger,
+    resolveCommit: async () => {
+      throw new Error('the benchmark pipelines have no source');
+    },
+    maxLogBytesPerTask: 1024 * 1024,
+  });
+  engine.start();
+  return engine;
 }

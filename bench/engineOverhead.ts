@@ -29,7 +29,14 @@ import { RunEngine } from '../plugins/devops-backend/src/engine/RunEngine';
 import { LocalExecutor } from '../plugins/devops-backend/src/executors/local';
 import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import { separateSecrets } from '../plugins/devops-backend/src/secrets/parameters';
-import { argValue, fmt, median, runBenchmark, warningsOnlyLogger } from './benchSupport';
+import {
+  argValue,
+  fmt,
+  median,
+  runBenchmark,
+  startBenchEngine,
+  warningsOnlyLogger,
+} from './benchSupport';
 
 const STAGES = 5;
 const TASKS_PER_STAGE = 10;
@@ -163,18 +170,7 @@ async function setUpEngine(
     allowFileUrls: false,
     logger: warningsOnlyLogger,
   });
-  // heartbeatIntervalMs and pollIntervalMs stay at their defaults, as in production.
-  const engine = new RunEngine({
-    runs,
-    logs,
-    executor,
-    logger: warningsOnlyLogger,
-    resolveCommit: async () => {
-      throw new Error('the benchmark pipeline has no source');
-    },
-    maxLogBytesPerTask: 1024 * 1024,
-  });
-  engine.start();
+  const engine = startBenchEngine({ runs, logs, executor });
   const { spec, secrets } = separateSecrets(pipelineSpec());
   const pipeline = await pipelines.create({
     document: {

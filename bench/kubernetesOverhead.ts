@@ -39,13 +39,21 @@ import { loadKubernetesClient } from '../plugins/devops-backend/src/kubernetes/l
 import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import { taskPlanners } from '../plugins/devops-backend/src/tasks';
 import { readTaskToolSettings } from '../plugins/devops-backend/src/tasks/config';
-import { argValue, fmt, median, runBenchmark, warningsOnlyLogger } from './benchSupport';
+import {
+  argValue,
+  fmt,
+  median,
+  runBenchmark,
+  startBenchEngine,
+  warningsOnlyLogger,
+} from './benchSupport';
 
 const SEQUENTIAL_TASKS = 20;
 const CONCURRENT_RUNS = 100;
 const ROUNDS = Number(argValue('--rounds') ?? process.env.BENCH_ROUNDS ?? 3);
 const NAMESPACE = 'devops-bench';
 const IMAGE = 'alpine:3';
+const POD_TIMEOUT_MS = 60_000;
 /** kwok ends the pods at once instead of after its default second of "running". */
 const INSTANT = { [TEST_POD_ANNOTATIONS.runMs]: '0' };
 
@@ -89,8 +97,22 @@ class PodWatcher {
     }
   }
 
+  /** A pod's end; a pod that does not end in time fails the benchmark instead of hanging it. */
   ended(name: string): Promise<V1Pod> {
-    return new Promise(resolve => this.#ending.set(name, resolve));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#ending.delete(name);
+        reject(
+          new Error(
+            `pod ${name} did not end within ${POD_TIMEOUT_MS} ms; check the control plane with scripts/k8s/start-apiserver.sh status`,
+          ),
+        );
+      }, POD_TIMEOUT_MS);
+      this.#ending.set(name, pod => {
+        clearTimeout(timer);
+        resolve(pod);
+      });
+    });
   }
 
   /** When the first pod whose name matches is seen (the executor names its own pods). */
@@ -218,18 +240,7 @@ async function setUpEngine(kubeconfigPath: string): Promise<Engine> {
     logger: warningsOnlyLogger,
     testHooks: { podAnnotations: () => INSTANT },
   });
-  const engine = new RunEngine({
-    runs,
-    logs,
-    executor,
-    logger: warningsOnlyLogger,
-    resolveCommit: async () => {
-      throw new Error('the benchmark pipelines have no source');
-    },
-    maxLogBytesPerTask: 1024 * 1024,
-    concurrency: CONCURRENT_RUNS,
-  });
-  engine.start();
+  const engine = startBenchEngine({ runs, logs, executor, concurrency: CONCURRENT_RUNS });
   const create = async (name: string, tasks: number) => {
     return pipelines.create({
       document: {
