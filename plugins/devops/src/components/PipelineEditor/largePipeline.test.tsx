@@ -1,12 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { act, screen } from '@testing-library/react';
-import {
-  Profiler,
-  useMemo,
-  useReducer,
-  type Dispatch,
-  type ProfilerOnRenderCallback,
-} from 'react';
+import { useMemo, useReducer, type Dispatch } from 'react';
 import { PipelineCanvas, type PipelineCanvasEditor } from '../PipelineCanvas';
 import { installCanvasShims } from '../PipelineCanvas/__testUtils__/domShims';
 import {
@@ -16,10 +10,33 @@ import {
 import {
   createEditorState,
   editorReducer,
+  HISTORY_LIMIT,
   type EditorAction,
   type EditorState,
 } from './state/editorState';
 import { validateDraft } from './state/validateDraft';
+
+/**
+ * Counts the renders of task cards: the canvas stays responsive on a large pipeline
+ * because an edit re-renders only the cards whose props it changed. Counting renders
+ * proves that without timing anything (the browser tests print the times in Chromium).
+ */
+const mockCardRenders: string[] = [];
+jest.mock('../PipelineCanvas/TaskCard', () => {
+  const actual = jest.requireActual('../PipelineCanvas/TaskCard');
+  const { memo } = jest.requireActual('react');
+  const renderCard = actual.TaskCard.type;
+  return {
+    ...actual,
+    TaskCard: memo(function CountedTaskCard(props: {
+      stageIndex: number;
+      taskIndex: number;
+    }) {
+      mockCardRenders.push(`${props.stageIndex}-${props.taskIndex}`);
+      return renderCard(props);
+    }, () => false),
+  };
+});
 
 beforeAll(installCanvasShims);
 jest.setTimeout(120_000);
@@ -27,24 +44,7 @@ jest.setTimeout(120_000);
 const STAGES = 30;
 const TASKS = 20;
 
-/**
- * Measures the editor on a 30-stage × 20-task pipeline, in jsdom, and prints the
- * numbers. jsdom is many times slower than a browser at rendering, so the assertions
- * bound what is relative (an edit costs a fraction of the first render) or far above
- * what was measured; the browser tests time the same in Chromium.
- */
 describe('a 30 × 20 pipeline', () => {
-  const report: string[] = [];
-  const record = (what: string, ms: number) =>
-    report.push(`${what.padEnd(52)} ${ms.toFixed(2).padStart(9)} ms`);
-  afterAll(() => {
-    process.stdout.write(
-      `\nEditor on a ${STAGES} × ${TASKS} pipeline (jsdom):\n${report.join(
-        '\n',
-      )}\n`,
-    );
-  });
-
   const draft = () => ({
     title: 'Large',
     name: 'large',
@@ -52,54 +52,37 @@ describe('a 30 × 20 pipeline', () => {
     spec: largeSpec(STAGES, TASKS),
   });
 
-  it('edits in well under a millisecond per operation of the reducer', () => {
+  it('keeps a bounded undo history over a thousand edits, and undoes the last', () => {
     let state = createEditorState(draft(), false);
-    const actions: EditorAction[] = [];
-    for (let i = 0; i < 250; i++) {
-      const stage = i % STAGES;
-      actions.push(
-        {
-          type: 'updateTask',
-          at: { stage, task: i % TASKS },
-          task: scriptTask(`edited-${i}`),
-        },
-        {
-          type: 'moveTask',
-          from: { stage, task: 0 },
-          to: { stage, task: TASKS - 1 },
-        },
-        { type: 'moveStage', from: stage, to: (stage + 7) % STAGES },
-        { type: 'undo' },
-      );
+    for (let i = 0; i < 1000; i++) {
+      state = editorReducer(state, {
+        type: 'updateTask',
+        at: { stage: i % STAGES, task: i % TASKS },
+        task: scriptTask(`edited-${i}`),
+      });
     }
-    const start = performance.now();
-    for (const action of actions) state = editorReducer(state, action);
-    const perOperation = (performance.now() - start) / actions.length;
-    record(`reducer, mean of ${actions.length} operations`, perOperation);
-    expect(perOperation).toBeLessThan(1);
-    expect(state.past.length).toBeGreaterThan(0);
+    expect(state.past).toHaveLength(HISTORY_LIMIT);
+    expect(state.present.spec.stages[999 % STAGES].tasks[999 % TASKS].name).toBe(
+      'edited-999',
+    );
+    state = editorReducer(state, { type: 'undo' });
+    expect(state.present.spec.stages[999 % STAGES].tasks[999 % TASKS].name).toBe(
+      'edited-939',
+    );
   });
 
-  it('validates the whole document quickly enough to do on every edit', () => {
+  it('validates the whole document, naming the one bad task among 600', () => {
     const valid = draft();
-    validateDraft(valid, { creating: false });
-    const start = performance.now();
-    const result = validateDraft(valid, { creating: false });
-    const ms = performance.now() - start;
-    record('whole-document validation (600 tasks)', ms);
-    expect(result.ok).toBe(true);
-    expect(ms).toBeLessThan(200);
+    expect(validateDraft(valid, { creating: false }).ok).toBe(true);
+    const broken = draft();
+    broken.spec.stages[17].tasks[11] = scriptTask('task-18-1');
+    const result = validateDraft(broken, { creating: false });
+    expect(result.ok ? [] : result.problems.map(p => p.where)).toEqual([
+      'spec.stages[17].tasks[11].name',
+    ]);
   });
 
-  it('renders 600 task cards, and re-renders only what an edit changed', async () => {
-    const commits: number[] = [];
-    const onRender: ProfilerOnRenderCallback = (
-      _id,
-      _phase,
-      actualDuration,
-    ) => {
-      commits.push(actualDuration);
-    };
+  it('renders 600 task cards, and re-renders only the cards an edit changed', async () => {
     let dispatch: Dispatch<EditorAction> = () => {};
     const Harness = () => {
       const [state, send] = useReducer(
@@ -125,61 +108,49 @@ describe('a 30 × 20 pipeline', () => {
         }),
         [],
       );
-      return (
-        <Profiler id="canvas" onRender={onRender}>
-          <PipelineCanvas spec={state.present.spec} editor={editor} />
-        </Profiler>
-      );
+      return <PipelineCanvas spec={state.present.spec} editor={editor} />;
     };
 
-    let start = performance.now();
     await renderInTestApp(<Harness />);
-    const firstRender = performance.now() - start;
-    record('first render, 31 cards and 600 task cards', firstRender);
     expect(screen.getAllByTestId(/^task-\d+-\d+$/)).toHaveLength(
       STAGES * TASKS,
     );
-    const firstCommit = Math.max(...commits);
+    expect(new Set(mockCardRenders).size).toBe(STAGES * TASKS);
 
-    const timeEdit = (what: string, action: EditorAction) => {
-      commits.length = 0;
-      start = performance.now();
+    const cardsRenderedBy = (action: EditorAction) => {
+      mockCardRenders.length = 0;
       act(() => dispatch(action));
-      const wall = performance.now() - start;
-      const rendered = commits.reduce((sum, ms) => sum + ms, 0);
-      record(`${what}: wall`, wall);
-      record(`${what}: React render`, rendered);
-      return rendered;
+      return [...new Set(mockCardRenders)].sort();
     };
+    const stageCards = (stage: number) =>
+      Array.from({ length: TASKS }, (_, task) => `${stage}-${task}`).sort();
 
-    const oneTask = timeEdit('edit one task', {
-      type: 'updateTask',
-      at: { stage: 14, task: 9 },
-      task: scriptTask('renamed'),
-    });
+    expect(
+      cardsRenderedBy({
+        type: 'updateTask',
+        at: { stage: 14, task: 9 },
+        task: scriptTask('renamed'),
+      }),
+    ).toEqual(['14-9']);
     expect(screen.getByTestId('task-14-9')).toHaveTextContent('renamed');
-    const move = timeEdit('move a task within its stage', {
-      type: 'moveTask',
-      from: { stage: 3, task: 0 },
-      to: { stage: 3, task: 19 },
-    });
+
+    // Moving the first task to the end shifts every card of that stage, and no other.
+    expect(
+      cardsRenderedBy({
+        type: 'moveTask',
+        from: { stage: 3, task: 0 },
+        to: { stage: 3, task: 19 },
+      }),
+    ).toEqual(stageCards(3));
     expect(screen.getByTestId('task-3-19')).toHaveTextContent('task-4-1');
-    const undo = timeEdit('undo', { type: 'undo' });
+
+    expect(cardsRenderedBy({ type: 'undo' })).toEqual(stageCards(3));
     expect(screen.getByTestId('task-3-0')).toHaveTextContent('task-4-1');
-    const insert = timeEdit('copy the first stage (every column shifts)', {
-      type: 'copyStage',
-      index: 0,
-    });
+
+    // A copied stage shifts every column after it: those cards change their place.
+    cardsRenderedBy({ type: 'copyStage', index: 0 });
     expect(screen.getAllByTestId(/^task-\d+-\d+$/)).toHaveLength(
       (STAGES + 1) * TASKS,
     );
-    record('first render: React render', firstCommit);
-
-    // Memoised columns and cards: an edit of one stage costs a small part of drawing
-    // the whole pipeline.
-    expect(oneTask).toBeLessThan(firstCommit / 5);
-    expect(move).toBeLessThan(firstCommit / 5);
-    expect(undo).toBeLessThan(firstCommit / 5);
-    expect(insert).toBeLessThan(firstCommit * 2);
   });
 });
