@@ -119,6 +119,8 @@ describe('ExecutorRouter', () => {
       status: 'failed',
       message: expect.stringMatching(/bind a Kubernetes cluster to DevOps, or enable the local executor/),
     });
+    // The task went nowhere, so no executor is named on it.
+    expect((await kit.runs.listTaskRuns(run.runId))[0].executorHandle).toBeUndefined();
   });
 
   it('refuses to run locally when the type is kubernetes', async () => {

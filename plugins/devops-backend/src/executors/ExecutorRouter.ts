@@ -17,7 +17,8 @@ export type ExecutorRouterOptions = {
   runs: Pick<DatabaseRunStore, 'listTaskRuns' | 'setExecutorHandle'>;
 };
 
-type Choice = { handle: ExecutorHandle; executor: TaskExecutor };
+/** No handle when no executor can take the run: its tasks fail without going anywhere. */
+type Choice = { handle?: ExecutorHandle; executor: TaskExecutor };
 
 /**
  * Chooses the executor of each run in `prepareRun`: its pipeline's bound cluster, else the
@@ -40,7 +41,7 @@ export class ExecutorRouter implements TaskExecutor {
   async execute(ctx: TaskContext): Promise<TaskResult> {
     const choice = this.#choices.get(ctx.run.runId);
     if (!choice) throw new Error(`prepareRun was not called for run ${ctx.run.runId}`);
-    await this.options.runs.setExecutorHandle(ctx.taskRunId, choice.handle);
+    if (choice.handle) await this.options.runs.setExecutorHandle(ctx.taskRunId, choice.handle);
     return choice.executor.execute(ctx);
   }
 
@@ -101,6 +102,6 @@ export class ExecutorRouter implements TaskExecutor {
   }
 
   #unavailable(message?: string): Choice {
-    return { handle: { executor: 'local' }, executor: new UnavailableExecutor(message) };
+    return { executor: new UnavailableExecutor(message) };
   }
 }
