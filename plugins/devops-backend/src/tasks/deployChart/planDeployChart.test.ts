@@ -182,6 +182,8 @@ describe('the deploy script', () => {
     '[6.0.1-alpha.42]',
     '[--namespace]',
     '[web shop]',
+    '[--create-namespace]',
+    '[--wait]',
     '[--kubeconfig]',
     `[${DEPLOY_FILES_DIR}/kubeconfig]`,
     '[--values]',
