@@ -34,7 +34,7 @@ jest.mock('../PipelineCanvas/TaskCard', () => {
     }) {
       mockCardRenders.push(`${props.stageIndex}-${props.taskIndex}`);
       return renderCard(props);
-    }, () => false),
+    }, actual.TaskCard.compare),
   };
 });
 
