@@ -12,6 +12,7 @@ import { ClusterProblem, clusterProblemOf, describeError } from './clusterProble
 import type { PodRetention } from './config';
 import { runSelector, taskEnvSecretName, taskFilesSecretName, taskPodName } from './names';
 import { buildRunSourceSecret, buildTaskEnvSecret, buildTaskFilesSecret, buildTaskPod } from './podSpec';
+import { NamespacePodWatch } from './NamespacePodWatch';
 import { SourceFiles } from './SourceFiles';
 import { TaskPodRun } from './TaskPodRun';
 
@@ -68,9 +69,20 @@ export class KubernetesExecutor implements TaskExecutor {
    * file) for every task and its cleanup would repeat the same work on each task.
    */
   readonly #runClients = new Map<string, Promise<Clients>>();
+  readonly #podWatch: NamespacePodWatch;
 
   constructor(options: KubernetesExecutorOptions) {
     this.#options = options;
+    this.#podWatch = new NamespacePodWatch({
+      namespace: options.target.namespace,
+      connect: async () => {
+        const [{ Watch }, { kubeConfig, core }] = await Promise.all([
+          loadKubernetesClient(),
+          this.#connect(),
+        ]);
+        return { core, watch: new Watch(kubeConfig) };
+      },
+    });
   }
 
   get target(): KubernetesTarget {
@@ -199,36 +211,39 @@ export class KubernetesExecutor implements TaskExecutor {
       extraAnnotations: testHooks?.podAnnotations?.(ctx),
       nodeSelector: testHooks?.nodeSelector?.(ctx),
     });
-    try {
-      await call(core.createNamespacedPod({ namespace, body: pod }));
-      log.platform('Normal', `Created pod ${namespace}/${podName} on cluster ${target.cluster}`);
-    } catch (error) {
-      if (!isConflict(error)) {
-        if (error instanceof ClusterProblemError) throw error;
-        return {
-          status: 'failed',
-          message: `The cluster refused the task's pod: ${describeError(error)}`,
-        };
+    const createPod = async (): Promise<TaskResult | undefined> => {
+      try {
+        await call(core.createNamespacedPod({ namespace, body: pod }));
+        log.platform('Normal', `Created pod ${namespace}/${podName} on cluster ${target.cluster}`);
+      } catch (error) {
+        if (!isConflict(error)) {
+          if (error instanceof ClusterProblemError) throw error;
+          return {
+            status: 'failed',
+            message: `The cluster refused the task's pod: ${describeError(error)}`,
+          };
+        }
+        // Deterministic names: the pod of this very attempt exists, from before a takeover.
+        log.platform(
+          'Normal',
+          `Pod ${namespace}/${podName} already exists (started before the run was taken over); following it, its output again from the start`,
+        );
       }
-      // Deterministic names: the pod of this very attempt exists, from before a takeover.
-      log.platform(
-        'Normal',
-        `Pod ${namespace}/${podName} already exists (started before the run was taken over); following it, its output again from the start`,
-      );
-    }
+      return undefined;
+    };
 
-    const { Watch, Log } = await loadKubernetesClient();
+    const { Log } = await loadKubernetesClient();
     const result = await new TaskPodRun({
       ctx,
       core,
-      watch: new Watch(clients.kubeConfig),
+      pods: this.#podWatch,
       logApi: new Log(clients.kubeConfig),
       cluster: target.cluster,
       namespace,
       pod: podName,
       imagePullTimeoutMs: this.#options.imagePullTimeoutMs,
       onClusterProblem: problem => this.#report(problem),
-    }).follow();
+    }).follow(createPod);
 
     // The pod no longer needs its variables; a retained pod is kept without them.
     await Promise.all(

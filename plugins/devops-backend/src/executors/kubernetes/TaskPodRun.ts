@@ -1,8 +1,8 @@
-import type { CoreV1Api, CoreV1Event, Log, V1Pod, Watch } from '@kubernetes/client-node';
+import type { CoreV1Api, Log, V1Pod } from '@kubernetes/client-node';
 import { RunAbandoned, TaskContext, TaskResult } from '../types';
 import { clusterProblemOf, ClusterProblem, describeError } from './clusterProblems';
 import { LogPosition, followContainerLog } from './followContainerLog';
-import { keepWatching } from './keepWatching';
+import type { NamespacePodWatch } from './NamespacePodWatch';
 import { PodEventLog } from './podEvents';
 import { SOURCE_CONTAINER, TASK_CONTAINER } from './podSpec';
 import { outputsFromTerminationMessage } from './terminationOutputs';
@@ -16,7 +16,8 @@ const LOG_DRAIN_MS = 10_000;
 export type TaskPodRunOptions = {
   ctx: TaskContext;
   core: CoreV1Api;
-  watch: Watch;
+  /** The watch of the namespace's pods and events, shared with the other tasks there. */
+  pods: NamespacePodWatch;
   logApi: Log;
   cluster: string;
   namespace: string;
@@ -29,10 +30,10 @@ export type TaskPodRunOptions = {
 type Outcome = { result: TaskResult; drainLogs: boolean };
 
 /**
- * Follows one task pod to its end: its phase through a watch, its events and its
- * containers' logs into the task log. Reports waiting while no node can take it, gives up
- * on an image that cannot be pulled after a bounded wait, and deletes the pod when the
- * task is stopped.
+ * Follows one task pod to its end: its phase through the namespace's watch, its events
+ * and its containers' logs into the task log. Reports waiting while no node can take it,
+ * gives up on an image that cannot be pulled after a bounded wait, and deletes the pod
+ * when the task is stopped.
  */
 export class TaskPodRun {
   readonly #stop = new AbortController();
@@ -55,64 +56,48 @@ export class TaskPodRun {
     this.#events = new PodEventLog(options.ctx.log);
   }
 
-  async follow(): Promise<TaskResult> {
+  /**
+   * Listens to the pod, then has `createPod` create it (so that none of its events is
+   * missed), and follows it to its end. `createPod` answers a result when the pod could
+   * not be created.
+   */
+  async follow(createPod: () => Promise<TaskResult | undefined>): Promise<TaskResult> {
     const { ctx, namespace, pod } = this.options;
-    const onAbort = () => this.#stopped();
-    if (ctx.signal.aborted) onAbort();
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const watches = [this.#watchPod(), this.#watchEvents()];
-    const outcome = await this.#outcome;
-    ctx.signal.removeEventListener('abort', onAbort);
-    clearTimeout(this.#pullDeadline);
-    if (this.#waiting) ctx.resumed();
-    if (outcome.drainLogs && this.#logs) {
-      await Promise.race([this.#logs, new Promise(r => setTimeout(r, LOG_DRAIN_MS).unref())]);
+    const unsubscribe = this.options.pods.subscribe(pod, {
+      onPod: (type, object) => (type === 'DELETED' ? this.#deleted() : this.#onPod(object)),
+      onEvent: event => this.#events.add(event),
+      onError: (what, error, failingForMs) => this.#watchFailed(what, error, failingForMs),
+    });
+    try {
+      const refused = await createPod();
+      if (refused) return refused;
+      const onAbort = () => this.#stopped();
+      if (ctx.signal.aborted) onAbort();
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const outcome = await this.#outcome;
+      ctx.signal.removeEventListener('abort', onAbort);
+      clearTimeout(this.#pullDeadline);
+      if (this.#waiting) ctx.resumed();
+      if (outcome.drainLogs && this.#logs) {
+        await Promise.race([this.#logs, new Promise(r => setTimeout(r, LOG_DRAIN_MS).unref())]);
+      }
+      // Events of the last moments (Killing, the final ones) arrived meanwhile.
+      this.#stop.abort();
+      unsubscribe();
+      if (outcome.result.status === 'failed' && outcome.result.message && !ctx.signal.aborted) {
+        ctx.log.platform('Warning', `Pod ${namespace}/${pod}: ${outcome.result.message}`);
+      }
+      return outcome.result;
+    } finally {
+      this.#stop.abort();
+      unsubscribe();
     }
-    // Events of the last moments (Killing, the final ones) still arrive meanwhile.
-    this.#stop.abort();
-    await Promise.all(watches);
-    if (outcome.result.status === 'failed' && outcome.result.message && !ctx.signal.aborted) {
-      ctx.log.platform('Warning', `Pod ${namespace}/${pod}: ${outcome.result.message}`);
-    }
-    return outcome.result;
   }
 
   #finish(result: TaskResult, drainLogs = false) {
     if (this.#settled) return;
     this.#settled = true;
     this.#settle({ result, drainLogs });
-  }
-
-  #watchPod() {
-    const { core, watch, namespace, pod } = this.options;
-    return keepWatching<V1Pod>({
-      watch,
-      path: `/api/v1/namespaces/${namespace}/pods`,
-      fieldSelector: `metadata.name=${pod}`,
-      list: () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${pod}` }),
-      onObject: (type, object) => {
-        if (type === 'DELETED') this.#deleted();
-        else this.#onPod(object);
-      },
-      onError: (error, failingForMs) => this.#watchFailed('pod', error, failingForMs),
-      signal: this.#stop.signal,
-    });
-  }
-
-  #watchEvents() {
-    const { core, watch, namespace, pod } = this.options;
-    const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
-    return keepWatching<CoreV1Event>({
-      watch,
-      path: `/api/v1/namespaces/${namespace}/events`,
-      fieldSelector,
-      list: () => core.listNamespacedEvent({ namespace, fieldSelector }),
-      onObject: (type, event) => {
-        if (type !== 'DELETED') this.#events.add(event);
-      },
-      onError: (error, failingForMs) => this.#watchFailed('events', error, failingForMs),
-      signal: this.#stop.signal,
-    });
   }
 
   #onPod(pod: V1Pod) {

@@ -3,11 +3,13 @@ import type { Watch } from '@kubernetes/client-node';
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export type KeepWatchingOptions<T> = {
-  watch: Watch;
+  /** The client to watch with, asked for before each watch request. */
+  watch(): Promise<Watch>;
   /** The collection's API path, e.g. `/api/v1/namespaces/ns/pods`. */
   path: string;
-  fieldSelector: string;
-  /** The same collection listed with the same selector. */
+  fieldSelector?: string;
+  labelSelector?: string;
+  /** The same collection listed with the same selectors. */
   list(): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
   onObject(type: WatchEventType, object: T): void;
   /** A list or watch failed; `failingForMs` is how long they have failed in a row. */
@@ -57,10 +59,13 @@ function watchOnce<T>(options: KeepWatchingOptions<T>, resourceVersion?: string)
       if (error && !signal.aborted) reject(error);
       else resolve();
     };
-    options.watch
-      .watch(
-        options.path,
-        { fieldSelector: options.fieldSelector, resourceVersion, allowWatchBookmarks: true },
+    const { fieldSelector, labelSelector } = options;
+    options
+      .watch()
+      .then(watch =>
+        watch.watch(
+          options.path,
+          { fieldSelector, labelSelector, resourceVersion, allowWatchBookmarks: true },
         (type, object) => {
           if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
             options.onObject(type, object as T);
@@ -70,7 +75,8 @@ function watchOnce<T>(options: KeepWatchingOptions<T>, resourceVersion?: string)
             finish();
           }
         },
-        error => finish(error ?? undefined),
+          error => finish(error ?? undefined),
+        ),
       )
       .then(
         started => {
