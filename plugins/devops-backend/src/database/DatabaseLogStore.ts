@@ -7,9 +7,16 @@ type RawLogChunkRow = {
   task_run_id: string | null;
   created_at: Date;
   text: string;
+  resume_mark: string | null;
 };
 
-export type NewLogChunk = { seq: number; taskId?: string; text: string };
+export type NewLogChunk = {
+  seq: number;
+  taskId?: string;
+  text: string;
+  /** The executor's mark of the last output line in the chunk that carried one. */
+  resumeMark?: string;
+};
 
 /** The only code that reads and writes `log_chunks`. */
 export class DatabaseLogStore {
@@ -26,6 +33,7 @@ export class DatabaseLogStore {
         task_run_id: c.taskId ?? null,
         created_at: now,
         text: c.text,
+        resume_mark: c.resumeMark ?? null,
       })),
       100,
     );
@@ -51,6 +59,19 @@ export class DatabaseLogStore {
       ...(row.task_run_id ? { taskId: row.task_run_id } : {}),
       text: row.text,
     }));
+  }
+
+  /**
+   * The mark of a task's last stored output line that has one: where an executor that
+   * re-attaches to the task after a takeover continues its output.
+   */
+  async lastResumeMark(runId: string, taskId: string): Promise<string | undefined> {
+    const row = await this.db<RawLogChunkRow>('log_chunks')
+      .where({ run_id: runId, task_run_id: taskId })
+      .whereNotNull('resume_mark')
+      .orderBy('seq', 'desc')
+      .first('resume_mark');
+    return row?.resume_mark ?? undefined;
   }
 
   /** The last sequence number written, so an engine taking a run over continues after it. */

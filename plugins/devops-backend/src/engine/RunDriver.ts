@@ -257,10 +257,12 @@ export class RunDriver {
         (t.stageIndex === taskRun.stageIndex && t.taskIndex < taskRun.taskIndex),
     );
     const env = variablesForTask(this.run, earlier);
+    let resumeMark: string | undefined;
     if (interrupted) {
       if (!(await runs.resumeTask(taskRun.id))) {
         return `The ${label} ended while the run was taken over`;
       }
+      resumeMark = await this.deps.logs.lastResumeMark(this.run.id, taskRun.id);
       taskLog.platform(
         'Normal',
         `Continuing ${label}, started before the takeover (attempt ${taskRun.attempt})`,
@@ -300,6 +302,7 @@ export class RunDriver {
         signal,
         waiting: reason => this.#taskWaiting(taskRun.id, label, reason),
         resumed: () => this.#taskResumed(taskRun.id, label),
+        resumeMark,
       })
       .catch(error => ({
         status: 'failed' as const,

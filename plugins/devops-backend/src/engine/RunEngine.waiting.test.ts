@@ -144,12 +144,17 @@ describe.each(databases.eachSupportedId())('RunEngine waiting on %s', databaseId
     expect((await kit.waitFor(queued.id)).run.status).toBe('succeeded');
   });
 
-  it('re-attaches to a task started before a takeover when the executor can', async () => {
+  it('re-attaches to a task started before a takeover when the executor can, with the mark of its last stored output', async () => {
+    const resumeMarks: Array<string | undefined> = [];
     const executor = new ScriptedTestExecutor(
       {
         long: async ctx => {
+          resumeMarks.push(ctx.resumeMark);
           // The first engine's attempt runs until it is let go; the second finishes.
           if (executor.starts.filter(s => s.name === 'long').length === 1) {
+            ctx.log.output('line one\n', 'after-one');
+            ctx.log.output('line two\n', 'after-two');
+            ctx.log.platform('Normal', 'a platform line carries no mark');
             return runUntilAborted(ctx);
           }
           return { status: 'succeeded', exitCode: 0 };
@@ -173,6 +178,7 @@ describe.each(databases.eachSupportedId())('RunEngine waiting on %s', databaseId
       [tasks[1].id, 1],
     ]);
     expect(executor.starts.map(s => s.name)).toEqual(['first', 'long', 'long', 'last']);
+    expect(resumeMarks).toEqual([undefined, 'after-two']);
     expect(await kit.logText(queued.id)).toMatch(/Continuing task "long" of stage "A", started before the takeover/);
   });
 });

@@ -6,7 +6,12 @@ import type { Task } from '@devops-pipelines/plugin-devops-common';
  * shown as `[Normal] ...` or `[Warning] ...`.
  */
 export interface TaskLog {
-  output(chunk: string): void;
+  /**
+   * `resumeMark`, when the executor can re-attach: where its source of output stands
+   * once this chunk is written (opaque to the engine, stored with the line; see
+   * {@link TaskContext.resumeMark}).
+   */
+  output(chunk: string, resumeMark?: string): void;
   platform(level: 'Normal' | 'Warning', text: string): void;
 }
 
@@ -54,6 +59,11 @@ export type TaskContext = {
   waiting(reason: string): void;
   /** The task got its resources and executes again. */
   resumed(): void;
+  /**
+   * For a task started before a takeover: the mark stored with its last output line, so
+   * that an executor re-attaching to it continues its output there instead of repeating it.
+   */
+  resumeMark?: string;
 };
 
 export type TaskResult = {

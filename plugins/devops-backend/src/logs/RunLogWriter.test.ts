@@ -48,6 +48,27 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });
 
+  it("keeps each task's last resume mark with its stored output, also past the cap", async () => {
+    const { store } = await setup(databaseId);
+    const writer = await RunLogWriter.open(store, 'r1', { secrets: [], maxBytesPerTask: 20 });
+    const log = writer.forTask('t1');
+    log.output('first\n', 'mark-1');
+    // Half a line: its mark waits for the line's end, which is not stored yet.
+    log.output('second ', 'mark-half');
+    log.platform('Normal', 'no mark here');
+    writer.forTask('t2').output('other task\n', 'mark-t2');
+    await writer.flush();
+    expect(await store.lastResumeMark('r1', 't1')).toBe('mark-1');
+    log.output('line\n', 'mark-2');
+    // Past the 20-byte cap: not stored, yet resuming after it must not bring it back.
+    log.output('a line too many\n', 'mark-3');
+    log.output('and another\n', 'mark-4');
+    await writer.close();
+    expect(await store.lastResumeMark('r1', 't1')).toBe('mark-4');
+    expect(await store.lastResumeMark('r1', 't2')).toBe('mark-t2');
+    expect(await store.lastResumeMark('r1', 't3')).toBeUndefined();
+  });
+
   it('masks a secret even when the output splits it across chunks', async () => {
     const { store, lines } = await setup(databaseId);
     const writer = await RunLogWriter.open(store, 'r1', {

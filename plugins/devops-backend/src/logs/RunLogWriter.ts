@@ -1,5 +1,5 @@
 import type { TaskLog } from '../executors/types';
-import { DatabaseLogStore } from '../database/DatabaseLogStore';
+import type { DatabaseLogStore, NewLogChunk } from '../database/DatabaseLogStore';
 import { SecretMasker } from './SecretMasker';
 
 /** Longest line kept whole; a longer one (no newline in sight) is cut into pieces. */
@@ -16,7 +16,7 @@ export type RunLogWriterOptions = {
   onWriteError?: (error: Error) => void;
 };
 
-type PendingLine = { taskId?: string; text: string };
+type PendingLine = { taskId?: string; text: string; resumeMark?: string };
 
 /**
  * One task's log: assembles output chunks into lines, masks them, stamps them and stops
@@ -28,16 +28,19 @@ export class TaskLineLog implements TaskLog {
   #droppedBytes = 0;
 
   constructor(
-    private readonly emit: (text: string) => void,
+    private readonly emit: (text: string, resumeMark?: string) => void,
     private readonly masker: SecretMasker,
     private readonly maxBytes: number,
   ) {}
 
-  output(chunk: string): void {
+  output(chunk: string, resumeMark?: string): void {
     const text = this.#partial + chunk;
     const lines = text.split('\n');
     this.#partial = lines.pop() ?? '';
-    for (const line of lines) this.#line(line.replace(/\r$/, ''));
+    // The mark goes with the last whole line: what comes after it is not stored yet.
+    lines.forEach((line, i) =>
+      this.#line(line.replace(/\r$/, ''), false, i === lines.length - 1 ? resumeMark : undefined),
+    );
     while (this.#partial.length > MAX_LINE_CHARS) {
       this.#line(this.#partial.slice(0, MAX_LINE_CHARS));
       this.#partial = this.#partial.slice(MAX_LINE_CHARS);
@@ -62,23 +65,27 @@ export class TaskLineLog implements TaskLog {
     }
   }
 
-  #line(line: string, platform = false) {
+  #line(line: string, platform = false, resumeMark?: string) {
     const size = Buffer.byteLength(line) + 1;
     if (!platform && this.#bytes + size > this.maxBytes) {
+      // Dropped lines are passed too: resuming after them must not bring them back.
       if (this.#droppedBytes === 0) {
         this.#stamp(
           `[Warning] The log reached its limit of ${this.maxBytes} bytes; further output is not kept (the task goes on)`,
+          resumeMark,
         );
+      } else if (resumeMark) {
+        this.emit('', resumeMark);
       }
       this.#droppedBytes += size;
       return;
     }
     this.#bytes += size;
-    this.#stamp(this.masker.mask(line));
+    this.#stamp(this.masker.mask(line), resumeMark);
   }
 
-  #stamp(line: string) {
-    this.emit(`${new Date().toISOString()} ${line}\n`);
+  #stamp(line: string, resumeMark?: string) {
+    this.emit(`${new Date().toISOString()} ${line}\n`, resumeMark);
   }
 }
 
@@ -125,7 +132,7 @@ export class RunLogWriter {
     let log = this.#taskLogs.get(key);
     if (!log) {
       log = new TaskLineLog(
-        text => this.#push({ taskId, text }),
+        (text, resumeMark) => this.#push({ taskId, text, resumeMark }),
         this.#masker,
         this.options.maxBytesPerTask,
       );
@@ -175,14 +182,17 @@ export class RunLogWriter {
 
   /** Groups consecutive lines of one task into chunks and numbers them. */
   #toChunks(lines: PendingLine[]) {
-    const chunks: Array<{ seq: number; taskId?: string; text: string }> = [];
-    let current: { taskId?: string; parts: string[]; chars: number } | undefined;
+    const chunks: NewLogChunk[] = [];
+    let current:
+      | { taskId?: string; parts: string[]; chars: number; resumeMark?: string }
+      | undefined;
     const close = () => {
       if (current) {
         chunks.push({
           seq: this.#nextSeq++,
           taskId: current.taskId,
           text: current.parts.join(''),
+          ...(current.resumeMark ? { resumeMark: current.resumeMark } : {}),
         });
       }
     };
@@ -197,6 +207,7 @@ export class RunLogWriter {
       }
       current.parts.push(line.text);
       current.chars += line.text.length;
+      current.resumeMark = line.resumeMark ?? current.resumeMark;
     }
     close();
     return chunks;

@@ -9,6 +9,7 @@ import { loadKubernetesClient } from '../../kubernetes/loadKubernetesClient';
 import {
   TestPodOutcome,
   eventually,
+  appendPodLog,
   setPodLogs,
   testPodAnnotations,
   useTestNamespace,
@@ -297,26 +298,42 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
     expect(log.platformLines.join('\n')).toMatch(/Deleted pod .*, as the task was stopped/);
   });
 
-  it('re-attaches to the pod of a task after a takeover instead of creating another', async () => {
+  it('re-attaches to the pod of a task after a takeover instead of creating another, its output continued where it stopped', async () => {
     const run = newRun();
-    const first = executor({ tasks: { deploy: { runMs: 3000 } } });
+    const first = executor({ tasks: { deploy: { runMs: 5000 } } });
     await first.prepareRun(run, new RecordingLog());
     const letGo = new AbortController();
-    const { ctx } = context(run, script('deploy'), letGo.signal);
+    const { ctx, log: firstLog } = context(run, script('deploy'), letGo.signal);
+    const files = await setPodLogs(cluster.kubeConfig, cluster.namespace, podOf(ctx), {
+      source: ['Checked out abc'],
+      task: ['step one', 'step two'],
+    });
     const abandoned = first.execute(ctx);
     const running = await waitUntilRunning(ctx);
+    await eventually('the first lines', async () =>
+      firstLog.lines.includes('step two') ? true : undefined,
+    );
     // The first engine lets go of the run (it shuts down): the pod must stay.
     letGo.abort(new RunAbandoned());
     await abandoned;
     expect(await podExists(podOf(ctx))).toBe(true);
+    expect(firstLog.lines).toEqual(['Checked out abc', 'step one', 'step two']);
+    appendPodLog(files.task, ['step three']);
 
-    const second = executor({ tasks: { deploy: { runMs: 3000 } } });
+    // The engine taking over passes the mark stored with the last line it has.
+    const second = executor({ tasks: { deploy: { runMs: 5000 } } });
     await second.prepareRun(run, new RecordingLog());
     const log = new RecordingLog();
-    const result = await second.execute({ ...ctx, log, signal: new AbortController().signal });
+    const result = await second.execute({
+      ...ctx,
+      log,
+      signal: new AbortController().signal,
+      resumeMark: firstLog.resumeMark,
+    });
 
     expect(result).toMatchObject({ status: 'succeeded' });
-    expect(log.platformLines.join('\n')).toMatch(/already exists \(started before the run was taken over\); following it/);
+    expect(log.platformLines.join('\n')).toMatch(/already exists \(started before the run was taken over\); following it, its output from where the log stopped/);
+    expect(log.lines).toEqual(['step three']);
     const pods = await core.listNamespacedPod({
       namespace: cluster.namespace,
       labelSelector: `devops.backstage.io/task-run=${ctx.taskRunId}`,

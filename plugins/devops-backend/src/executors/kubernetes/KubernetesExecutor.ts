@@ -226,7 +226,7 @@ export class KubernetesExecutor implements TaskExecutor {
         // Deterministic names: the pod of this very attempt exists, from before a takeover.
         log.platform(
           'Normal',
-          `Pod ${namespace}/${podName} already exists (started before the run was taken over); following it, its output again from the start`,
+          `Pod ${namespace}/${podName} already exists (started before the run was taken over); following it, its output from where the log stopped`,
         );
       }
       return undefined;

@@ -1,7 +1,7 @@
 import type { CoreV1Api, Log, V1Pod } from '@kubernetes/client-node';
 import { RunAbandoned, TaskContext, TaskResult } from '../types';
 import { clusterProblemOf, ClusterProblem, describeError } from './clusterProblems';
-import { LogPosition, followContainerLog } from './followContainerLog';
+import { LogPosition, followContainerLog, logMark, parseLogMark } from './followContainerLog';
 import type { NamespacePodWatch } from './NamespacePodWatch';
 import { PodEventLog } from './podEvents';
 import { SOURCE_CONTAINER, TASK_CONTAINER } from './podSpec';
@@ -172,11 +172,20 @@ export class TaskPodRun {
       : { status: 'failed', exitCode: state.exitCode, message: state.failure, outputs };
   }
 
-  /** Streams the source checkout's output, then the task's, once each. */
+  /**
+   * Streams the source checkout's output, then the task's, once each. After a takeover,
+   * from where the stored log stopped: the containers before the marked one are skipped.
+   */
   #followLogs() {
     this.#logs ??= (async () => {
-      for (const container of [SOURCE_CONTAINER, TASK_CONTAINER]) {
-        await this.#followContainer(container);
+      const containers = [SOURCE_CONTAINER, TASK_CONTAINER];
+      const resume = parseLogMark(this.options.ctx.resumeMark);
+      const from = resume ? Math.max(0, containers.indexOf(resume.container)) : 0;
+      for (const container of containers.slice(from)) {
+        await this.#followContainer(
+          container,
+          resume?.container === container ? resume.position : undefined,
+        );
       }
     })();
   }
@@ -193,11 +202,11 @@ export class TaskPodRun {
     return end.signal;
   }
 
-  async #followContainer(container: string) {
+  async #followContainer(container: string, resumeAfter?: LogPosition) {
     const { ctx } = this.options;
     const ended = this.#logEnd(container);
     const signal = AbortSignal.any([this.#stop.signal, ended]);
-    let after: LogPosition | undefined;
+    let after = resumeAfter;
     // A follow ends when the container does, or early when the connection drops: then
     // again from the last line, a bounded number of times.
     let drops = 0;
@@ -235,7 +244,8 @@ export class TaskPodRun {
       namespace,
       pod,
       container,
-      onOutput: text => ctx.log.output(text),
+      onOutput: (text, position) =>
+        ctx.log.output(text, position && logMark({ container, position })),
       ...read,
     });
   }

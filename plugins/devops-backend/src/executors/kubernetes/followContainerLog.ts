@@ -1,5 +1,6 @@
 import { Writable } from 'stream';
 import type { Log } from '@kubernetes/client-node';
+import { z } from 'zod';
 
 /** `2026-11-30T06:31:02.123456789Z text`: what the API server sends with `timestamps`. */
 const STAMPED_LINE = /^(\d{4}-\d\d-\d\dT[^ ]+Z) (.*)$/s;
@@ -9,8 +10,8 @@ export type FollowLogOptions = {
   namespace: string;
   pod: string;
   container: string;
-  /** Each line of the container's output, with its newline. */
-  onOutput(text: string): void;
+  /** Each line of the container's output, with its newline, and the position after it. */
+  onOutput(text: string, position?: LogPosition): void;
   signal: AbortSignal;
   /** Where an earlier follow of the same container stopped. */
   after?: LogPosition;
@@ -26,6 +27,27 @@ export type FollowLogOptions = {
  * (lines written together can share one).
  */
 export type LogPosition = { stamp: string; count: number };
+
+const logMarkSchema = z.object({
+  container: z.string(),
+  position: z.object({ stamp: z.string(), count: z.number().int().positive() }),
+});
+
+/** A container's log position, as a mark stored with the task log (`TaskLog.output`). */
+export type LogMark = z.infer<typeof logMarkSchema>;
+
+export const logMark = (mark: LogMark): string => JSON.stringify(mark);
+
+/** The mark read back; anything else (another executor's, or none) reads as no mark. */
+export function parseLogMark(mark: string | undefined): LogMark | undefined {
+  if (!mark) return undefined;
+  try {
+    const parsed = logMarkSchema.safeParse(JSON.parse(mark));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Streams a container's log until the container ends, the connection drops, or `signal`
@@ -43,7 +65,7 @@ export async function followContainerLog(
   const deliver = (line: string) => {
     const match = STAMPED_LINE.exec(line);
     if (!match) {
-      options.onOutput(`${line}\n`);
+      options.onOutput(`${line}\n`, last);
       return;
     }
     const [, stamp, text] = match;
@@ -56,7 +78,7 @@ export async function followContainerLog(
       }
     }
     last = last?.stamp === stamp ? { stamp, count: last.count + 1 } : { stamp, count: 1 };
-    options.onOutput(`${text}\n`);
+    options.onOutput(`${text}\n`, last);
   };
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

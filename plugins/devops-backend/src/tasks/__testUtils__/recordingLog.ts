@@ -4,9 +4,12 @@ import type { TaskLog } from '../../executors/types';
 export class RecordingLog implements TaskLog {
   text = '';
   platformLines: string[] = [];
+  /** The last resume mark given with output. */
+  resumeMark?: string;
 
-  output(chunk: string): void {
+  output(chunk: string, resumeMark?: string): void {
     this.text += chunk;
+    this.resumeMark = resumeMark ?? this.resumeMark;
   }
 
   platform(level: 'Normal' | 'Warning', text: string): void {
