@@ -17,12 +17,17 @@ describe('NamespacePodWatch', () => {
   let watches: string[];
   let connects: number;
   let podWatch: NamespacePodWatch;
+  /** While true, the pod watch loses what it is sent, as a dropped connection would. */
+  let deaf: boolean;
+  let openPodWatches: AbortController[];
 
   beforeEach(async () => {
     const { CoreV1Api: Core, Watch: WatchClass } = await loadKubernetesClient();
     core = cluster.kubeConfig.makeApiClient(Core);
     watches = [];
     connects = 0;
+    deaf = false;
+    openPodWatches = [];
     podWatch = new NamespacePodWatch({
       namespace: cluster.namespace,
       idleMs: 300,
@@ -31,9 +36,18 @@ describe('NamespacePodWatch', () => {
         const watch = new WatchClass(cluster.kubeConfig);
         // Counts the watch requests the API server receives.
         const counting: Pick<Watch, 'watch'> = {
-          watch: (path, query, callback, done) => {
+          watch: async (path, query, callback, done) => {
             watches.push(path);
-            return watch.watch(path, query, callback, done);
+            const controller = await watch.watch(
+              path,
+              query,
+              (type, object, raw) => {
+                if (!(deaf && path.endsWith('/pods'))) callback(type, object, raw);
+              },
+              done,
+            );
+            if (path.endsWith('/pods')) openPodWatches.push(controller);
+            return controller;
           },
         };
         return { core, watch: counting as Watch };
@@ -138,6 +152,29 @@ describe('NamespacePodWatch', () => {
       heard.phases.includes('Running') ? true : undefined,
     );
     await core.deleteNamespacedPod({ name, namespace: cluster.namespace, gracePeriodSeconds: 0 });
+    await eventually('the deletion', async () => (heard.deleted ? true : undefined));
+  });
+
+  it('tells a listener of a pod deleted while the watch was down, once it lists again', async () => {
+    const { heard, listener } = recorder();
+    const name = await createPod({ runMs: 60_000 });
+    podWatch.subscribe(name, listener);
+    await eventually('the pod to run', async () =>
+      heard.phases.includes('Running') ? true : undefined,
+    );
+    deaf = true;
+    await core.deleteNamespacedPod({ name, namespace: cluster.namespace, gracePeriodSeconds: 0 });
+    await eventually('the pod to be gone', async () =>
+      (await core.listNamespacedPod({ namespace: cluster.namespace })).items.some(
+        pod => pod.metadata?.name === name,
+      )
+        ? undefined
+        : true,
+    );
+    expect(heard.deleted).toBe(false);
+    deaf = false;
+    // The connection drops: the watch lists again and finds the pod gone.
+    openPodWatches.forEach(controller => controller.abort());
     await eventually('the deletion', async () => (heard.deleted ? true : undefined));
   });
 

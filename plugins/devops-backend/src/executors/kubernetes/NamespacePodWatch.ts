@@ -98,11 +98,14 @@ export class NamespacePodWatch {
       watch,
       path: `${path}/pods`,
       labelSelector: PODS_SELECTOR,
-      list: async () =>
-        (await this.#connected()).core.listNamespacedPod({
+      list: async () => {
+        const pods = await (await this.#connected()).core.listNamespacedPod({
           namespace,
           labelSelector: PODS_SELECTOR,
-        }),
+        });
+        this.#forgetPodsMissingFrom(pods.items);
+        return pods;
+      },
       onObject: (type, pod) => this.#onPod(type, pod),
       onError: (error, failingForMs) => this.#broadcastError('pod', error, failingForMs),
       signal: stop.signal,
@@ -133,6 +136,17 @@ export class NamespacePodWatch {
     this.#clients = undefined;
     this.#pods.clear();
     this.#events.clear();
+  }
+
+  /**
+   * A pod deleted while the watch was down sends no DELETED: a fresh list not holding a
+   * pod that was seen is its deletion (as an informer's re-list does).
+   */
+  #forgetPodsMissingFrom(listed: V1Pod[]) {
+    const names = new Set(listed.map(pod => pod.metadata?.name));
+    for (const [name, pod] of [...this.#pods]) {
+      if (!names.has(name)) this.#onPod('DELETED', pod);
+    }
   }
 
   #onPod(type: WatchEventType, pod: V1Pod) {
