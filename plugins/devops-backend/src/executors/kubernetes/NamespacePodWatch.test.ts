@@ -144,6 +144,28 @@ describe('NamespacePodWatch', () => {
     expect(late.heard.reasons).toEqual(first.heard.reasons);
   });
 
+  it('forgets an event the API server deleted (events expire)', async () => {
+    const first = recorder();
+    const name = await createPod();
+    podWatch.subscribe(name, first.listener);
+    await succeeded(first.heard);
+    expect(first.heard.reasons).toContain('Scheduled');
+    const events = await core.listNamespacedEvent({
+      namespace: cluster.namespace,
+      fieldSelector: `involvedObject.name=${name},reason=Scheduled`,
+    });
+    await Promise.all(
+      events.items.map(event =>
+        core.deleteNamespacedEvent({ name: event.metadata!.name!, namespace: cluster.namespace }),
+      ),
+    );
+    await eventually('the event to be forgotten', async () => {
+      const late = recorder();
+      podWatch.subscribe(name, late.listener)();
+      return late.heard.reasons.has('Scheduled') ? undefined : true;
+    });
+  });
+
   it('tells a listener that its pod was deleted', async () => {
     const { heard, listener } = recorder();
     const name = await createPod({ runMs: 60_000 });

@@ -21,6 +21,7 @@ export type NamespacePodWatchOptions = {
 };
 
 const PODS_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+const eventKey = (event: CoreV1Event) => event.metadata?.uid ?? event.metadata?.name ?? '';
 const EVENTS_SELECTOR = 'involvedObject.kind=Pod';
 
 /**
@@ -120,7 +121,8 @@ export class NamespacePodWatch {
           fieldSelector: EVENTS_SELECTOR,
         }),
       onObject: (type, event) => {
-        if (type !== 'DELETED') this.#onEvent(event);
+        if (type === 'DELETED') this.#forgetEvent(event);
+        else this.#onEvent(event);
       },
       onError: (error, failingForMs) => this.#broadcastError('events', error, failingForMs),
       signal: stop.signal,
@@ -170,8 +172,16 @@ export class NamespacePodWatch {
       events = new Map();
       this.#events.set(pod, events);
     }
-    events.set(event.metadata?.uid ?? event.metadata?.name ?? String(events.size), event);
+    events.set(eventKey(event), event);
     for (const listener of this.#listeners.get(pod) ?? []) listener.onEvent(event);
+  }
+
+  /** Events expire (after an hour by default): kept ones go with them. */
+  #forgetEvent(event: CoreV1Event) {
+    const pod = event.involvedObject?.name;
+    const events = pod ? this.#events.get(pod) : undefined;
+    events?.delete(eventKey(event));
+    if (pod && events?.size === 0) this.#events.delete(pod);
   }
 
   #broadcastError(what: 'pod' | 'events', error: unknown, failingForMs: number) {
