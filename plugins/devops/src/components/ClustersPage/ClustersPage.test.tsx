@@ -1,14 +1,12 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   type ClusterBinding,
   type DevopsApi,
-  devopsApiRef,
 } from '../../api';
 import { ClustersPage } from './ClustersPage';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 
 // MUI dialogs and selects make a test here take seconds in jsdom.
 jest.setTimeout(30_000);
@@ -37,20 +35,8 @@ const responseError = (status: number, error: Record<string, unknown>) =>
     ),
   );
 
-async function render(devopsApi: Partial<DevopsApi>) {
-  const alertApi = { post: jest.fn() };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, alertApi],
-      ]}
-    >
-      <ClustersPage />
-    </TestApiProvider>,
-  );
-  return { alertApi };
-}
+const render = (devopsApi: Partial<DevopsApi>) =>
+  renderWithDevopsApi(<ClustersPage />, devopsApi);
 
 describe('ClustersPage', () => {
   it('says that runs use the local executor while no cluster is bound', async () => {

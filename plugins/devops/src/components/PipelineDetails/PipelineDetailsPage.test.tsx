@@ -1,11 +1,9 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
-import { type DevopsApi, devopsApiRef } from '../../api';
+import type { DevopsApi } from '../../api';
 import {
   makeRun,
   makeRuns,
@@ -14,6 +12,7 @@ import {
   page,
 } from '../RunHistory/__testUtils__/runs';
 import { PipelineDetailsPage } from './PipelineDetailsPage';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 
 // The drawing is the canvas's own business; here it matters which run colours it.
 jest.mock('../PipelineCanvas', () => ({
@@ -49,27 +48,19 @@ async function render(
   devopsApi: Partial<DevopsApi>,
   path = '/devops/pipelines/p1',
 ) {
-  const alertApi = { post: jest.fn() };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, alertApi],
-      ]}
-    >
-      <Routes>
-        <Route
-          path="/devops/pipelines/:pipelineId"
-          element={<PipelineDetailsPage />}
-        />
-      </Routes>
-    </TestApiProvider>,
+  return renderWithDevopsApi(
+    <Routes>
+      <Route
+        path="/devops/pipelines/:pipelineId"
+        element={<PipelineDetailsPage />}
+      />
+    </Routes>,
+    devopsApi,
     {
       routeEntries: [path],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
-  return { alertApi };
 }
 
 describe('PipelineDetailsPage', () => {

@@ -1,6 +1,4 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent, {
@@ -8,10 +6,11 @@ import userEvent, {
 } from '@testing-library/user-event';
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
-import { type DevopsApi, devopsApiRef } from '../../api';
+import type { DevopsApi } from '../../api';
 import { DevopsMountContext } from '../DevopsRouter';
 import { installCanvasShims } from '../PipelineCanvas/__testUtils__/domShims';
 import { PipelineEditorPage } from './PipelineEditorPage';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 
 beforeAll(installCanvasShims);
 // Each test goes through several dialogs; jsdom renders Material UI slowly.
@@ -39,32 +38,21 @@ async function renderEditor(
   devopsApi: Partial<DevopsApi>,
   entityRef?: string,
 ) {
-  const alertApi = { post: jest.fn() };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, alertApi],
-      ]}
-    >
-      <DevopsMountContext.Provider value={{ basePath: '/devops', entityRef }}>
-        <Routes>
-          <Route
-            path="/devops/pipelines/new"
-            element={<PipelineEditorPage />}
-          />
-          <Route
-            path="/devops/pipelines/:pipelineId/edit"
-            element={<PipelineEditorPage />}
-          />
-          <Route path="*" element={<CurrentLocation />} />
-        </Routes>
-        <Link to="/catalog">Catalog</Link>
-      </DevopsMountContext.Provider>
-    </TestApiProvider>,
+  return renderWithDevopsApi(
+    <DevopsMountContext.Provider value={{ basePath: '/devops', entityRef }}>
+      <Routes>
+        <Route path="/devops/pipelines/new" element={<PipelineEditorPage />} />
+        <Route
+          path="/devops/pipelines/:pipelineId/edit"
+          element={<PipelineEditorPage />}
+        />
+        <Route path="*" element={<CurrentLocation />} />
+      </Routes>
+      <Link to="/catalog">Catalog</Link>
+    </DevopsMountContext.Provider>,
+    devopsApi,
     { routeEntries: [path] },
   );
-  return { alertApi };
 }
 
 const stageNames = () =>

@@ -1,6 +1,5 @@
-import { alertApiRef, discoveryApiRef } from '@backstage/core-plugin-api';
+import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import {
   act,
@@ -12,8 +11,9 @@ import {
 import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
-import { type DevopsApi, devopsApiRef } from '../../api';
+import type { DevopsApi } from '../../api';
 import { PipelinesTable } from './PipelinesTable';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 
 // MUI menus and dialogs make a test here take seconds in jsdom, more than Jest's
 // default 5 on a busy machine.
@@ -30,26 +30,20 @@ const Destination = () => {
 };
 
 async function render(devopsApi: Partial<DevopsApi>, entityRef?: string) {
-  const alertApi = { post: jest.fn() };
   const discoveryApi = {
     getBaseUrl: jest.fn().mockResolvedValue('http://backstage:7007/api/devops'),
   };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, alertApi],
-        [discoveryApiRef, discoveryApi],
-      ]}
-    >
-      <Routes>
-        <Route path="/" element={<PipelinesTable entityRef={entityRef} />} />
-        <Route path="/devops/*" element={<Destination />} />
-      </Routes>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  return renderWithDevopsApi(
+    <Routes>
+      <Route path="/" element={<PipelinesTable entityRef={entityRef} />} />
+      <Route path="/devops/*" element={<Destination />} />
+    </Routes>,
+    devopsApi,
+    {
+      apis: [[discoveryApiRef, discoveryApi]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
   );
-  return { alertApi };
 }
 
 afterEach(() => {

@@ -1,5 +1,3 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { Run } from '@devops-pipelines/plugin-devops-common';
 import {
   act,
@@ -10,12 +8,13 @@ import {
 } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
-import { type DevopsApi, devopsApiRef } from '../../api';
+import type { DevopsApi } from '../../api';
 import type { StreamRunLogOptions } from '../../api/DevopsApi';
 import { makeRun, makeStage, makeTask } from '../RunHistory/__testUtils__/runs';
 import { RunDetailsPage } from './RunDetailsPage';
 import { RUN_DETAIL_POLL_MS } from './useRun';
 import { LOG_RETRY_FIRST_MS } from './useRunLog';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 
 // A whole page with the lazily loaded LogViewer: the defaults are short on a busy machine.
 jest.setTimeout(30_000);
@@ -87,21 +86,13 @@ async function render(
   devopsApi: Partial<DevopsApi>,
   path = '/devops/runs/run-12',
 ) {
-  const alertApi = { post: jest.fn() };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, alertApi],
-      ]}
-    >
-      <Routes>
-        <Route path="/devops/runs/:runId" element={<RunDetailsPage />} />
-      </Routes>
-    </TestApiProvider>,
+  return renderWithDevopsApi(
+    <Routes>
+      <Route path="/devops/runs/:runId" element={<RunDetailsPage />} />
+    </Routes>,
+    devopsApi,
     { routeEntries: [path] },
   );
-  return { alertApi };
 }
 
 describe('RunDetailsPage', () => {

@@ -1,5 +1,3 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import {
   act,
   configure,
@@ -8,10 +6,11 @@ import {
   within,
 } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { type DevopsApi, devopsApiRef } from '../../api';
+import type { DevopsApi } from '../../api';
 import { makeRun, makeRuns, page } from './__testUtils__/runs';
 import { RunHistory } from './RunHistory';
 import { RUN_POLL_MS, useRunHistory } from './useRunHistory';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 
 // Renders MUI tables and dialogs; the defaults are short on a busy machine.
 jest.setTimeout(30_000);
@@ -21,20 +20,8 @@ const History = ({ pageSize }: { pageSize: number }) => (
   <RunHistory history={useRunHistory('p1', { pageSize })} />
 );
 
-async function render(devopsApi: Partial<DevopsApi>, pageSize = 50) {
-  const alertApi = { post: jest.fn() };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, alertApi],
-      ]}
-    >
-      <History pageSize={pageSize} />
-    </TestApiProvider>,
-  );
-  return { alertApi };
-}
+const render = (devopsApi: Partial<DevopsApi>, pageSize = 50) =>
+  renderWithDevopsApi(<History pageSize={pageSize} />, devopsApi);
 
 describe('RunHistory', () => {
   afterEach(() => {
