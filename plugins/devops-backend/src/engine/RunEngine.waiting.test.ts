@@ -12,6 +12,15 @@ const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** A promise the test resolves when it has seen what it waits for. */
+function gate() {
+  let release!: () => void;
+  const released = new Promise<void>(resolve => {
+    release = resolve;
+  });
+  return { released, release };
+}
+
 /** A task whose pod first cannot be scheduled, then gets its node and runs. */
 const waitsThenRuns =
   (waitMs: number, then: (ctx: TaskContext) => Promise<TaskResult>) =>
@@ -34,10 +43,7 @@ describe.each(databases.eachSupportedId())('RunEngine waiting on %s', databaseId
   });
 
   it('shows waiting on the task and the run, and back to running', async () => {
-    let release!: () => void;
-    const released = new Promise<void>(resolve => {
-      release = resolve;
-    });
+    const { released, release } = gate();
     const executor = new ScriptedTestExecutor({
       pending: async ctx => {
         ctx.waiting('0/3 nodes are available: 3 Insufficient memory');
@@ -105,10 +111,7 @@ describe.each(databases.eachSupportedId())('RunEngine waiting on %s', databaseId
   });
 
   it('keeps the run running while another task of a parallel stage executes', async () => {
-    let release!: () => void;
-    const released = new Promise<void>(resolve => {
-      release = resolve;
-    });
+    const { released, release } = gate();
     const executor = new ScriptedTestExecutor({
       pending: async ctx => {
         ctx.waiting('0/1 nodes are available: 1 Insufficient cpu');

@@ -100,10 +100,12 @@ describe('NamespacePodWatch', () => {
     return { heard, listener };
   };
 
-  const succeeded = (heard: ReturnType<typeof recorder>['heard']) =>
-    eventually('the pod to succeed', async () =>
-      heard.phases.includes('Succeeded') ? true : undefined,
+  const reached = (phase: string) => (heard: ReturnType<typeof recorder>['heard']) =>
+    eventually(`the pod to reach ${phase}`, async () =>
+      heard.phases.includes(phase) ? true : undefined,
     );
+  const succeeded = reached('Succeeded');
+  const running = reached('Running');
 
   it('follows many pods through one pod watch and one event watch', async () => {
     const names: string[] = [];
@@ -170,9 +172,7 @@ describe('NamespacePodWatch', () => {
     const { heard, listener } = recorder();
     const name = await createPod({ runMs: 60_000 });
     podWatch.subscribe(name, listener);
-    await eventually('the pod to run', async () =>
-      heard.phases.includes('Running') ? true : undefined,
-    );
+    await running(heard);
     await core.deleteNamespacedPod({ name, namespace: cluster.namespace, gracePeriodSeconds: 0 });
     await eventually('the deletion', async () => (heard.deleted ? true : undefined));
   });
@@ -181,9 +181,7 @@ describe('NamespacePodWatch', () => {
     const { heard, listener } = recorder();
     const name = await createPod({ runMs: 60_000 });
     podWatch.subscribe(name, listener);
-    await eventually('the pod to run', async () =>
-      heard.phases.includes('Running') ? true : undefined,
-    );
+    await running(heard);
     deaf = true;
     await core.deleteNamespacedPod({ name, namespace: cluster.namespace, gracePeriodSeconds: 0 });
     await eventually('the pod to be gone', async () =>
