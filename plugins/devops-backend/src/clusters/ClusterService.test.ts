@@ -11,12 +11,7 @@ import { DatabaseClusterStore } from '../database/DatabaseClusterStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { applyMigrations } from '../database/migrate';
 import { loadKubernetesClient } from '../kubernetes/loadKubernetesClient';
-import {
-  TestCluster,
-  deleteTestNamespace,
-  eventually,
-  useTestCluster,
-} from '../kubernetes/__testUtils__/testCluster';
+import { TestCluster, eventually } from '../kubernetes/__testUtils__/testCluster';
 import { SecretBox } from '../secrets/SecretBox';
 import {
   CLOSED_PORT_CLUSTER,
@@ -24,6 +19,7 @@ import {
   WRONG_TOKEN_CLUSTER,
   testClustersConfig,
   uniqueNamespace,
+  useBindableTestCluster,
 } from './__testUtils__/testClusters';
 import { ClusterInUseError, ClusterService } from './ClusterService';
 import { EntityOwners } from './entityOwners';
@@ -37,23 +33,13 @@ jest.setTimeout(120_000);
  */
 describe('ClusterService', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const bindable = useBindableTestCluster();
   let cluster: TestCluster;
-  const namespaces: string[] = [];
-
-  beforeAll(async () => {
-    cluster = await useTestCluster();
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all(namespaces.map(ns => deleteTestNamespace(cluster.kubeConfig, ns)));
+  beforeAll(() => {
+    cluster = bindable.cluster;
   });
-
   /** A namespace for this test, deleted after the file. */
-  const testNamespace = (prefix = 'devops-bind') => {
-    const namespace = uniqueNamespace(prefix);
-    namespaces.push(namespace);
-    return namespace;
-  };
+  const testNamespace = bindable.namespace;
 
   async function setup(options: { owners?: Record<string, string[]>; config?: object } = {}) {
     const db = await databases.init('SQLITE_3');

@@ -14,18 +14,14 @@ import {
   LOCAL_CLUSTER,
   WRONG_TOKEN_CLUSTER,
   testClustersConfig,
-  uniqueNamespace,
+  useBindableTestCluster,
 } from '../clusters/__testUtils__/testClusters';
 import { TASK_RUNNER_SERVICE_ACCOUNT } from '../clusters/provisionNamespace';
 import { DatabaseClusterStore } from '../database/DatabaseClusterStore';
 import { applyMigrations } from '../database/migrate';
 import devopsPlugin from '../index';
 import { loadKubernetesClient } from '../kubernetes/loadKubernetesClient';
-import {
-  TestCluster,
-  deleteTestNamespace,
-  useTestCluster,
-} from '../kubernetes/__testUtils__/testCluster';
+import type { TestCluster } from '../kubernetes/__testUtils__/testCluster';
 import { pipelineDocument, uniqueName } from './__testUtils__/devopsTestBackend';
 
 jest.setTimeout(120_000);
@@ -37,15 +33,10 @@ jest.setTimeout(120_000);
  */
 describe('devops router: clusters', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const bindable = useBindableTestCluster();
   let cluster: TestCluster;
-  const namespaces: string[] = [];
-
-  beforeAll(async () => {
-    cluster = await useTestCluster();
-  }, 180_000);
-
-  afterAll(async () => {
-    await Promise.all(namespaces.map(ns => deleteTestNamespace(cluster.kubeConfig, ns)));
+  beforeAll(() => {
+    cluster = bindable.cluster;
   });
 
   describe.each(databases.eachSupportedId())('on %s', databaseId => {
@@ -66,8 +57,7 @@ describe('devops router: clusters', () => {
         createdBy: 'user:default/admin',
         health: 'healthy',
       });
-      defaultNamespace = uniqueNamespace('devops-routes');
-      namespaces.push(defaultNamespace);
+      defaultNamespace = bindable.namespace('devops-routes');
       const permissions = mockServices.permissions.mock({
         authorize: (async requests =>
           requests.map(({ permission }) => ({

@@ -1,4 +1,8 @@
-import { TestCluster } from '../../kubernetes/__testUtils__/testCluster';
+import {
+  TestCluster,
+  deleteTestNamespace,
+  useTestCluster,
+} from '../../kubernetes/__testUtils__/testCluster';
 
 /** The kubeconfig context of the local test cluster, offered as a cluster of that name. */
 export const LOCAL_CLUSTER = 'local';
@@ -46,4 +50,28 @@ let counter = 0;
 export function uniqueNamespace(prefix: string): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}`.slice(0, 63);
+}
+
+/**
+ * For a test file that binds the local test cluster: starts the control plane in
+ * `beforeAll`, and gives namespace names (`namespace(prefix)`) that binding creates and
+ * `afterAll` deletes. `cluster` is set once `beforeAll` has run.
+ */
+export function useBindableTestCluster() {
+  const names: string[] = [];
+  const state = {
+    cluster: undefined as unknown as TestCluster,
+    namespace(prefix = 'devops-bind') {
+      const name = uniqueNamespace(prefix);
+      names.push(name);
+      return name;
+    },
+  };
+  beforeAll(async () => {
+    state.cluster = await useTestCluster();
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(names.map(ns => deleteTestNamespace(state.cluster.kubeConfig, ns)));
+  });
+  return state;
 }
