@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CoreV1Api, Log, V1Pod } from '@kubernetes/client-node';
 import { RunAbandoned, TaskContext, TaskResult } from '../types';
 import { clusterProblemOf, ClusterProblem, describeError } from './clusterProblems';
@@ -215,7 +216,7 @@ export class TaskPodRun {
         after = await this.#readLog(container, { signal, after, follow: true });
       } catch (error) {
         if (describeError(error).includes('is waiting to start')) {
-          await sleep(500, signal);
+          await delay(500, undefined, { signal }).catch(() => {});
           continue;
         }
         ctx.log.platform('Warning', `Could not read the log of container "${container}": ${describeError(error)}`);
@@ -300,16 +301,4 @@ export class TaskPodRun {
       },
     );
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Watch } from '@kubernetes/client-node';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -39,7 +40,8 @@ export async function keepWatching<T>(options: KeepWatchingOptions<T>): Promise<
       if (signal.aborted) return;
       failingSince ??= Date.now();
       options.onError(error, Date.now() - failingSince);
-      await sleep(options.retryMs ?? 1000, signal);
+      // An abort ends the pause early; the loop then sees it.
+      await delay(options.retryMs ?? 1000, undefined, { signal }).catch(() => {});
     }
   }
 }
@@ -85,17 +87,5 @@ function watchOnce<T>(options: KeepWatchingOptions<T>, resourceVersion?: string)
         },
         error => finish(error),
       );
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
   });
 }
