@@ -152,11 +152,6 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
 
   const podOf = (ctx: TaskContext) => taskPodName(ctx.run, ctx.taskRunId, ctx.attempt);
 
-  const waitUntilRunning = async (ctx: TaskContext) => {
-    await eventually('the pod to be created', async () => ((await podExists(podOf(ctx))) ? true : undefined));
-    return waitForPod(cluster.kubeConfig, cluster.namespace, podOf(ctx), p => p.status?.phase === 'Running');
-  };
-
   const podExists = async (name: string) =>
     core.readNamespacedPod({ name, namespace: cluster.namespace }).then(
       () => true,
@@ -165,6 +160,11 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
         throw error;
       },
     );
+
+  const waitUntilRunning = async (ctx: TaskContext) => {
+    await eventually('the pod to be created', async () => ((await podExists(podOf(ctx))) ? true : undefined));
+    return waitForPod(cluster.kubeConfig, cluster.namespace, podOf(ctx), p => p.status?.phase === 'Running');
+  };
 
   it('runs a task as a pod the API server accepts and follows it to success', async () => {
     const exec = executor();

@@ -161,11 +161,13 @@ describe('NamespacePodWatch', () => {
         core.deleteNamespacedEvent({ name: event.metadata!.name!, namespace: cluster.namespace }),
       ),
     );
-    await eventually('the event to be forgotten', async () => {
+    const lateReasons = await eventually('the event to be forgotten', async () => {
       const late = recorder();
       podWatch.subscribe(name, late.listener)();
-      return late.heard.reasons.has('Scheduled') ? undefined : true;
+      return late.heard.reasons.has('Scheduled') ? undefined : late.heard.reasons;
     });
+    expect(lateReasons).not.toContain('Scheduled');
+    expect(first.heard.reasons.size).toBeGreaterThan(lateReasons.size);
   });
 
   it('tells a listener that its pod was deleted', async () => {
@@ -175,6 +177,7 @@ describe('NamespacePodWatch', () => {
     await running(heard);
     await core.deleteNamespacedPod({ name, namespace: cluster.namespace, gracePeriodSeconds: 0 });
     await eventually('the deletion', async () => (heard.deleted ? true : undefined));
+    expect(heard.errors).toEqual([]);
   });
 
   it('tells a listener of a pod deleted while the watch was down, once it lists again', async () => {

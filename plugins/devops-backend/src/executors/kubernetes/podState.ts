@@ -59,8 +59,11 @@ export function readPodState(pod: V1Pod): PodState {
     if (taskEnd.exitCode === 0) {
       return { kind: 'finished', succeeded: true, exitCode: 0, outputs: taskEnd.message };
     }
-    const signal = taskEnd.signal ? `, signal ${taskEnd.signal}` : '';
-    const reason = taskEnd.reason && taskEnd.reason !== 'Error' ? ` (${taskEnd.reason}${signal})` : signal ? ` (${signal.slice(2)})` : '';
+    const details = [
+      taskEnd.reason && taskEnd.reason !== 'Error' ? taskEnd.reason : undefined,
+      taskEnd.signal ? `signal ${taskEnd.signal}` : undefined,
+    ].filter(Boolean);
+    const reason = details.length ? ` (${details.join(', ')})` : '';
     return {
       kind: 'finished',
       succeeded: false,
