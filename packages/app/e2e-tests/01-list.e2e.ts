@@ -87,7 +87,7 @@ describe('pipelines list', () => {
     const { items } = await session.api('GET', '/pipelines?q=hello-2048');
     const hello = items.find((p: any) => p.metadata.name === 'hello-2048');
     assert.ok(hello, 'hello-2048 exists');
-    const before = hello.status.lastRun?.buildId ?? 0;
+    const buildIdBefore = hello.status.lastRun?.buildId ?? 0;
 
     await gotoApp(page, ENTITY_TAB);
     await rowAction(page, 'hello-2048', 'Run').click();
@@ -100,7 +100,7 @@ describe('pipelines list', () => {
         'GET',
         `/pipelines/${hello.status.id}/runs?limit=1`,
       );
-      return runs[0]?.buildId > before ? runs[0] : undefined;
+      return runs[0]?.buildId > buildIdBefore ? runs[0] : undefined;
     });
     const finished = await eventually(
       `run #${run.buildId} to finish`,

@@ -130,12 +130,7 @@ export async function openSession(): Promise<Session> {
         Authorization: `Bearer ${await token()}`,
         ...(body !== undefined ? { 'Content-Type': contentType } : {}),
       },
-      data:
-        body === undefined
-          ? undefined
-          : typeof body === 'string'
-          ? body
-          : JSON.stringify(body),
+      data: typeof body === 'string' || body === undefined ? body : JSON.stringify(body),
     });
     const expected = options.expect ?? [200, 201, 202, 204];
     const text = await response.text();

@@ -78,29 +78,27 @@ export async function watchLogForMarkers(page: Page, markers: string[]): Promise
 }
 
 function observeMarkers(wanted: string[]) {
-  {
-    const seen: Record<string, number> = {};
-    (window as any).__e2eMarkersSeen = seen;
-    const check = () => {
-      const log = document.querySelector('[data-testid="run-log"]');
-      if (!log) return;
-      const text = log.textContent ?? '';
-      const now = performance.timeOrigin + performance.now();
-      for (const marker of wanted) {
-        if (!(marker in seen) && text.includes(marker)) seen[marker] = now;
-      }
-    };
-    const start = () => {
-      new MutationObserver(check).observe(document.documentElement, {
-        childList: true,
-        subtree: true,
-        characterData: true,
-      });
-      check();
-    };
-    if (document.documentElement) start();
-    else document.addEventListener('DOMContentLoaded', start);
-  }
+  const seen: Record<string, number> = {};
+  (window as any).__e2eMarkersSeen = seen;
+  const check = () => {
+    const log = document.querySelector('[data-testid="run-log"]');
+    if (!log) return;
+    const text = log.textContent ?? '';
+    const now = performance.timeOrigin + performance.now();
+    for (const marker of wanted) {
+      if (!(marker in seen) && text.includes(marker)) seen[marker] = now;
+    }
+  };
+  const start = () => {
+    new MutationObserver(check).observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+    check();
+  };
+  if (document.documentElement) start();
+  else document.addEventListener('DOMContentLoaded', start);
 }
 
 /** Epoch milliseconds at which each marker appeared on the page (see watchLogForMarkers). */
