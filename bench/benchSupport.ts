@@ -1,5 +1,7 @@
 /* What the benchmarks share: a quiet logger, the engine, medians, number formatting, arguments, exit codes. */
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { randomBytes } from 'crypto';
+import knexFactory, { Knex } from 'knex';
 import { RunEngine, type RunEngineOptions } from '../plugins/devops-backend/src/engine/RunEngine';
 
 /** Drops info and debug; warnings and errors go to stderr. */
@@ -61,4 +63,31 @@ export function startBenchEngine(
   });
   engine.start();
   return engine;
+}
+
+/** Runs `use` on a database created for it on the PostgreSQL server, dropped afterwards. */
+export async function withScratchPostgres<T>(
+  connectionString: string,
+  use: (db: Knex) => Promise<T>,
+): Promise<T> {
+  const name = `devops_bench_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: connectionString,
+    pool: { min: 0, max: 1 },
+  });
+  await admin.raw('CREATE DATABASE ??', [name]);
+  try {
+    const url = new URL(connectionString);
+    url.pathname = `/${name}`;
+    const db = knexFactory({ client: 'pg', connection: url.toString() });
+    try {
+      return await use(db);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
+    await admin.destroy();
+  }
 }

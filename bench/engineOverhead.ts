@@ -14,7 +14,6 @@
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import { spawn } from 'child_process';
-import { randomBytes } from 'crypto';
 import fs from 'fs/promises';
 import knexFactory, { Knex } from 'knex';
 import os from 'os';
@@ -36,6 +35,7 @@ import {
   runBenchmark,
   startBenchEngine,
   warningsOnlyLogger,
+  withScratchPostgres,
 } from './benchSupport';
 
 const STAGES = 5;
@@ -354,32 +354,6 @@ async function benchmark(
     );
   } finally {
     await setup.close();
-  }
-}
-
-async function withScratchPostgres<T>(
-  connectionString: string,
-  use: (db: Knex) => Promise<T>,
-): Promise<T> {
-  const name = `devops_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: connectionString,
-    pool: { min: 0, max: 1 },
-  });
-  await admin.raw('CREATE DATABASE ??', [name]);
-  try {
-    const url = new URL(connectionString);
-    url.pathname = `/${name}`;
-    const db = knexFactory({ client: 'pg', connection: url.toString() });
-    try {
-      return await use(db);
-    } finally {
-      await db.destroy();
-    }
-  } finally {
-    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-    await admin.destroy();
   }
 }
 

@@ -8,6 +8,14 @@ export interface Config {
      * `kubernetes.clusterLocatorMethods` entries of type `config` (with a
      * `serviceAccountToken`) and the contexts of `kubeconfig` below.
      */
+    /** Triggers that start pipelines by themselves. */
+    triggers?: {
+      /**
+       * The IANA time zone periodic triggers fire in ("every day at 08:00" is 08:00
+       * there), and the trigger dialog's preview shows. Default: `UTC`.
+       */
+      timezone?: string;
+    };
     kubernetes?: {
       /**
        * A kubeconfig file whose contexts are offered as clusters, each named after its

@@ -7,6 +7,10 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Code host webhooks reach the devops plugin through the events system's HTTP ingress.
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // Development only: every permission is allowed. Production adopters install their own
 // policy; the role matrix of SPEC §9 ships as one in a later release.

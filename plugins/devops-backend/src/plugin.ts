@@ -7,6 +7,7 @@ import {
   devopsPermissions,
 } from '@devops-pipelines/plugin-devops-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { randomBytes } from 'crypto';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
@@ -26,6 +27,16 @@ import { pipelineRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
 import { resolveBranchHead } from './scm/git';
 import { SecretBox } from './secrets/SecretBox';
+import { GithubClient } from './triggers/codeHosts/GithubClient';
+import { GitlabClient } from './triggers/codeHosts/GitlabClient';
+import { CommitStatusReporter } from './triggers/commitStatus/CommitStatusReporter';
+import { DatabaseTriggerStore } from './triggers/DatabaseTriggerStore';
+import { EventTriggerService } from './triggers/events/EventTriggerService';
+import { ScheduleFirer } from './triggers/schedule/ScheduleFirer';
+import { scheduleTriggerFires } from './triggers/schedule/scheduleTriggerFires';
+import { systemClock } from './triggers/schedule/TriggerClock';
+import { readTriggerSettings } from './triggers/triggerSettings';
+import { WebhookRegistrar } from './triggers/webhooks/WebhookRegistrar';
 import { loadSeedPipelines } from './seed/loadSeedPipelines';
 
 /**
@@ -49,6 +60,8 @@ export const devopsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -62,6 +75,8 @@ export const devopsPlugin = createBackendPlugin({
         scheduler,
         auth,
         catalog,
+        discovery,
+        events,
       }) {
         const settings = readDevopsConfig(config);
         const db = await database.getClient();
@@ -75,7 +90,12 @@ export const devopsPlugin = createBackendPlugin({
         const secretBox = new SecretBox(
           settings.encryptionKey ?? randomBytes(32).toString('hex'),
         );
-        const pipelines = new DatabasePipelineStore(db, secretBox);
+        const triggerSettings = readTriggerSettings(config);
+        const triggers = new DatabaseTriggerStore(db, {
+          zone: triggerSettings.timezone,
+          now: () => systemClock.now(),
+        });
+        const pipelines = new DatabasePipelineStore(db, secretBox, triggers);
         const runs = new DatabaseRunStore(db, secretBox);
         const logs = new DatabaseLogStore(db);
         const clusterSettings = readClusterSettings(config);
@@ -101,6 +121,14 @@ export const devopsPlugin = createBackendPlugin({
         const executor = createTaskExecutor({ config, logger, clusters, pipelines, runs });
         const local = settings.localExecutor;
 
+        const codeHosts = {
+          github: GithubClient.fromConfig(config),
+          gitlab: GitlabClient.fromConfig(config),
+        };
+        const webhooks = new WebhookRegistrar({ config, discovery, triggers, logger, clients: codeHosts });
+        // Commit statuses link to the run page of the app (mounted at /devops); Backstage's
+        // own default for a development app is the fallback.
+        const appBaseUrl = (config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000').replace(/\/$/, '');
         const engine = new RunEngine({
           runs,
           logs,
@@ -111,9 +139,20 @@ export const devopsPlugin = createBackendPlugin({
           maxLogBytesPerTask: settings.maxLogBytesPerTask,
           concurrency: settings.concurrentRuns,
           staleAfterMs: settings.staleAfterMs,
+          observer: new CommitStatusReporter({
+            clients: codeHosts,
+            runUrl: runId => `${appBaseUrl}/devops/runs/${encodeURIComponent(runId)}`,
+            logger,
+          }),
         });
 
         await loadSeedPipelines(settings.seedDirectories, pipelines, logger);
+        const reindexed = await triggers.reindex();
+        if (reindexed.indexed || reindexed.rezoned) {
+          logger.info(
+            `Trigger index: ${reindexed.indexed} pipelines indexed, ${reindexed.rezoned} schedules moved to ${triggers.zone}`,
+          );
+        }
 
         httpRouter.use(
           createRouter({
@@ -125,6 +164,8 @@ export const devopsPlugin = createBackendPlugin({
             logs,
             engine,
             clusters,
+            triggers,
+            webhooks,
             maxPipelines: settings.maxPipelines,
           }),
         );
@@ -134,6 +175,28 @@ export const devopsPlugin = createBackendPlugin({
           clusters,
           frequency: clusterSettings.healthCheckFrequency,
         });
+
+        await scheduleTriggerFires({
+          scheduler,
+          triggers,
+          firer: new ScheduleFirer({
+            triggers,
+            pipelines,
+            runs,
+            clock: systemClock,
+            logger,
+            onQueued: () => engine.notify(),
+          }),
+        });
+
+        await new EventTriggerService({
+          triggers,
+          pipelines,
+          runs,
+          logger,
+          now: () => new Date(),
+          onQueued: () => engine.notify(),
+        }).subscribe(events);
 
         lifecycle.addStartupHook(() => engine.start());
         lifecycle.addShutdownHook(() => engine.shutdown());

@@ -7,6 +7,7 @@
 export * from './model/names';
 export * from './model/tasks';
 export * from './model/triggers';
+export * from './model/triggerActivity';
 export * from './model/pipeline';
 export * from './model/run';
 export * from './model/clusters';

@@ -38,11 +38,20 @@ export type PipelineChanges = {
 const isUniqueViolation = (error: unknown) =>
   /unique|duplicate/i.test(String((error as Error)?.message));
 
+/**
+ * Keeps an index of each pipeline's triggers in step with the pipeline, written in the
+ * transaction that saves it (the triggers' store).
+ */
+export interface PipelineTriggerIndex {
+  writeIndex(tx: Knex.Transaction, pipelineId: string, spec: PipelineSpec): Promise<void>;
+}
+
 /** The only code that reads and writes the `pipelines` table. */
 export class DatabasePipelineStore {
   constructor(
     private readonly db: Knex,
     private readonly secretBox: SecretBox,
+    private readonly triggerIndex?: PipelineTriggerIndex,
   ) {}
 
   async create(options: {
@@ -55,20 +64,23 @@ export class DatabasePipelineStore {
     const id = randomUUID();
     const { metadata, spec } = options.document;
     try {
-      await this.db<RawPipelineRow>('pipelines').insert({
-        id,
-        name: metadata.name,
-        title: metadata.title ?? null,
-        entity_ref: metadata.entityRef,
-        created_by: options.createdBy,
-        created_at: now,
-        updated_at: now,
-        active: options.active ?? true,
-        spec: JSON.stringify(spec),
-        secrets: this.secretBox.seal(options.secrets),
-        next_build_id: 1,
-        version: 1,
-      } as any);
+      await this.db.transaction(async tx => {
+        await tx<RawPipelineRow>('pipelines').insert({
+          id,
+          name: metadata.name,
+          title: metadata.title ?? null,
+          entity_ref: metadata.entityRef,
+          created_by: options.createdBy,
+          created_at: now,
+          updated_at: now,
+          active: options.active ?? true,
+          spec: JSON.stringify(spec),
+          secrets: this.secretBox.seal(options.secrets),
+          next_build_id: 1,
+          version: 1,
+        } as any);
+        await this.triggerIndex?.writeIndex(tx, id, spec);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
@@ -83,6 +95,16 @@ export class DatabasePipelineStore {
   async get(id: string): Promise<PipelineRecord | undefined> {
     const row = await this.db<RawPipelineRow>('pipelines').where({ id }).first();
     return row ? this.toRecord(row) : undefined;
+  }
+
+  /** Several pipelines by id; ids that do not exist are missing from the map. */
+  async getMany(ids: string[]): Promise<Map<string, PipelineRecord>> {
+    const records = new Map<string, PipelineRecord>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db<RawPipelineRow>('pipelines').whereIn('id', ids.slice(i, i + 500));
+      rows.forEach(row => records.set(row.id, this.toRecord(row as RawPipelineRow)));
+    }
+    return records;
   }
 
   async getOrThrow(id: string): Promise<PipelineRecord> {
@@ -150,9 +172,15 @@ export class DatabasePipelineStore {
     if (changes.active !== undefined) values.active = changes.active;
     let updated: number;
     try {
-      updated = await this.db<RawPipelineRow>('pipelines')
-        .where({ id, version: expectedVersion })
-        .update(values);
+      updated = await this.db.transaction(async tx => {
+        const count = await tx<RawPipelineRow>('pipelines')
+          .where({ id, version: expectedVersion })
+          .update(values);
+        if (count && changes.document) {
+          await this.triggerIndex?.writeIndex(tx, id, changes.document.spec);
+        }
+        return count;
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(

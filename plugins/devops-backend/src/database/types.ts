@@ -82,6 +82,8 @@ export type ExecutorHandle =
   | { executor: 'kubernetes'; cluster: string; namespace: string };
 
 export type NewRun = {
+  /** Chosen by the caller when something else must refer to the run in the same transaction. */
+  id?: string;
   pipelineId: string;
   trigger: RunTrigger;
   spec: PipelineSpec;

@@ -20,6 +20,15 @@ import { TimeoutBudget } from './TimeoutBudget';
 /** Runs with timeout 0 still end after 14 days (SPEC §3). */
 export const HARD_CAP_MS = 14 * 24 * 60 * 60 * 1000;
 
+/**
+ * Told when runs start and end, e.g. to report commit statuses. Its calls must return at
+ * once and never throw: a run does not wait for what it does.
+ */
+export interface RunObserver {
+  runStarted(run: RunRecord): void;
+  runFinished(run: RunRecord, status: RunStatus): void;
+}
+
 export type RunDriverDeps = {
   runs: DatabaseRunStore;
   logs: DatabaseLogStore;
@@ -31,6 +40,7 @@ export type RunDriverDeps = {
   logger: LoggerService;
   /** How long a minute of `timeoutMinutes` lasts; tests shorten it. Default: 60 000 ms. */
   minuteMs?: number;
+  observer?: RunObserver;
 };
 
 /** The engine let go of the run while the driver waited: stop without writing. */
@@ -108,6 +118,7 @@ export class RunDriver {
         );
       } else {
         log.run.platform('Normal', describeTrigger(run.trigger));
+        deps.observer?.runStarted(run);
       }
       runContext.source = await this.#resolveSource(log);
       await deps.executor.prepareRun(runContext, log.run);
@@ -166,6 +177,7 @@ export class RunDriver {
       this.deps.logger.warn(`Writing the end of run ${this.run.id}'s log failed: ${error}`);
     }
     await this.deps.runs.finishRun(this.run.id, this.deps.engineId, status, message);
+    this.deps.observer?.runFinished(this.run, status);
   }
 
   async #resolveSource(log: RunLogWriter) {

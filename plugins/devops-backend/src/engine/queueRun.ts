@@ -2,7 +2,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import type { RunTrigger } from '@devops-pipelines/plugin-devops-common';
 import { BUILT_IN_VARIABLES } from '@devops-pipelines/plugin-devops-common';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
-import type { PipelineRecord, RunRecord } from '../database/types';
+import type { NewRun, PipelineRecord, RunRecord } from '../database/types';
 import { secretsWithoutValue } from '../secrets/parameters';
 
 function assertActive(pipeline: PipelineRecord) {
@@ -31,18 +31,41 @@ function assertSecretsReadable(pipeline: PipelineRecord) {
 }
 
 /**
- * Queues a run of a pipeline as it is now. Every way of starting a pipeline (the run
- * button, save-and-run, timers, webhooks) comes through here, so each gets the same
- * checks.
+ * Refuses to start a pipeline that may not run now: inactive, or without every secret
+ * value. Every way of starting a pipeline (the run button, save-and-run, timers,
+ * webhooks) comes through here, so each gets the same checks and the same words.
  */
+export function assertRunnable(pipeline: PipelineRecord) {
+  assertActive(pipeline);
+  assertSecretsReadable(pipeline);
+}
+
+/** A run of the pipeline as it is now; the caller has checked it with assertRunnable. */
+export function newRunOf(
+  pipeline: PipelineRecord,
+  trigger: RunTrigger,
+  source: { commit?: string; branch?: string; params?: Record<string, string> } = {},
+): NewRun {
+  return {
+    pipelineId: pipeline.id,
+    pipelineName: pipeline.document.metadata.name,
+    trigger,
+    spec: pipeline.document.spec,
+    secrets: pipeline.secrets,
+    params: source.params ?? {},
+    commit: source.commit,
+    branch: source.branch,
+  };
+}
+
+/** Queues a run of a pipeline as it is now, with values given by the user. */
 export async function queueRun(
   runs: DatabaseRunStore,
   pipeline: PipelineRecord,
   trigger: RunTrigger,
   params: Record<string, string> = {},
 ): Promise<RunRecord> {
-  assertActive(pipeline);
-  assertSecretsReadable(pipeline);
+  assertRunnable(pipeline);
   const reserved = Object.keys(params).filter(name =>
     (BUILT_IN_VARIABLES as readonly string[]).includes(name),
   );
@@ -51,14 +74,7 @@ export async function queueRun(
       `params: ${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is a'} built-in variable${reserved.length > 1 ? 's' : ''} and cannot be set`,
     );
   }
-  return runs.createRun({
-    pipelineId: pipeline.id,
-    pipelineName: pipeline.document.metadata.name,
-    trigger,
-    spec: pipeline.document.spec,
-    secrets: pipeline.secrets,
-    params,
-  });
+  return runs.createRun(newRunOf(pipeline, trigger, { params }));
 }
 
 /**

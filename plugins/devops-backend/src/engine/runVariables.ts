@@ -25,6 +25,7 @@ export function variablesForTask(
       trigger: run.trigger,
       commit: run.commit,
       branch: run.branch,
+      tag: run.trigger.tag,
     }),
     parameterValues(run.spec, run.secrets),
     run.params,

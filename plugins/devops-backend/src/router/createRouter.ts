@@ -4,6 +4,7 @@ import Router from 'express-promise-router';
 import { clustersRoutes } from './clustersRoutes';
 import { pipelinesRoutes } from './pipelinesRoutes';
 import { runsRoutes } from './runsRoutes';
+import { triggersRoutes } from '../triggers/triggersRoutes';
 import { RouterOptions } from './types';
 
 /** Turns body-parser failures into Backstage input errors with a readable message. */
@@ -25,5 +26,6 @@ export function createRouter(options: RouterOptions): express.Router {
   router.use(pipelinesRoutes(options));
   router.use(runsRoutes(options));
   router.use(clustersRoutes(options));
+  router.use(triggersRoutes(options));
   return router;
 }

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   PipelineDocument,
   copyPipelineRequestSchema,
@@ -20,27 +20,28 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { PipelineRecord } from '../database/types';
 import { queueRun } from '../engine/queueRun';
 import { separateSecrets } from '../secrets/parameters';
+import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { toApiPipeline, toApiRun } from './serialize';
 import { RouterOptions, principalRef } from './types';
 import { decodeCursor, encodeCursor, parseBody, parseLimit } from './validation';
 
+/**
+ * `?webhook=manual`: the user registered the repository's webhook by hand, because the
+ * portal may not (no credentials, missing rights); saving event triggers skips it.
+ */
+function manualWebhook(req: Request): boolean {
+  const value = req.query.webhook;
+  if (value === undefined) return false;
+  if (value === 'manual') return true;
+  throw new InputError('webhook must be "manual" (the webhook was registered by hand) or left out');
+}
+
 /** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
 export function pipelinesRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, pipelines, runs, engine } = options;
+  const { httpAuth, authorizer, pipelines, runs, engine, webhooks } = options;
   const router = Router();
 
-  /** Loads a pipeline the caller may see; one they may not see does not exist for them. */
-  const readablePipeline = async (req: Request<{ id: string }>) => {
-    const credentials = await httpAuth.credentials(req);
-    const pipeline = await pipelines.get(req.params.id);
-    if (
-      !pipeline ||
-      !(await authorizer.isAllowed(credentials, devopsPipelineReadPermission, pipeline))
-    ) {
-      throw new NotFoundError(`No pipeline with id ${req.params.id}`);
-    }
-    return { credentials, pipeline };
-  };
+  const readablePipeline = (req: Request<{ id: string }>) => loadReadablePipeline(options, req);
 
   const withLastRun = async (pipeline: PipelineRecord) =>
     toApiPipeline(pipeline, (await runs.latestRuns([pipeline.id])).get(pipeline.id));
@@ -65,6 +66,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     const { spec, secrets } = separateSecrets(document.spec, {}, {
       allowMissing: createOptions.allowMissingSecrets,
     });
+    await webhooks.beforeSave(spec, undefined, { manual: manualWebhook(req) });
     return pipelines.create({
       document: { ...document, spec },
       secrets,
@@ -142,10 +144,12 @@ export function pipelinesRoutes(options: RouterOptions) {
       });
     }
     const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
+    await webhooks.beforeSave(spec, pipeline.document.spec, { manual: manualWebhook(req) });
     const updated = await pipelines.update(pipeline.id, version, {
       document: { ...document, spec },
       secrets,
     });
+    await webhooks.afterSave(spec, pipeline.document.spec);
     res.json(await withLastRun(updated));
   });
 
@@ -159,6 +163,7 @@ export function pipelinesRoutes(options: RouterOptions) {
       );
     }
     await pipelines.delete(pipeline.id);
+    await webhooks.afterSave(undefined, pipeline.document.spec);
     res.status(204).end();
   });
 
@@ -185,9 +190,12 @@ export function pipelinesRoutes(options: RouterOptions) {
     const { credentials, pipeline } = await readablePipeline(req);
     await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
     const triggers = parseBody(updateTriggersRequestSchema, req.body);
+    const spec = { ...pipeline.document.spec, triggers };
+    await webhooks.beforeSave(spec, pipeline.document.spec, { manual: manualWebhook(req) });
     const updated = await pipelines.update(pipeline.id, pipeline.version, {
-      document: { ...pipeline.document, spec: { ...pipeline.document.spec, triggers } },
+      document: { ...pipeline.document, spec },
     });
+    await webhooks.afterSave(spec, pipeline.document.spec);
     res.json(await withLastRun(updated));
   });
 

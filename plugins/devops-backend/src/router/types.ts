@@ -9,6 +9,8 @@ import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { RunEngine } from '../engine/RunEngine';
 import { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
+import type { DatabaseTriggerStore } from '../triggers/DatabaseTriggerStore';
+import type { WebhookRegistrar } from '../triggers/webhooks/WebhookRegistrar';
 
 export type RouterOptions = {
   logger: LoggerService;
@@ -19,6 +21,8 @@ export type RouterOptions = {
   logs: DatabaseLogStore;
   engine: RunEngine;
   clusters: ClusterService;
+  triggers: DatabaseTriggerStore;
+  webhooks: WebhookRegistrar;
   /** 0 means unlimited. */
   maxPipelines: number;
 };

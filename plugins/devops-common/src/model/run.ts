@@ -36,6 +36,10 @@ export type RunTrigger = {
   event?: string;
   /** For re-runs: the BUILD_ID of the run this one repeats. */
   rerunOf?: number;
+  /** For timer runs: the fire time (ISO) this run is for. */
+  fireTime?: string;
+  /** For tag events: the tag, the run's GIT_TAG. */
+  tag?: string;
 };
 
 /** @public */

@@ -7,9 +7,11 @@ import type {
   Pipeline,
   PipelineDocument,
   PipelineSpec,
+  PipelineTriggerState,
   Run,
   RunPipelineRequest,
   RunStatus,
+  TriggerSettings,
   Triggers,
   UpdatePipelineRequest,
 } from '@devops-pipelines/plugin-devops-common';
@@ -91,7 +93,19 @@ export interface DevopsApi {
   updatePipeline(id: string, request: UpdatePipelineRequest): Promise<Pipeline>;
   deletePipeline(id: string): Promise<void>;
   copyPipeline(id: string, request: CopyPipelineRequest): Promise<Pipeline>;
-  updateTriggers(id: string, triggers: Triggers): Promise<Pipeline>;
+  /**
+   * Saves the trigger rules; turning event triggers on registers the repository's
+   * webhook unless `manualWebhook` says the user registered it by hand.
+   */
+  updateTriggers(
+    id: string,
+    triggers: Triggers,
+    options?: { manualWebhook?: boolean },
+  ): Promise<Pipeline>;
+  /** How the backend runs triggers: the time zone schedules fire in. */
+  getTriggerSettings(): Promise<TriggerSettings>;
+  /** A pipeline's next fire times and the latest fire times and deliveries that concerned it. */
+  getPipelineTriggers(id: string): Promise<PipelineTriggerState>;
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline>;
   activatePipeline(id: string): Promise<Pipeline>;
   deactivatePipeline(id: string): Promise<Pipeline>;

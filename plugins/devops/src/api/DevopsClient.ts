@@ -9,9 +9,11 @@ import type {
   Page,
   Pipeline,
   PipelineDocument,
+  PipelineTriggerState,
   Run,
   RunPipelineRequest,
   RunStatus,
+  TriggerSettings,
   Triggers,
   UpdatePipelineRequest,
 } from '@devops-pipelines/plugin-devops-common';
@@ -102,11 +104,24 @@ export class DevopsClient implements DevopsApi {
     });
   }
 
-  updateTriggers(id: string, triggers: Triggers): Promise<Pipeline> {
+  updateTriggers(
+    id: string,
+    triggers: Triggers,
+    options: { manualWebhook?: boolean } = {},
+  ): Promise<Pipeline> {
     return this.#request(`/pipelines/${encodeURIComponent(id)}/triggers`, {
       method: 'PUT',
       json: triggers,
+      query: { webhook: options.manualWebhook ? 'manual' : undefined },
     });
+  }
+
+  getTriggerSettings(): Promise<TriggerSettings> {
+    return this.#request('/triggers/settings');
+  }
+
+  getPipelineTriggers(id: string): Promise<PipelineTriggerState> {
+    return this.#request(`/pipelines/${encodeURIComponent(id)}/triggers`);
   }
 
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline> {

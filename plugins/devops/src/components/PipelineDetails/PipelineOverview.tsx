@@ -7,6 +7,7 @@ import { AdvancedSettingsCard } from './AdvancedSettingsCard';
 import { BasicInfoCard } from './BasicInfoCard';
 import { LatestRunCard } from './LatestRunCard';
 import { TriggerRulesCard } from './TriggerRulesCard';
+import { TriggerActivityCard, usePipelineTriggers } from '../TriggerActivity';
 
 /** How many runs the overview shows; the records tab shows more. */
 export const OVERVIEW_RUNS = 5;
@@ -30,6 +31,11 @@ export const PipelineOverview = ({
     pageSize: OVERVIEW_RUNS,
     refreshKey,
   });
+  // Saved rules change the fire times; a new run may come from a trigger.
+  const triggers = usePipelineTriggers(
+    pipeline.status.id,
+    `${refreshKey}:${pipeline.status.version}`,
+  );
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={6}>
@@ -39,7 +45,11 @@ export const PipelineOverview = ({
         <LatestRunCard run={pipeline.status.lastRun} />
       </Grid>
       <Grid item xs={12} md={6}>
-        <TriggerRulesCard pipeline={pipeline} onSaved={onChanged} />
+        <TriggerRulesCard
+          pipeline={pipeline}
+          triggerState={triggers.value}
+          onSaved={onChanged}
+        />
       </Grid>
       <Grid item xs={12} md={6}>
         <AdvancedSettingsCard pipeline={pipeline} onSaved={onChanged} />
@@ -56,6 +66,13 @@ export const PipelineOverview = ({
           {/* The list's newest run carries its stages, which the summary lacks. */}
           <PipelineCanvas spec={pipeline.spec} run={history.runs[0]} />
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <TriggerActivityCard
+          state={triggers.value}
+          error={triggers.error}
+          loading={triggers.loading}
+        />
       </Grid>
       <Grid item xs={12}>
         <InfoCard>

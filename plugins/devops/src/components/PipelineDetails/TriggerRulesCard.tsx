@@ -1,6 +1,10 @@
 import Typography from '@material-ui/core/Typography';
 import { InfoCard } from '@backstage/core-components';
-import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import type {
+  Pipeline,
+  PipelineTriggerState,
+} from '@devops-pipelines/plugin-devops-common';
+import { DateTime } from 'luxon';
 import { useState } from 'react';
 import { TriggerRulesDialog } from '../TriggerRulesDialog';
 import { DetailsList } from './DetailsList';
@@ -9,12 +13,36 @@ import { EditCardAction } from './EditCardAction';
 
 export type TriggerRulesCardProps = {
   pipeline: Pipeline;
+  /** The backend's view of the saved triggers; absent while it loads. */
+  triggerState?: PipelineTriggerState;
   onSaved: (pipeline: Pipeline) => void;
+};
+
+/** The backend's next fire times, in the zone the timer fires in. */
+const NextFires = ({ state }: { state?: PipelineTriggerState }) => {
+  if (!state) return <>…</>;
+  return (
+    <>
+      {state.nextFireTimes.map(iso => (
+        <div key={iso}>
+          <time dateTime={iso}>
+            {DateTime.fromISO(iso)
+              .setZone(state.timezone)
+              .toFormat('ccc d LLL yyyy, HH:mm')}
+          </time>
+        </div>
+      ))}
+      <Typography variant="caption" color="textSecondary">
+        {state.timezone}, the zone of the portal's timer
+      </Typography>
+    </>
+  );
 };
 
 /** Which code-host events and which schedule start the pipeline; editable. */
 export const TriggerRulesCard = ({
   pipeline,
+  triggerState,
   onSaved,
 }: TriggerRulesCardProps) => {
   const [editing, setEditing] = useState(false);
@@ -37,6 +65,9 @@ export const TriggerRulesCard = ({
             'Periodic',
             triggers?.schedule ? describeSchedule(triggers.schedule) : 'None',
           ],
+          ...(triggers?.schedule && pipeline.status.active
+            ? [['Next runs', <NextFires state={triggerState} />] as const]
+            : []),
         ]}
       />
       {!pipeline.status.active && (

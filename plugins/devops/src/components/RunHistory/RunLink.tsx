@@ -4,7 +4,7 @@ import { Link as RouterLink } from 'react-router-dom';
 import { useDevopsLinks } from '../DevopsRouter';
 
 /** "#12", linking to the run's page. */
-export const RunLink = ({ run }: { run: RunSummary }) => {
+export const RunLink = ({ run }: { run: Pick<RunSummary, 'id' | 'buildId'> }) => {
   const links = useDevopsLinks();
   return (
     <Link component={RouterLink} to={links.run(run.id)}>

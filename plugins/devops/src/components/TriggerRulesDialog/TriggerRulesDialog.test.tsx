@@ -11,17 +11,39 @@ import userEvent from '@testing-library/user-event';
 import { DateTime, Settings } from 'luxon';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import { type DevopsApi, devopsApiRef } from '../../api';
-import { browserTimeZone } from '../../lib/timeZone';
 import { TriggerRulesDialog } from './TriggerRulesDialog';
 
 // Opening MUI selects and computing accessible names is slow in jsdom: a test here takes
 // seconds, more than Jest's default 5 on a busy machine.
 jest.setTimeout(30_000);
 
-// The SPEC §5 example: set at 14:53:21.
-const NOW = DateTime.fromISO('2026-11-21T14:53:21');
+/** The backend's zone (devops.triggers.timezone), which the preview uses whatever the browser's. */
+const BACKEND_ZONE = 'Asia/Tokyo';
+
+// The SPEC §5 example: set at 14:53:21 on the backend's clock.
+const NOW = DateTime.fromISO('2026-11-21T14:53:21', { zone: BACKEND_ZONE });
 
 const noEvents = { push: false, merge: false, tag: false };
+
+const GITHUB_SOURCE = {
+  provider: 'github' as const,
+  repository: 'https://github.com/acme/jack-2048',
+  branch: 'main',
+};
+const GITHUB_INGRESS = 'https://backstage.example.com/api/events/http/github';
+
+/** The backend's trigger settings: GitHub deliveries received, GitLab's not. */
+const triggerSettings = {
+  timezone: BACKEND_ZONE,
+  webhooks: {
+    github: { enabled: true, url: GITHUB_INGRESS },
+    gitlab: {
+      enabled: false,
+      problem:
+        'GitLab events are not received by this portal: its admin sets events.modules.gitlab.webhookSecret and installs the events backend with its GitLab module',
+    },
+  },
+};
 
 function pipelineWith(
   triggers?: Triggers,
@@ -43,7 +65,13 @@ async function renderDialog(
   await renderInTestApp(
     <TestApiProvider
       apis={[
-        [devopsApiRef, devopsApi],
+        [
+          devopsApiRef,
+          {
+            getTriggerSettings: jest.fn().mockResolvedValue(triggerSettings),
+            ...devopsApi,
+          },
+        ],
         [discoveryApiRef, discoveryApi],
       ]}
     >
@@ -77,8 +105,14 @@ function shownFireTimes() {
   );
 }
 
+/** The preview once the backend's zone has arrived. */
+async function findFireTimes() {
+  await screen.findByRole('region', { name: 'Next fire times' });
+  return shownFireTimes();
+}
+
 function expectedFireTimes(schedule: Schedule) {
-  return nextFireTimes(schedule, NOW, browserTimeZone(), 5).map(time =>
+  return nextFireTimes(schedule, NOW, BACKEND_ZONE, 5).map(time =>
     time.toISO(),
   );
 }
@@ -108,12 +142,12 @@ describe('TriggerRulesDialog', () => {
     expect(screen.getByLabelText('Interval (hours)')).toHaveValue(2);
     expect(screen.getByLabelText('At minute')).toHaveValue(28);
 
-    expect(shownFireTimes()).toEqual(expectedFireTimes(schedule));
+    expect(await findFireTimes()).toEqual(expectedFireTimes(schedule));
     // 14:53:21 with every 2 hours at minute 28 fires first at 16:28 (SPEC §5).
     expect(shownFireTimes()[0]).toMatch(/T16:28:00/);
     expect(
       screen.getByText(
-        `Times in ${browserTimeZone()} (your browser's time zone)`,
+        `Times in ${BACKEND_ZONE} (the portal's timer, devops.triggers.timezone)`,
       ),
     ).toBeInTheDocument();
   });
@@ -165,11 +199,23 @@ describe('TriggerRulesDialog', () => {
     expect(shownFireTimes()).toEqual(expectedFireTimes(schedule));
     await userEvent.click(saveButton());
 
-    expect(updateTriggers).toHaveBeenCalledWith('p1', {
-      events: noEvents,
-      schedule,
-    });
+    expect(updateTriggers).toHaveBeenCalledWith(
+      'p1',
+      { events: noEvents, schedule },
+      { manualWebhook: false },
+    );
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+  });
+
+  it('says so when the backend cannot tell its time zone, instead of guessing one', async () => {
+    await renderDialog(pipelineWith({ schedule: { every: 'day', time: '08:00' } }), {
+      getTriggerSettings: jest.fn().mockRejectedValue(new Error('503 Service Unavailable')),
+    });
+
+    expect(
+      await screen.findByText(/The next fire times cannot be shown: the time zone of the portal's timer could not be read \(503 Service Unavailable\)/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Next fire times' })).not.toBeInTheDocument();
   });
 
   it('fires every 2 minutes from 14:54 when set at 14:53:21', async () => {
@@ -232,10 +278,10 @@ describe('TriggerRulesDialog', () => {
   it('saves events alone and removes the schedule with "None"', async () => {
     const updateTriggers = jest.fn().mockResolvedValue(pipelineWith());
     await renderDialog(
-      pipelineWith({
-        events: noEvents,
-        schedule: { every: 'day', time: '02:00' },
-      }),
+      pipelineWith(
+        { events: noEvents, schedule: { every: 'day', time: '02:00' } },
+        GITHUB_SOURCE,
+      ),
       { updateTriggers },
     );
 
@@ -248,33 +294,46 @@ describe('TriggerRulesDialog', () => {
     ).toBeNull();
     await userEvent.click(saveButton());
 
-    expect(updateTriggers).toHaveBeenCalledWith('p1', {
-      events: { push: true, merge: false, tag: true },
-      schedule: null,
-    });
+    expect(updateTriggers).toHaveBeenCalledWith(
+      'p1',
+      { events: { push: true, merge: false, tag: true }, schedule: null },
+      { manualWebhook: false },
+    );
   });
 
-  it('shows the webhook URL the code host must reach', async () => {
+  it('shows the ingress URL to register by hand, and saves with the webhook registered by hand', async () => {
+    const updateTriggers = jest.fn().mockResolvedValue(pipelineWith());
+    await renderDialog(pipelineWith(undefined, GITHUB_SOURCE), { updateTriggers });
+
+    expect(await screen.findByTestId('webhook-url')).toHaveTextContent(GITHUB_INGRESS);
+    expect(screen.getByText(/registers a webhook on https:\/\/github.com\/acme\/jack-2048/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Push' }));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'I registered the webhook by hand' }));
+    await userEvent.click(saveButton());
+
+    expect(updateTriggers).toHaveBeenCalledWith(
+      'p1',
+      { events: { push: true, merge: false, tag: false }, schedule: null },
+      { manualWebhook: true },
+    );
+  });
+
+  it('does not offer events the portal does not receive, and says who can change that', async () => {
     await renderDialog(
-      pipelineWith(undefined, {
-        provider: 'github',
-        repository: 'https://github.com/acme/jack-2048',
-        branch: 'main',
-      }),
+      pipelineWith(undefined, { ...GITHUB_SOURCE, provider: 'gitlab', repository: 'https://gitlab.com/acme/app' }),
     );
 
-    expect(await screen.findByTestId('webhook-url')).toHaveTextContent(
-      'http://backstage:7007/api/devops/webhooks/github',
-    );
-    expect(
-      screen.getByText(/https:\/\/github.com\/acme\/jack-2048 in a connected/),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/GitLab events are not received by this portal/)).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Push' })).toBeDisabled();
+    expect(screen.queryByTestId('webhook-url')).toBeNull();
   });
 
   it('says when event triggers cannot work', async () => {
     await renderDialog(pipelineWith());
 
     expect(screen.getByText(/this pipeline has none yet/)).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Push' })).toBeDisabled();
     expect(screen.queryByTestId('webhook-url')).toBeNull();
   });
 
@@ -284,11 +343,11 @@ describe('TriggerRulesDialog', () => {
       .mockRejectedValue(
         new Error('GitHub refused the webhook: the account lacks admin rights'),
       );
-    const { onSaved } = await renderDialog(pipelineWith(), {
+    const { onSaved } = await renderDialog(pipelineWith(undefined, GITHUB_SOURCE), {
       updateTriggers,
     });
 
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Push' }));
+    await userEvent.click(await screen.findByRole('checkbox', { name: 'Push' }));
     await userEvent.click(saveButton());
 
     expect(await screen.findByRole('alert')).toHaveTextContent(

@@ -9,9 +9,9 @@ import {
   type Triggers,
 } from '@devops-pipelines/plugin-devops-common';
 import { useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef } from '../../api';
 import { pipelineTitle } from '../../lib/pipelineTitle';
-import { browserTimeZone } from '../../lib/timeZone';
 import { useSubmit } from '../../lib/useSubmit';
 import { validate } from '../../lib/validation';
 import { EventTriggerFields } from './EventTriggerFields';
@@ -36,6 +36,7 @@ export type TriggerRulesDialogProps = {
 const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
   const { pipeline, onClose, onSaved } = props;
   const devopsApi = useApi(devopsApiRef);
+  const { source } = pipeline.spec;
   const [form, setForm] = useState(() =>
     formFromTriggers(pipeline.spec.triggers),
   );
@@ -43,18 +44,23 @@ const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
     () => validate(triggersSchema, triggersInput(form)),
     [form],
   );
+  const [manualWebhook, setManualWebhook] = useState(false);
   const { busy, error, submit } = useSubmit(
     (triggers: Triggers) =>
-      devopsApi.updateTriggers(pipeline.status.id, triggers),
+      devopsApi.updateTriggers(pipeline.status.id, triggers, { manualWebhook }),
     onSaved,
   );
   const change = (patch: Partial<TriggersForm>) =>
     setForm(previous => ({ ...previous, ...patch }));
-  // The backend's zone setting is not exposed to the frontend yet, so the preview uses
-  // the browser's, and says so.
+  // Schedules fire in the backend's zone, whatever the browser's is.
+  const settings = useAsync(() => devopsApi.getTriggerSettings(), [devopsApi]);
   const zone = useMemo(
-    () => ({ name: browserTimeZone(), origin: "your browser's time zone" }),
-    [],
+    () =>
+      settings.value && {
+        name: settings.value.timezone,
+        origin: "the portal's timer, devops.triggers.timezone",
+      },
+    [settings.value],
   );
 
   return (
@@ -69,19 +75,32 @@ const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
         </Typography>
         <EventTriggerFields
           value={form.events}
-          source={pipeline.spec.source}
+          source={source}
+          webhook={
+            source && source.provider !== 'git'
+              ? settings.value?.webhooks[source.provider]
+              : undefined
+          }
+          manualWebhook={manualWebhook}
           onChange={events => change({ events })}
+          onManualWebhookChange={setManualWebhook}
         />
         <ScheduleFields
           form={form}
           errors={validation.errors ?? {}}
           onChange={change}
         />
-        {form.every !== 'none' && (
+        {form.every !== 'none' && zone && (
           <NextFireTimes
             schedule={validation.value?.schedule ?? undefined}
             zone={zone}
           />
+        )}
+        {form.every !== 'none' && settings.error && (
+          <Typography variant="body2" color="error">
+            The next fire times cannot be shown: the time zone of the
+            portal's timer could not be read ({settings.error.message}).
+          </Typography>
         )}
         <DialogError error={error} />
       </DialogContent>

@@ -1,25 +1,62 @@
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Typography from '@material-ui/core/Typography';
-import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
-import type { PipelineSource } from '@devops-pipelines/plugin-devops-common';
-import useAsync from 'react-use/esm/useAsync';
+import type {
+  PipelineSource,
+  WebhookProviderSettings,
+} from '@devops-pipelines/plugin-devops-common';
+
+const PROVIDER_NAMES = { github: 'GitHub', gitlab: 'GitLab' };
+
+/** Where the code host's webhook must point and with what, to register it by hand. */
+const ManualRegistration = ({
+  provider,
+  url,
+}: {
+  provider: 'github' | 'gitlab';
+  url: string;
+}) => (
+  <Typography variant="caption" color="textSecondary" component="div">
+    To register it by hand, add a webhook on the repository with the URL
+    <Typography
+      variant="caption"
+      component="code"
+      display="block"
+      data-testid="webhook-url"
+    >
+      {url}
+    </Typography>
+    {provider === 'github'
+      ? 'content type application/json, the events "Pushes" and "Pull requests", and as its secret the portal\'s events.modules.github.webhookSecret (your portal admin has it).'
+      : 'the triggers "Push events", "Tag push events" and "Merge request events", and as its secret token the portal\'s events.modules.gitlab.webhookSecret (your portal admin has it).'}
+  </Typography>
+);
+
+export type WebhookNoteProps = {
+  source?: PipelineSource;
+  /** The backend's settings for the source's code host; undefined while they load. */
+  webhook?: WebhookProviderSettings;
+  /** Whether the user registered the webhook by hand, so saving skips it. */
+  manual: boolean;
+  onManualChange(manual: boolean): void;
+};
 
 /**
- * What event triggers depend on (SPEC §5): the code host sends its events to the
- * backend's webhook URL, registered with the connected account. Saying so up front
- * saves a user from waiting for runs that cannot come.
+ * What event triggers depend on (SPEC §5): a GitHub or GitLab source, a portal that
+ * receives that host's webhooks, and a webhook on the repository, which saving
+ * registers, or which the user registers by hand where the portal may not.
  */
-export const WebhookNote = ({ source }: { source?: PipelineSource }) => {
-  const discoveryApi = useApi(discoveryApiRef);
-  const { value: baseUrl } = useAsync(
-    () => discoveryApi.getBaseUrl('devops'),
-    [discoveryApi],
-  );
-
+export const WebhookNote = ({
+  source,
+  webhook,
+  manual,
+  onManualChange,
+}: WebhookNoteProps) => {
   if (!source) {
     return (
       <Typography variant="caption" color="textSecondary" component="p">
-        Event triggers need a code source in a connected GitHub or GitLab
-        account; this pipeline has none yet.
+        Event triggers need a GitHub or GitLab code source; this pipeline has
+        none yet.
       </Typography>
     );
   }
@@ -31,21 +68,33 @@ export const WebhookNote = ({ source }: { source?: PipelineSource }) => {
       </Typography>
     );
   }
+  if (!webhook) return null;
+  if (!webhook.enabled) {
+    return (
+      <Typography variant="caption" color="error" component="p">
+        {webhook.problem}.
+      </Typography>
+    );
+  }
+  const host = PROVIDER_NAMES[source.provider];
   return (
-    <Typography variant="caption" color="textSecondary" component="div">
-      Event triggers need {source.repository} in a connected code repository
-      account with the right to manage its webhooks. Enabling them registers a
-      webhook, and the code host must be able to reach this URL:
-      {baseUrl && (
-        <Typography
-          variant="caption"
-          component="code"
-          display="block"
-          data-testid="webhook-url"
-        >
-          {`${baseUrl}/webhooks/${source.provider}`}
-        </Typography>
-      )}
-    </Typography>
+    <>
+      <Typography variant="caption" color="textSecondary" component="p">
+        Saving event triggers registers a webhook on {source.repository} with
+        the portal's {host} credentials (one webhook, shared by every pipeline
+        on the repository).
+      </Typography>
+      <ManualRegistration provider={source.provider} url={webhook.url} />
+      <FormControlLabel
+        label="I registered the webhook by hand"
+        control={
+          <Checkbox
+            size="small"
+            checked={manual}
+            onChange={event => onManualChange(event.target.checked)}
+          />
+        }
+      />
+    </>
   );
 };

@@ -1,0 +1,148 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { randomUUID } from 'crypto';
+import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
+import { DatabaseRunStore } from '../../database/DatabaseRunStore';
+import type { NewRun } from '../../database/types';
+import { assertRunnable, newRunOf } from '../../engine/queueRun';
+import { DatabaseTriggerStore } from '../DatabaseTriggerStore';
+import type { NewTriggerActivity } from '../types';
+import { describeEvent } from './describeEvent';
+import { matchEvent } from './matchEvent';
+import { parseGithubEvent } from './parseGithubEvent';
+import { parseGitlabEvent } from './parseGitlabEvent';
+import { repositoryKey } from './repositoryKey';
+import type { CodeHostEvent } from './types';
+
+/**
+ * The topics the events backend's GitHub and GitLab modules publish deliveries on
+ * (`<provider>.<X-GitHub-Event>` and `gitlab.<object_kind>`).
+ */
+export const EVENT_TOPICS = [
+  'github.push',
+  'github.pull_request',
+  'gitlab.push',
+  'gitlab.tag_push',
+  'gitlab.merge_request',
+];
+
+const header = (params: EventParams, name: string) => {
+  const value = params.metadata?.[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** A delivery as one of our events, or undefined when it is nothing pipelines start on. */
+export function parseDelivery(params: EventParams): CodeHostEvent | undefined {
+  const [provider, eventName] = params.topic.split('.');
+  if (provider === 'github') {
+    return parseGithubEvent(eventName, params.eventPayload, header(params, 'x-github-delivery'));
+  }
+  if (provider === 'gitlab') {
+    return parseGitlabEvent(params.eventPayload, header(params, 'x-gitlab-event-uuid'));
+  }
+  return undefined;
+}
+
+/** What makes a delivery the same when the host sends it again. */
+function dedupKey(event: CodeHostEvent): string {
+  if (event.deliveryId) return `${event.provider}:${event.deliveryId}`;
+  // Hosts too old to send a delivery id: the same change of the same ref is one event.
+  const ref = event.kind === 'tag' ? `tag:${event.tag}` : `${event.kind}:${event.branch}`;
+  return `${event.provider}:${ref}:${event.commit}`;
+}
+
+/**
+ * Starts pipelines on code host events that reach the portal through Backstage's events
+ * system: the events backend's HTTP ingress receives the webhook, the provider's module
+ * checks its signature and publishes it, and this service subscribes to those topics.
+ * Each delivery is recorded per pipeline under a unique key in the transaction that
+ * queues its run, so a delivery sent again (or seen by two replicas) starts nothing more.
+ */
+export class EventTriggerService {
+  constructor(
+    private readonly deps: {
+      triggers: DatabaseTriggerStore;
+      pipelines: DatabasePipelineStore;
+      runs: DatabaseRunStore;
+      logger: LoggerService;
+      now(): Date;
+      /** Runs were queued: the engine should look now. */
+      onQueued(): void;
+    },
+  ) {}
+
+  async subscribe(events: EventsService) {
+    await events.subscribe({
+      id: 'devops-event-triggers',
+      topics: EVENT_TOPICS,
+      onEvent: async params => {
+        await this.handle(params);
+      },
+    });
+  }
+
+  /** Handles one published delivery; returns what it did, for tests and logs. */
+  async handle(params: EventParams): Promise<{ started: number; skipped: number; duplicates: number }> {
+    const event = parseDelivery(params);
+    const none = { started: 0, skipped: 0, duplicates: 0 };
+    if (!event) return none;
+    const keys = new Set(
+      event.repositoryUrls.map(url => repositoryKey(url)).filter((k): k is string => !!k),
+    );
+    const subscriptions = (
+      await Promise.all([...keys].map(key => this.deps.triggers.subscriptions(key)))
+    ).flat();
+    if (!subscriptions.length) return none;
+    const records = await this.deps.pipelines.getMany(subscriptions.map(s => s.pipelineId));
+    const summary = describeEvent(event);
+    const activity: NewTriggerActivity[] = [];
+    const newRuns: NewRun[] = [];
+    for (const { pipelineId, events } of subscriptions) {
+      const pipeline = records.get(pipelineId);
+      const source = pipeline?.document.spec.source;
+      if (!pipeline || !source) continue;
+      const entry: NewTriggerActivity = {
+        pipelineId,
+        source: event.provider,
+        dedupKey: dedupKey(event),
+        summary,
+      };
+      const decision = matchEvent(event, { branch: source.branch, events, active: pipeline.active });
+      try {
+        if (!decision.start) throw new Error(decision.reason);
+        assertRunnable(pipeline);
+        entry.runId = randomUUID();
+        newRuns.push({
+          ...newRunOf(
+            pipeline,
+            {
+              type: event.kind,
+              event: summary,
+              ...(event.kind === 'tag' ? { tag: event.tag } : {}),
+            },
+            // A tag runs on its commit whatever the pipeline's branch; the run shows it.
+            { commit: event.commit, branch: event.kind === 'tag' ? source.branch : event.branch },
+          ),
+          id: entry.runId,
+        });
+      } catch (error) {
+        entry.reason = (error as Error).message;
+      }
+      activity.push(entry);
+    }
+    const now = this.deps.now();
+    const { written, started } = await this.deps.triggers.transaction(async tx => {
+      const recorded = await this.deps.triggers.recordActivity(tx, activity, now);
+      const toQueue = newRuns.filter(run => recorded.has(run.pipelineId));
+      await this.deps.runs.createRuns(toQueue, { tx, queuedAt: now });
+      return { written: recorded, started: toQueue.length };
+    });
+    const duplicates = activity.filter(entry => !written.has(entry.pipelineId));
+    await this.deps.triggers.recordDuplicates(duplicates, now);
+    if (started) this.deps.onQueued();
+    this.deps.logger.info(
+      `${summary} (${event.provider} delivery ${event.deliveryId ?? 'without id'}): ${started} runs started, ${duplicates.length} duplicates`,
+    );
+    return { started, skipped: written.size - started, duplicates: duplicates.length };
+  }
+}

@@ -1,0 +1,101 @@
+import { DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import type {
+  PipelineSpec,
+  WebhookProviderSettings,
+} from '@devops-pipelines/plugin-devops-common';
+import type { CodeHostClient } from '../codeHosts/types';
+import type { DatabaseTriggerStore } from '../DatabaseTriggerStore';
+import { repositoryKey } from '../events/repositoryKey';
+
+type Provider = 'github' | 'gitlab';
+
+/** The secret each events module checks deliveries with (X-Hub-Signature-256, X-Gitlab-Token). */
+const SECRET_KEYS: Record<Provider, string> = {
+  github: 'events.modules.github.webhookSecret',
+  gitlab: 'events.modules.gitlab.webhookSecret',
+};
+
+const PROVIDER_NAMES: Record<Provider, string> = { github: 'GitHub', gitlab: 'GitLab' };
+
+/** The code host repository of a spec whose event triggers are on, if any. */
+function eventRepository(spec: PipelineSpec | undefined) {
+  const { source, triggers } = spec ?? {};
+  const events = triggers?.events;
+  if (!source || source.provider === 'git' || !events) return undefined;
+  if (!(events.push || events.merge || events.tag)) return undefined;
+  return { provider: source.provider as Provider, url: source.repository };
+}
+
+/**
+ * One webhook per repository, shared by every pipeline with event triggers on it: made
+ * when the first turns them on, removed when the last turns them off or is deleted. It
+ * points at the events backend's HTTP ingress (`/api/events/http/<provider>`), where the
+ * provider's events module checks it with the secret registered here.
+ */
+export class WebhookRegistrar {
+  constructor(
+    private readonly deps: {
+      config: Config;
+      discovery: DiscoveryService;
+      triggers: DatabaseTriggerStore;
+      logger: LoggerService;
+      clients: Record<Provider, CodeHostClient>;
+    },
+  ) {}
+
+  /** Whether deliveries from a provider can be received, and where the code host sends them. */
+  async settings(provider: Provider): Promise<WebhookProviderSettings> {
+    const secret = this.deps.config.getOptionalString(SECRET_KEYS[provider]);
+    if (!secret) {
+      return {
+        enabled: false,
+        problem: `${PROVIDER_NAMES[provider]} events are not received by this portal: its admin sets ${SECRET_KEYS[provider]} and installs the events backend with its ${PROVIDER_NAMES[provider]} module`,
+      };
+    }
+    return { enabled: true, url: await this.#ingressUrl(provider) };
+  }
+
+  /**
+   * Registers the webhook a pipeline's new triggers need, before they are saved, so that a
+   * refusal (no credentials, missing rights, the host's webhook limit) stores nothing and
+   * reaches the user with the fix. `manual`: the user registered it by hand.
+   */
+  async beforeSave(spec: PipelineSpec, previous: PipelineSpec | undefined, options: { manual?: boolean } = {}) {
+    const wanted = eventRepository(spec);
+    if (!wanted) return;
+    const settings = await this.settings(wanted.provider);
+    if (!settings.enabled) throw new InputError(`Event triggers cannot be turned on: ${settings.problem}`);
+    const before = eventRepository(previous);
+    const unchanged = before && repositoryKey(before.url) === repositoryKey(wanted.url);
+    if (options.manual || unchanged) return;
+    const secret = this.deps.config.getString(SECRET_KEYS[wanted.provider]);
+    await this.deps.clients[wanted.provider].ensureWebhook(wanted.url, { url: settings.url, secret });
+  }
+
+  /**
+   * After a pipeline was saved or deleted: removes the webhook of the repository it used
+   * when no pipeline has event triggers on it any more. A failure is logged, not thrown:
+   * the change is saved, and a hook left behind only sends deliveries nothing matches.
+   */
+  async afterSave(spec: PipelineSpec | undefined, previous: PipelineSpec | undefined) {
+    const before = eventRepository(previous);
+    if (!before) return;
+    const key = repositoryKey(before.url);
+    const now = eventRepository(spec);
+    if (!key || (now && repositoryKey(now.url) === key)) return;
+    if ((await this.deps.triggers.subscriptions(key)).length) return;
+    try {
+      await this.deps.clients[before.provider].removeWebhook(before.url, await this.#ingressUrl(before.provider));
+    } catch (error) {
+      this.deps.logger.warn(
+        `The webhook on ${before.url} could not be removed; remove it on the repository's settings page: ${error}`,
+      );
+    }
+  }
+
+  async #ingressUrl(provider: Provider) {
+    return `${await this.deps.discovery.getExternalBaseUrl('events')}/http/${provider}`;
+  }
+}

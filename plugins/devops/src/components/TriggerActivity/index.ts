@@ -1,0 +1,3 @@
+export { TriggerActivityCard } from './TriggerActivityCard';
+export type { TriggerActivityCardProps } from './TriggerActivityCard';
+export { usePipelineTriggers } from './usePipelineTriggers';
