@@ -19,6 +19,9 @@ export async function scheduleTriggerFires(options: {
     scope: 'global',
     frequency: { seconds: 10 },
     timeout: { seconds: 90 },
+    // A run blocks until the next whole minute, so nothing may wait for the first one:
+    // Backstage's test scheduler runs every undelayed task at startup and waits for it.
+    initialDelay: { seconds: 5 },
     fn: signal => firer.fireNextMinute(signal),
   });
   await scheduler.scheduleTask({
