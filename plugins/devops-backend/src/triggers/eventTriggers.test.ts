@@ -16,6 +16,7 @@ import request from 'supertest';
 import devopsPlugin from '../index';
 import { pipelineDocument } from '../router/__testUtils__/devopsTestBackend';
 import { CodeHostStandIn } from './codeHosts/__testUtils__/CodeHostStandIn';
+import gitlabPush from './events/__fixtures__/gitlab/push.json';
 
 jest.setTimeout(180_000);
 
@@ -92,6 +93,8 @@ async function start(knex: Knex) {
           app: { baseUrl: 'https://portal.example.com' },
           integrations: {
             github: [{ host: 'github.com', apiBaseUrl: standIn.githubApiBaseUrl, token: ADMIN_TOKEN }],
+            // GitLab's documented examples come from the host example.com.
+            gitlab: [{ host: 'example.com', apiBaseUrl: standIn.gitlabApiBaseUrl, token: ADMIN_TOKEN }],
           },
           events: {
             // One backend process: deliveries go plugin to plugin in memory.
@@ -121,15 +124,18 @@ async function start(knex: Knex) {
       standIn.addRepository('github', repository, { [ADMIN_TOKEN]: 'admin' });
       return repository;
     },
-    async pipelineOn(repository: string, events: { push?: boolean; merge?: boolean; tag?: boolean }) {
+    async pipelineOn(
+      repository: string,
+      events: { push?: boolean; merge?: boolean; tag?: boolean },
+      source: { provider: 'github' | 'gitlab'; repository: string } = {
+        provider: 'github',
+        repository: `git@github.com:${repository}.git`,
+      },
+    ) {
       const document = pipelineDocument({
         triggers: { events: { push: false, merge: false, tag: false, ...events } },
       });
-      document.spec.source = {
-        provider: 'github',
-        repository: `git@github.com:${repository}.git`,
-        branch: 'master',
-      };
+      document.spec.source = { ...source, branch: 'master' };
       const res = await http.post('/api/devops/pipelines').send(document);
       expect(res.status).toBe(201);
       return res.body.status.id as string;
@@ -144,6 +150,15 @@ async function start(knex: Knex) {
         .set('X-GitHub-Delivery', options.deliveryId ?? randomUUID())
         .set('X-Hub-Signature-256', `sha256=${signature}`)
         .send(body);
+    },
+    deliverGitlab(payload: unknown, token = GITLAB_SECRET) {
+      return http
+        .post('/api/events/http/gitlab')
+        .set('Content-Type', 'application/json')
+        .set('X-Gitlab-Event', 'Push Hook')
+        .set('X-Gitlab-Event-UUID', randomUUID())
+        .set('X-Gitlab-Token', token)
+        .send(JSON.stringify(payload));
     },
     async runs(pipelineId: string): Promise<Run[]> {
       const res = await http.get(`/api/devops/pipelines/${pipelineId}/runs`);
@@ -263,6 +278,25 @@ describe.each(databases.eachSupportedId())('event triggers on %s', databaseId =>
       [push.after, 'pending', `https://portal.example.com/devops/runs/${run.id}`],
       [push.after, expect.stringMatching(/^(failure|error)$/), `https://portal.example.com/devops/runs/${run.id}`],
     ]);
+  });
+
+  it('starts on a GitLab push with the webhook token, and refuses a wrong token', async () => {
+    running.standIn.addRepository('gitlab', 'mike/diaspora', { [ADMIN_TOKEN]: 'admin' });
+    const pipelineId = await running.pipelineOn('mike/diaspora', { push: true }, {
+      provider: 'gitlab',
+      repository: 'https://example.com/mike/diaspora.git',
+    });
+    expect(running.standIn.hooks('gitlab', 'mike/diaspora')).toMatchObject([
+      { url: expect.stringMatching(/\/api\/events\/http\/gitlab$/), secret: GITLAB_SECRET },
+    ]);
+
+    expect((await running.deliverGitlab(gitlabPush, 'guessed')).status).toBe(403);
+    expect((await running.deliverGitlab(gitlabPush)).status).toBe(202);
+
+    const [run] = await eventually(() => running.runs(pipelineId), runs => runs.length === 1);
+    expect(run.trigger).toEqual({ type: 'push', event: `push ${gitlabPush.after.slice(0, 8)} to master` });
+    expect(run.commit).toBe(gitlabPush.after);
+    expect(await running.runs(pipelineId)).toHaveLength(1);
   });
 
   it('removes the webhook when the last pipeline on the repository turns event triggers off', async () => {

@@ -3,6 +3,9 @@ import type {
   TriggerActivity,
 } from '@devops-pipelines/plugin-devops-common';
 
+/** The code hosts whose events start pipelines. */
+export type CodeHostProvider = 'github' | 'gitlab';
+
 export type TriggerSource = TriggerActivity['source'];
 
 /** A fire time or delivery to record for a pipeline, with the run it starts if any. */

@@ -10,7 +10,7 @@ import {
   missingApiBaseUrlError,
   missingCredentialsError,
 } from './codeHostErrors';
-import { CodeHostRequest, sendCodeHostRequest } from './codeHostRequest';
+import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
 import { githubOwnerAndRepo, parseRepositoryPath } from './repositoryPath';
 import { CodeHostClient, CommitStatus, WebhookSpec } from './types';
 
@@ -70,14 +70,14 @@ export class GithubClient implements CodeHostClient {
     if (existing) {
       // GitHub never shows a hook's secret, so whether it differs cannot be told:
       // writing the settings again is the only way to be sure they are current.
-      await this.send(repository, {
+      await sendToRepository(repository, {
         method: 'PATCH',
         url: `${repository.repositoryApiUrl}/hooks/${existing.id}`,
         body: settings,
       });
       return { id: String(existing.id), created: false };
     }
-    const created = await this.send(repository, {
+    const created = await sendToRepository(repository, {
       method: 'POST',
       url: `${repository.repositoryApiUrl}/hooks`,
       body: { name: 'web', ...settings },
@@ -92,7 +92,7 @@ export class GithubClient implements CodeHostClient {
     );
     for (const hook of hooks) {
       // 404: removed meanwhile, which is what was asked for.
-      await this.send(
+      await sendToRepository(
         repository,
         {
           method: 'DELETE',
@@ -109,7 +109,7 @@ export class GithubClient implements CodeHostClient {
     status: CommitStatus,
   ): Promise<void> {
     const repository = await this.connect(repositoryUrl, 'commitStatuses');
-    await this.send(repository, {
+    await sendToRepository(repository, {
       method: 'POST',
       url: `${repository.repositoryApiUrl}/statuses/${encodeURIComponent(sha)}`,
       body: {
@@ -137,19 +137,6 @@ export class GithubClient implements CodeHostClient {
       url = nextPageUrl(answer.headers.get('link'), repository.apiBaseUrl);
     }
     return hooks;
-  }
-
-  private async send(
-    repository: GithubRepository,
-    request: Omit<CodeHostRequest, 'headers'>,
-    tolerate?: Parameters<typeof sendCodeHostRequest>[2],
-  ): Promise<unknown> {
-    const answer = await sendCodeHostRequest(
-      repository.call,
-      { ...request, headers: repository.headers },
-      tolerate,
-    );
-    return answer.body;
   }
 
   private async connect(

@@ -5,7 +5,7 @@ import {
   getGitLabIntegrationRelativePath,
 } from '@backstage/integration';
 import { CodeHostCall, missingCredentialsError } from './codeHostErrors';
-import { CodeHostRequest, sendCodeHostRequest } from './codeHostRequest';
+import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
 import { parseRepositoryPath } from './repositoryPath';
 import {
   CodeHostClient,
@@ -74,14 +74,14 @@ export class GitlabClient implements CodeHostClient {
     if (existing) {
       // GitLab never shows a hook's token, so whether it differs cannot be told:
       // writing the settings again is the only way to be sure they are current.
-      await this.send(project, {
+      await sendToRepository(project, {
         method: 'PUT',
         url: `${project.projectApiUrl}/hooks/${existing.id}`,
         body: settings,
       });
       return { id: String(existing.id), created: false };
     }
-    const created = await this.send(project, {
+    const created = await sendToRepository(project, {
       method: 'POST',
       url: `${project.projectApiUrl}/hooks`,
       body: settings,
@@ -96,7 +96,7 @@ export class GitlabClient implements CodeHostClient {
     );
     for (const hook of hooks) {
       // 404: removed meanwhile, which is what was asked for.
-      await this.send(
+      await sendToRepository(
         project,
         { method: 'DELETE', url: `${project.projectApiUrl}/hooks/${hook.id}` },
         refusal => refusal.status === 404,
@@ -111,7 +111,7 @@ export class GitlabClient implements CodeHostClient {
   ): Promise<void> {
     const project = this.connect(repositoryUrl, 'commitStatuses');
     const state = GITLAB_STATES[status.state];
-    await this.send(
+    await sendToRepository(
       project,
       {
         method: 'POST',
@@ -146,19 +146,6 @@ export class GitlabClient implements CodeHostClient {
       page = answer.headers.get('x-next-page');
     }
     return hooks;
-  }
-
-  private async send(
-    project: GitlabProject,
-    request: Omit<CodeHostRequest, 'headers'>,
-    tolerate?: Parameters<typeof sendCodeHostRequest>[2],
-  ): Promise<unknown> {
-    const answer = await sendCodeHostRequest(
-      project.call,
-      { ...request, headers: project.headers },
-      tolerate,
-    );
-    return answer.body;
   }
 
   private connect(

@@ -5,7 +5,9 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 
-export type CodeHostProvider = 'github' | 'gitlab';
+import type { CodeHostProvider } from '../types';
+
+export type { CodeHostProvider };
 
 /** What the portal was doing on which repository, so that a failure can name its fix. */
 export type CodeHostCall = {

@@ -91,3 +91,20 @@ function networkReason(error: unknown): string {
   }
   return typeof message === 'string' ? message : String(error);
 }
+
+/**
+ * A request on a repository the client connected to: its call (for the error messages)
+ * and its credentials' headers go with it. Returns the answer's body.
+ */
+export async function sendToRepository(
+  repository: { call: CodeHostCall; headers: Record<string, string> },
+  request: Omit<CodeHostRequest, 'headers'>,
+  tolerate?: Parameters<typeof sendCodeHostRequest>[2],
+): Promise<unknown> {
+  const answer = await sendCodeHostRequest(
+    repository.call,
+    { ...request, headers: repository.headers },
+    tolerate,
+  );
+  return answer.body;
+}

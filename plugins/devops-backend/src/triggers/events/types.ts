@@ -1,4 +1,6 @@
-export type CodeHostProvider = 'github' | 'gitlab';
+import type { CodeHostProvider } from '../types';
+
+export type { CodeHostProvider };
 
 /** A code host delivery that can start pipelines, in the same shape for every provider. */
 export type CodeHostEvent = {

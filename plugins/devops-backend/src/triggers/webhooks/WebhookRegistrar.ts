@@ -8,16 +8,16 @@ import type {
 import type { CodeHostClient } from '../codeHosts/types';
 import type { DatabaseTriggerStore } from '../DatabaseTriggerStore';
 import { repositoryKey } from '../events/repositoryKey';
+import type { CodeHostProvider } from '../types';
 
-type Provider = 'github' | 'gitlab';
 
 /** The secret each events module checks deliveries with (X-Hub-Signature-256, X-Gitlab-Token). */
-const SECRET_KEYS: Record<Provider, string> = {
+const SECRET_KEYS: Record<CodeHostProvider, string> = {
   github: 'events.modules.github.webhookSecret',
   gitlab: 'events.modules.gitlab.webhookSecret',
 };
 
-const PROVIDER_NAMES: Record<Provider, string> = { github: 'GitHub', gitlab: 'GitLab' };
+const PROVIDER_NAMES: Record<CodeHostProvider, string> = { github: 'GitHub', gitlab: 'GitLab' };
 
 /** The code host repository of a spec whose event triggers are on, if any. */
 function eventRepository(spec: PipelineSpec | undefined) {
@@ -25,7 +25,7 @@ function eventRepository(spec: PipelineSpec | undefined) {
   const events = triggers?.events;
   if (!source || source.provider === 'git' || !events) return undefined;
   if (!(events.push || events.merge || events.tag)) return undefined;
-  return { provider: source.provider as Provider, url: source.repository };
+  return { provider: source.provider as CodeHostProvider, url: source.repository };
 }
 
 /**
@@ -41,12 +41,12 @@ export class WebhookRegistrar {
       discovery: DiscoveryService;
       triggers: DatabaseTriggerStore;
       logger: LoggerService;
-      clients: Record<Provider, CodeHostClient>;
+      clients: Record<CodeHostProvider, CodeHostClient>;
     },
   ) {}
 
   /** Whether deliveries from a provider can be received, and where the code host sends them. */
-  async settings(provider: Provider): Promise<WebhookProviderSettings> {
+  async settings(provider: CodeHostProvider): Promise<WebhookProviderSettings> {
     const secret = this.deps.config.getOptionalString(SECRET_KEYS[provider]);
     if (!secret) {
       return {
@@ -95,7 +95,7 @@ export class WebhookRegistrar {
     }
   }
 
-  async #ingressUrl(provider: Provider) {
+  async #ingressUrl(provider: CodeHostProvider) {
     return `${await this.deps.discovery.getExternalBaseUrl('events')}/http/${provider}`;
   }
 }

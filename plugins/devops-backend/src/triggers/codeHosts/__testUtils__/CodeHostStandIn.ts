@@ -10,7 +10,9 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
-export type CodeHostProvider = 'github' | 'gitlab';
+import type { CodeHostProvider } from '../../types';
+
+export type { CodeHostProvider };
 
 /**
  * What a token may do on a repository. GitHub: admin manages hooks, write (push) posts

@@ -1,0 +1,85 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
+import type { CodeHostClient } from '../codeHosts/types';
+import type { DatabaseTriggerStore } from '../DatabaseTriggerStore';
+import { WebhookRegistrar } from './WebhookRegistrar';
+
+const stages: PipelineSpec['stages'] = [
+  { name: 'Build', order: 'sequential', tasks: [{ name: 'b', type: 'runScript', image: 'alpine', tag: '3', script: 'make' }] },
+];
+
+const onGitlab = (events: { push: boolean; merge: boolean; tag: boolean }): PipelineSpec => ({
+  source: { provider: 'gitlab', repository: 'https://gitlab.example.com/qa/app.git', branch: 'main' },
+  stages,
+  triggers: { events },
+});
+
+function registrar(config: object) {
+  const gitlab: jest.Mocked<CodeHostClient> = {
+    ensureWebhook: jest.fn().mockResolvedValue({ id: '1', created: true }),
+    removeWebhook: jest.fn(),
+    setCommitStatus: jest.fn(),
+  };
+  const subscriptions = jest.fn().mockResolvedValue([]);
+  return {
+    gitlab,
+    registrar: new WebhookRegistrar({
+      config: new ConfigReader(config),
+      discovery: mockServices.discovery.mock({
+        getExternalBaseUrl: async plugin => `https://portal.example.com/api/${plugin}`,
+      }),
+      triggers: { subscriptions } as unknown as DatabaseTriggerStore,
+      logger: mockServices.logger.mock(),
+      clients: { github: gitlab, gitlab },
+    }),
+  };
+}
+
+describe('WebhookRegistrar', () => {
+  it('offers no events of a host whose deliveries the portal does not check, and refuses them', async () => {
+    const { registrar: r, gitlab } = registrar({});
+
+    expect(await r.settings('gitlab')).toEqual({
+      enabled: false,
+      problem:
+        'GitLab events are not received by this portal: its admin sets events.modules.gitlab.webhookSecret and installs the events backend with its GitLab module',
+    });
+    await expect(r.beforeSave(onGitlab({ push: true, merge: false, tag: false }), undefined)).rejects.toThrow(
+      /^Event triggers cannot be turned on: GitLab events are not received/,
+    );
+    expect(gitlab.ensureWebhook).not.toHaveBeenCalled();
+  });
+
+  it('registers the ingress URL with the module secret, unless registered by hand or already on', async () => {
+    const { registrar: r, gitlab } = registrar({ events: { modules: { gitlab: { webhookSecret: 'tok' } } } });
+    const on = onGitlab({ push: true, merge: false, tag: false });
+
+    expect(await r.settings('gitlab')).toEqual({
+      enabled: true,
+      url: 'https://portal.example.com/api/events/http/gitlab',
+    });
+    await r.beforeSave(on, undefined);
+    expect(gitlab.ensureWebhook).toHaveBeenCalledWith('https://gitlab.example.com/qa/app.git', {
+      url: 'https://portal.example.com/api/events/http/gitlab',
+      secret: 'tok',
+    });
+    await r.beforeSave(on, undefined, { manual: true });
+    await r.beforeSave(onGitlab({ push: true, merge: true, tag: false }), on);
+    expect(gitlab.ensureWebhook).toHaveBeenCalledTimes(1);
+  });
+
+  it('removes the hook once no pipeline on the repository has event triggers, and only then', async () => {
+    const { registrar: r, gitlab } = registrar({ events: { modules: { gitlab: { webhookSecret: 'tok' } } } });
+    const on = onGitlab({ push: true, merge: false, tag: false });
+
+    await r.afterSave(onGitlab({ push: false, merge: false, tag: false }), on);
+
+    expect(gitlab.removeWebhook).toHaveBeenCalledWith(
+      'https://gitlab.example.com/qa/app.git',
+      'https://portal.example.com/api/events/http/gitlab',
+    );
+    await r.afterSave(on, on);
+    expect(gitlab.removeWebhook).toHaveBeenCalledTimes(1);
+  });
+});
