@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { type ClusterBinding, type ClusterUser, devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { DialogError } from '../SubmitDialog';
 import { clusterUsersOf } from './clusterInUse';
 

@@ -3,7 +3,7 @@ import { Suspense, lazy } from 'react';
 import { Route, Routes, useResolvedPath } from 'react-router-dom';
 import { PipelinesTable } from '../PipelinesTable';
 import { DevopsTabs } from './DevopsTabs';
-import { DevopsMountContext } from './links';
+import { DevopsMountContext } from '../../links';
 
 const PipelineEditorPage = lazy(() =>
   import('../PipelineEditor').then(m => ({ default: m.PipelineEditorPage })),

@@ -3,7 +3,7 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import { useDevopsLinks } from './links';
+import { useDevopsLinks } from '../../links';
 
 /** The sections of the DevOps page, as tabs that are links, so each has its own URL. */
 export const DevopsTabs = ({ children }: { children: ReactNode }) => {

@@ -15,7 +15,7 @@ import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { pipelineTitle } from '../../lib/pipelineTitle';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { RunPipelineDialog } from './RunPipelineDialog';
 
 export type PipelineActionsBarProps = {

@@ -107,6 +107,60 @@ describe('PipelineDetailsPage', () => {
     );
   });
 
+  it("shows the backend's next fire times and why each trigger did (not) start a run", async () => {
+    const scheduled = {
+      ...pipeline,
+      spec: {
+        ...pipeline.spec,
+        triggers: {
+          events: { push: true, merge: false, tag: false },
+          schedule: { every: 'minutes' as const, interval: 2 },
+        },
+      },
+    };
+    const getPipelineTriggers = jest.fn().mockResolvedValue({
+      timezone: 'Asia/Tokyo',
+      nextFireTimes: ['2026-12-03T05:54:00.000Z', '2026-12-03T05:56:00.000Z'],
+      activity: [
+        {
+          id: 2,
+          occurredAt: '2026-12-03T05:52:00.000Z',
+          source: 'gitlab',
+          summary: 'push a6a16470 to feature-x',
+          outcome: 'skipped',
+          reason: 'branch feature-x did not match master',
+        },
+        {
+          id: 1,
+          occurredAt: '2026-12-03T05:50:00.000Z',
+          source: 'schedule',
+          summary: 'fire time 2026-12-03 14:50 Asia/Tokyo',
+          outcome: 'started',
+          run: { id: 'r12', buildId: 12, status: 'running' },
+        },
+      ],
+    });
+
+    await render({
+      getPipeline: jest.fn().mockResolvedValue(scheduled),
+      listRuns: jest.fn().mockResolvedValue(page([running], undefined, 1)),
+      getPipelineTriggers,
+    });
+
+    const activity = await screen.findByRole('list', { name: 'Trigger activity' });
+    expect(getPipelineTriggers).toHaveBeenCalledWith('p1');
+    const [skipped, started] = within(activity).getAllByRole('listitem');
+    expect(skipped).toHaveTextContent('GitLab: push a6a16470 to feature-x');
+    expect(skipped).toHaveTextContent('Not started: branch feature-x did not match master');
+    expect(started).toHaveTextContent('Timer: fire time 2026-12-03 14:50 Asia/Tokyo');
+    expect(within(started).getByRole('link', { name: '#12' })).toHaveAttribute('href', '/devops/runs/r12');
+    // The times the timer will fire, in its zone, not the browser's.
+    const next = screen.getByText('Next runs').nextSibling as HTMLElement;
+    expect(next).toHaveTextContent('Thu 3 Dec 2026, 14:54');
+    expect(next).toHaveTextContent('Thu 3 Dec 2026, 14:56');
+    expect(next).toHaveTextContent("Asia/Tokyo, the zone of the portal's timer");
+  });
+
   it('opens the records tab with 50 runs, in a timeline or a list, more on demand', async () => {
     const getPipeline = jest.fn().mockResolvedValue(pipeline);
     const listRuns = jest.fn(async (_id: string, { limit, cursor }) =>

@@ -14,7 +14,7 @@ import {
   useSearchParams,
 } from 'react-router-dom';
 import { pipelineTitle } from '../../lib/pipelineTitle';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { ActiveChip } from './ActiveChip';
 import { PipelineActionsBar } from './PipelineActionsBar';
 import { PipelineOverview } from './PipelineOverview';

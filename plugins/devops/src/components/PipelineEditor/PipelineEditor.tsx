@@ -15,7 +15,7 @@ import { useNavigate } from 'react-router-dom';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { PipelineCanvas } from '../PipelineCanvas';
 import { ConflictDialog } from './dialogs/ConflictDialog';
 import { EditorDialogs, type OpenDialog } from './dialogs/EditorDialogs';

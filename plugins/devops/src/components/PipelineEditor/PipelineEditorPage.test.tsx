@@ -7,7 +7,7 @@ import userEvent, {
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import type { DevopsApi } from '../../api';
-import { DevopsMountContext } from '../DevopsRouter';
+import { DevopsMountContext } from '../../links';
 import { installCanvasShims } from '../PipelineCanvas/__testUtils__/domShims';
 import { PipelineEditorPage } from './PipelineEditorPage';
 import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';

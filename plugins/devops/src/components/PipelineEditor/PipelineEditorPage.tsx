@@ -5,7 +5,7 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef } from '../../api';
 import { pipelineTitle } from '../../lib/pipelineTitle';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { PipelineEditor } from './PipelineEditor';
 import { draftCopyOf, draftOfPipeline, newPipelineDraft } from './state/drafts';
 

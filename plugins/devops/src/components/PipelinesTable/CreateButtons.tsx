@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { LinkButton } from '@backstage/core-components';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 
 /** The two ways to a new pipeline: the canvas editor, or a YAML document. */
 export const CreateButtons = ({ onImport }: { onImport: () => void }) => {

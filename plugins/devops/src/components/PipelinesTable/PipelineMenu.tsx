@@ -6,7 +6,7 @@ import MoreVertIcon from '@material-ui/icons/MoreVert';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import type { PipelineActionId } from './pipelineActions';
 
 /** The dialogs the menu opens, which edit one part of the pipeline in place. */

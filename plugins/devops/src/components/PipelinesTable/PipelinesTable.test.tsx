@@ -273,10 +273,21 @@ describe('PipelinesTable', () => {
   });
 
   it('edits the trigger rules in a dialog and reloads the list', async () => {
-    const pipeline = makePipeline({ id: 'p1', name: 'nightly' });
+    const pipeline = makePipeline({
+      id: 'p1',
+      name: 'nightly',
+      source: { provider: 'github', repository: 'https://github.com/acme/nightly', branch: 'main' },
+    });
     const listPipelines = jest.fn().mockResolvedValue(page([pipeline]));
     const updateTriggers = jest.fn().mockResolvedValue(pipeline);
-    const { alertApi } = await render({ listPipelines, updateTriggers });
+    const getTriggerSettings = jest.fn().mockResolvedValue({
+      timezone: 'UTC',
+      webhooks: {
+        github: { enabled: true, url: 'https://portal.example.com/api/events/http/github' },
+        gitlab: { enabled: true, url: 'https://portal.example.com/api/events/http/gitlab' },
+      },
+    });
+    const { alertApi } = await render({ listPipelines, updateTriggers, getTriggerSettings });
 
     await openMenu('nightly');
     await userEvent.click(
@@ -285,15 +296,16 @@ describe('PipelinesTable', () => {
     const dialog = screen.getByRole('dialog', {
       name: 'Trigger rules of "nightly"',
     });
-    await userEvent.click(
-      within(dialog).getByRole('checkbox', { name: 'Push' }),
-    );
+    // Events are offered once the backend said it receives GitHub's webhooks.
+    await within(dialog).findByTestId('webhook-url');
+    await userEvent.click(within(dialog).getByRole('checkbox', { name: 'Push' }));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
-    expect(updateTriggers).toHaveBeenCalledWith('p1', {
-      events: { push: true, merge: false, tag: false },
-      schedule: null,
-    });
+    expect(updateTriggers).toHaveBeenCalledWith(
+      'p1',
+      { events: { push: true, merge: false, tag: false }, schedule: null },
+      { manualWebhook: false },
+    );
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(alertApi.post).toHaveBeenCalledWith({
       message: 'Saved the trigger rules of "nightly"',

@@ -8,7 +8,7 @@ import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import type { ReactNode } from 'react';
 import { formatTime } from '../../lib/formatTime';
 import { pipelineTitle } from '../../lib/pipelineTitle';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { RunStatus } from '../RunStatus';
 
 export type PipelineColumn = {

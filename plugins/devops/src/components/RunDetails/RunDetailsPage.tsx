@@ -14,7 +14,7 @@ import {
   useParams,
   useSearchParams,
 } from 'react-router-dom';
-import { useDevopsLinks } from '../DevopsRouter';
+import { useDevopsLinks } from '../../links';
 import { useRunActions } from '../RunHistory';
 import { RunHeader } from './RunHeader';
 import { RunLogPanel } from './RunLogPanel';

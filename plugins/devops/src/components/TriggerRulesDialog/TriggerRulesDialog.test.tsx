@@ -285,6 +285,7 @@ describe('TriggerRulesDialog', () => {
       { updateTriggers },
     );
 
+    await screen.findByTestId('webhook-url');
     await userEvent.click(screen.getByRole('checkbox', { name: 'Push' }));
     await userEvent.click(screen.getByRole('checkbox', { name: 'Tag' }));
     await chooseSchedule('None');
@@ -347,7 +348,8 @@ describe('TriggerRulesDialog', () => {
       updateTriggers,
     });
 
-    await userEvent.click(await screen.findByRole('checkbox', { name: 'Push' }));
+    await screen.findByTestId('webhook-url');
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Push' }));
     await userEvent.click(saveButton());
 
     expect(await screen.findByRole('alert')).toHaveTextContent(

@@ -1,3 +1,4 @@
+/* Links between the DevOps pages; below the pages, so that none of them imports the router that mounts them. */
 import { createContext, useContext } from 'react';
 
 /** Where the DevOps pages are mounted: /devops, or an entity's Pipelines tab. */
