@@ -11,6 +11,7 @@ import {
   missingCredentialsError,
 } from './codeHostErrors';
 import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
+import { RepositoryHooks, ensureHook, removeHooks } from './repositoryHooks';
 import { githubOwnerAndRepo, parseRepositoryPath } from './repositoryPath';
 import { CodeHostClient, CommitStatus, WebhookSpec } from './types';
 
@@ -53,54 +54,27 @@ export class GithubClient implements CodeHostClient {
     repositoryUrl: string,
     spec: WebhookSpec,
   ): Promise<{ id: string; created: boolean }> {
-    const repository = await this.connect(repositoryUrl, 'webhooks');
-    const existing = (await this.listHooks(repository)).find(
-      hook => hook.config.url === spec.url,
-    );
-    const settings = {
-      active: true,
-      events: HOOK_EVENTS,
-      config: {
-        url: spec.url,
-        content_type: 'json',
-        insecure_ssl: '0',
-        secret: spec.secret,
+    const hooks = this.hooksOf(await this.connect(repositoryUrl, 'webhooks'));
+    return ensureHook(
+      hooks,
+      spec.url,
+      {
+        active: true,
+        events: HOOK_EVENTS,
+        config: {
+          url: spec.url,
+          content_type: 'json',
+          insecure_ssl: '0',
+          secret: spec.secret,
+        },
       },
-    };
-    if (existing) {
-      // GitHub never shows a hook's secret, so whether it differs cannot be told:
-      // writing the settings again is the only way to be sure they are current.
-      await sendToRepository(repository, {
-        method: 'PATCH',
-        url: `${repository.repositoryApiUrl}/hooks/${existing.id}`,
-        body: settings,
-      });
-      return { id: String(existing.id), created: false };
-    }
-    const created = await sendToRepository(repository, {
-      method: 'POST',
-      url: `${repository.repositoryApiUrl}/hooks`,
-      body: { name: 'web', ...settings },
-    });
-    return { id: String((created as GithubHook).id), created: true };
+      { name: 'web' },
+    );
   }
 
   async removeWebhook(repositoryUrl: string, hookUrl: string): Promise<void> {
-    const repository = await this.connect(repositoryUrl, 'webhooks');
-    const hooks = (await this.listHooks(repository)).filter(
-      hook => hook.config.url === hookUrl,
-    );
-    for (const hook of hooks) {
-      // 404: removed meanwhile, which is what was asked for.
-      await sendToRepository(
-        repository,
-        {
-          method: 'DELETE',
-          url: `${repository.repositoryApiUrl}/hooks/${hook.id}`,
-        },
-        refusal => refusal.status === 404,
-      );
-    }
+    const hooks = this.hooksOf(await this.connect(repositoryUrl, 'webhooks'));
+    await removeHooks(hooks, hookUrl);
   }
 
   async setCommitStatus(
@@ -119,6 +93,19 @@ export class GithubClient implements CodeHostClient {
         context: status.context,
       },
     });
+  }
+
+  private hooksOf(repository: GithubRepository): RepositoryHooks {
+    return {
+      repository,
+      hooksUrl: `${repository.repositoryApiUrl}/hooks`,
+      updateMethod: 'PATCH',
+      list: async () =>
+        (await this.listHooks(repository)).map(hook => ({
+          id: hook.id,
+          url: hook.config.url,
+        })),
+    };
   }
 
   /** All hooks of the repository, following the `Link: <...>; rel="next"` pages. */

@@ -6,6 +6,7 @@ import {
 } from '@backstage/integration';
 import { CodeHostCall, missingCredentialsError } from './codeHostErrors';
 import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
+import { RepositoryHooks, ensureHook, removeHooks } from './repositoryHooks';
 import { parseRepositoryPath } from './repositoryPath';
 import {
   CodeHostClient,
@@ -59,49 +60,22 @@ export class GitlabClient implements CodeHostClient {
     repositoryUrl: string,
     spec: WebhookSpec,
   ): Promise<{ id: string; created: boolean }> {
-    const project = this.connect(repositoryUrl, 'webhooks');
-    const existing = (await this.listHooks(project)).find(
-      hook => hook.url === spec.url,
-    );
-    const settings = {
+    const hooks = this.hooksOf(this.connect(repositoryUrl, 'webhooks'));
+    return ensureHook(hooks, spec.url, {
       url: spec.url,
       token: spec.secret,
       push_events: true,
       tag_push_events: true,
       merge_requests_events: true,
       enable_ssl_verification: true,
-    };
-    if (existing) {
-      // GitLab never shows a hook's token, so whether it differs cannot be told:
-      // writing the settings again is the only way to be sure they are current.
-      await sendToRepository(project, {
-        method: 'PUT',
-        url: `${project.projectApiUrl}/hooks/${existing.id}`,
-        body: settings,
-      });
-      return { id: String(existing.id), created: false };
-    }
-    const created = await sendToRepository(project, {
-      method: 'POST',
-      url: `${project.projectApiUrl}/hooks`,
-      body: settings,
     });
-    return { id: String((created as GitlabHook).id), created: true };
   }
 
   async removeWebhook(repositoryUrl: string, hookUrl: string): Promise<void> {
-    const project = this.connect(repositoryUrl, 'webhooks');
-    const hooks = (await this.listHooks(project)).filter(
-      hook => hook.url === hookUrl,
+    await removeHooks(
+      this.hooksOf(this.connect(repositoryUrl, 'webhooks')),
+      hookUrl,
     );
-    for (const hook of hooks) {
-      // 404: removed meanwhile, which is what was asked for.
-      await sendToRepository(
-        project,
-        { method: 'DELETE', url: `${project.projectApiUrl}/hooks/${hook.id}` },
-        refusal => refusal.status === 404,
-      );
-    }
   }
 
   async setCommitStatus(
@@ -128,6 +102,15 @@ export class GitlabClient implements CodeHostClient {
         refusal.status === 400 &&
         SAME_STATE_REFUSAL.exec(JSON.stringify(refusal.body))?.[1] === state,
     );
+  }
+
+  private hooksOf(project: GitlabProject): RepositoryHooks {
+    return {
+      repository: project,
+      hooksUrl: `${project.projectApiUrl}/hooks`,
+      updateMethod: 'PUT',
+      list: () => this.listHooks(project),
+    };
   }
 
   /** All hooks of the project, following the `x-next-page` header. */
