@@ -62,6 +62,7 @@ export const devopsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         discovery: coreServices.discovery,
         events: eventsServiceRef,
+        instanceMetadata: coreServices.rootInstanceMetadata,
       },
       async init({
         config,
@@ -77,6 +78,7 @@ export const devopsPlugin = createBackendPlugin({
         catalog,
         discovery,
         events,
+        instanceMetadata,
       }) {
         const settings = readDevopsConfig(config);
         const db = await database.getClient();
@@ -118,30 +120,49 @@ export const devopsPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(devopsPermissions);
 
         // Each run goes to its pipeline's bound cluster, else to the local executor.
-        const executor = createTaskExecutor({ config, logger, clusters, pipelines, runs });
+        const executor = createTaskExecutor({
+          config,
+          logger,
+          clusters,
+          pipelines,
+          runs,
+        });
         const local = settings.localExecutor;
 
         const codeHosts = {
           github: GithubClient.fromConfig(config),
           gitlab: GitlabClient.fromConfig(config),
         };
-        const webhooks = new WebhookRegistrar({ config, discovery, triggers, logger, clients: codeHosts });
+        const webhooks = new WebhookRegistrar({
+          config,
+          discovery,
+          instanceMetadata,
+          triggers,
+          logger,
+          clients: codeHosts,
+        });
         // Commit statuses link to the run page of the app (mounted at /devops); Backstage's
         // own default for a development app is the fallback.
-        const appBaseUrl = (config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000').replace(/\/$/, '');
+        const appBaseUrl = (
+          config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
+        ).replace(/\/$/, '');
         const engine = new RunEngine({
           runs,
           logs,
           executor,
           logger,
           resolveCommit: source =>
-            resolveBranchHead({ ...source, allowFileUrls: local?.allowFileUrls ?? false }),
+            resolveBranchHead({
+              ...source,
+              allowFileUrls: local?.allowFileUrls ?? false,
+            }),
           maxLogBytesPerTask: settings.maxLogBytesPerTask,
           concurrency: settings.concurrentRuns,
           staleAfterMs: settings.staleAfterMs,
           observer: new CommitStatusReporter({
             clients: codeHosts,
-            runUrl: runId => `${appBaseUrl}/devops/runs/${encodeURIComponent(runId)}`,
+            runUrl: runId =>
+              `${appBaseUrl}/devops/runs/${encodeURIComponent(runId)}`,
             logger,
           }),
         });
@@ -158,7 +179,10 @@ export const devopsPlugin = createBackendPlugin({
           createRouter({
             logger,
             httpAuth,
-            authorizer: new PipelineAuthorizer(permissions, permissionsRegistry),
+            authorizer: new PipelineAuthorizer(
+              permissions,
+              permissionsRegistry,
+            ),
             pipelines,
             runs,
             logs,
@@ -200,7 +224,9 @@ export const devopsPlugin = createBackendPlugin({
 
         lifecycle.addStartupHook(() => engine.start());
         lifecycle.addShutdownHook(() => engine.shutdown());
-        logger.info(`DevOps run engine ${engine.engineId} ready (resource type ${DEVOPS_PIPELINE_RESOURCE_TYPE})`);
+        logger.info(
+          `DevOps run engine ${engine.engineId} ready (resource type ${DEVOPS_PIPELINE_RESOURCE_TYPE})`,
+        );
       },
     });
   },

@@ -6,16 +6,45 @@ import type { DatabaseTriggerStore } from '../DatabaseTriggerStore';
 import { WebhookRegistrar } from './WebhookRegistrar';
 
 const stages: PipelineSpec['stages'] = [
-  { name: 'Build', order: 'sequential', tasks: [{ name: 'b', type: 'runScript', image: 'alpine', tag: '3', script: 'make' }] },
+  {
+    name: 'Build',
+    order: 'sequential',
+    tasks: [
+      {
+        name: 'b',
+        type: 'runScript',
+        image: 'alpine',
+        tag: '3',
+        script: 'make',
+      },
+    ],
+  },
 ];
 
-const onGitlab = (events: { push: boolean; merge: boolean; tag: boolean }): PipelineSpec => ({
-  source: { provider: 'gitlab', repository: 'https://gitlab.example.com/qa/app.git', branch: 'main' },
+const onGitlab = (events: {
+  push: boolean;
+  merge: boolean;
+  tag: boolean;
+}): PipelineSpec => ({
+  source: {
+    provider: 'gitlab',
+    repository: 'https://gitlab.example.com/qa/app.git',
+    branch: 'main',
+  },
   stages,
   triggers: { events },
 });
 
-function registrar(config: object) {
+/** A backend with the events backend and both webhook modules, as the demo backend has. */
+const WITH_INGRESS = [
+  { pluginId: 'devops', modules: [] },
+  {
+    pluginId: 'events',
+    modules: [{ moduleId: 'github-webhook' }, { moduleId: 'gitlab-webhook' }],
+  },
+];
+
+function registrar(config: object, installedPlugins = WITH_INGRESS) {
   const gitlab: jest.Mocked<CodeHostClient> = {
     ensureWebhook: jest.fn().mockResolvedValue({ id: '1', created: true }),
     removeWebhook: jest.fn(),
@@ -27,8 +56,13 @@ function registrar(config: object) {
     registrar: new WebhookRegistrar({
       config: new ConfigReader(config),
       discovery: mockServices.discovery.mock({
-        getExternalBaseUrl: async plugin => `https://portal.example.com/api/${plugin}`,
+        getExternalBaseUrl: async plugin =>
+          `https://portal.example.com/api/${plugin}`,
       }),
+      instanceMetadata: {
+        getId: () => 'test-instance',
+        getInstalledPlugins: async () => installedPlugins,
+      },
       triggers: { subscriptions } as unknown as DatabaseTriggerStore,
       logger: mockServices.logger.mock(),
       clients: { github: gitlab, gitlab },
@@ -43,16 +77,55 @@ describe('WebhookRegistrar', () => {
     expect(await r.settings('gitlab')).toEqual({
       enabled: false,
       problem:
-        'GitLab events are not received by this portal: its admin sets events.modules.gitlab.webhookSecret and installs the events backend with its GitLab module',
+        'GitLab events are not received by this portal: its admin sets events.modules.gitlab.webhookSecret',
     });
-    await expect(r.beforeSave(onGitlab({ push: true, merge: false, tag: false }), undefined)).rejects.toThrow(
+    await expect(
+      r.beforeSave(
+        onGitlab({ push: true, merge: false, tag: false }),
+        undefined,
+      ),
+    ).rejects.toThrow(
       /^Event triggers cannot be turned on: GitLab events are not received/,
     );
     expect(gitlab.ensureWebhook).not.toHaveBeenCalled();
   });
 
+  it('offers no events while the backend lacks the events backend or the provider module', async () => {
+    const secrets = {
+      events: {
+        modules: {
+          github: { webhookSecret: 's' },
+          gitlab: { webhookSecret: 't' },
+        },
+      },
+    };
+    const withoutEvents = registrar(secrets, [
+      { pluginId: 'devops', modules: [] },
+    ]).registrar;
+    const withoutGitlab = registrar(secrets, [
+      { pluginId: 'events', modules: [{ moduleId: 'github-webhook' }] },
+    ]).registrar;
+
+    expect(await withoutEvents.settings('github')).toEqual({
+      enabled: false,
+      problem:
+        'GitHub events are not received by this portal: its admin adds @backstage/plugin-events-backend and @backstage/plugin-events-backend-module-github to the backend',
+    });
+    expect(await withoutGitlab.settings('github')).toEqual({
+      enabled: true,
+      url: 'https://portal.example.com/api/events/http/github',
+    });
+    expect(await withoutGitlab.settings('gitlab')).toEqual({
+      enabled: false,
+      problem:
+        'GitLab events are not received by this portal: its admin adds @backstage/plugin-events-backend-module-gitlab to the backend',
+    });
+  });
+
   it('registers the ingress URL with the module secret, unless registered by hand or already on', async () => {
-    const { registrar: r, gitlab } = registrar({ events: { modules: { gitlab: { webhookSecret: 'tok' } } } });
+    const { registrar: r, gitlab } = registrar({
+      events: { modules: { gitlab: { webhookSecret: 'tok' } } },
+    });
     const on = onGitlab({ push: true, merge: false, tag: false });
 
     expect(await r.settings('gitlab')).toEqual({
@@ -60,17 +133,22 @@ describe('WebhookRegistrar', () => {
       url: 'https://portal.example.com/api/events/http/gitlab',
     });
     await r.beforeSave(on, undefined);
-    expect(gitlab.ensureWebhook).toHaveBeenCalledWith('https://gitlab.example.com/qa/app.git', {
-      url: 'https://portal.example.com/api/events/http/gitlab',
-      secret: 'tok',
-    });
+    expect(gitlab.ensureWebhook).toHaveBeenCalledWith(
+      'https://gitlab.example.com/qa/app.git',
+      {
+        url: 'https://portal.example.com/api/events/http/gitlab',
+        secret: 'tok',
+      },
+    );
     await r.beforeSave(on, undefined, { manual: true });
     await r.beforeSave(onGitlab({ push: true, merge: true, tag: false }), on);
     expect(gitlab.ensureWebhook).toHaveBeenCalledTimes(1);
   });
 
   it('removes the hook once no pipeline on the repository has event triggers, and only then', async () => {
-    const { registrar: r, gitlab } = registrar({ events: { modules: { gitlab: { webhookSecret: 'tok' } } } });
+    const { registrar: r, gitlab } = registrar({
+      events: { modules: { gitlab: { webhookSecret: 'tok' } } },
+    });
     const on = onGitlab({ push: true, merge: false, tag: false });
 
     await r.afterSave(onGitlab({ push: false, merge: false, tag: false }), on);

@@ -40,7 +40,7 @@ const triggerSettings = {
     gitlab: {
       enabled: false,
       problem:
-        'GitLab events are not received by this portal: its admin sets events.modules.gitlab.webhookSecret and installs the events backend with its GitLab module',
+        'GitLab events are not received by this portal: its admin sets events.modules.gitlab.webhookSecret',
     },
   },
 };
