@@ -3,11 +3,6 @@ import { HumanDuration } from '@backstage/types';
 export interface Config {
   /** Configuration of the DevOps Pipelines plugin. */
   devops?: {
-    /**
-     * Kubernetes clusters pipelines run on. The clusters one can bind are those of
-     * `kubernetes.clusterLocatorMethods` entries of type `config` (with a
-     * `serviceAccountToken`) and the contexts of `kubeconfig` below.
-     */
     /** Triggers that start pipelines by themselves. */
     triggers?: {
       /**
@@ -16,6 +11,11 @@ export interface Config {
        */
       timezone?: string;
     };
+    /**
+     * Kubernetes clusters pipelines run on. The clusters one can bind are those of
+     * `kubernetes.clusterLocatorMethods` entries of type `config` (with a
+     * `serviceAccountToken`) and the contexts of `kubeconfig` below.
+     */
     kubernetes?: {
       /**
        * A kubeconfig file whose contexts are offered as clusters, each named after its

@@ -97,11 +97,16 @@ export class DatabasePipelineStore {
     return row ? this.toRecord(row) : undefined;
   }
 
-  /** Several pipelines by id; ids that do not exist are missing from the map. */
-  async getMany(ids: string[]): Promise<Map<string, PipelineRecord>> {
+  /**
+   * Several pipelines by id; ids that do not exist are missing from the map. In `tx` when
+   * given, so a caller holding a transaction reads its own view (and, on SQLite, does not
+   * wait for the connection it holds).
+   */
+  async getMany(ids: string[], tx?: Knex.Transaction): Promise<Map<string, PipelineRecord>> {
     const records = new Map<string, PipelineRecord>();
+    const db = tx ?? this.db;
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db<RawPipelineRow>('pipelines').whereIn('id', ids.slice(i, i + 500));
+      const rows = await db<RawPipelineRow>('pipelines').whereIn('id', ids.slice(i, i + 500));
       rows.forEach(row => records.set(row.id, this.toRecord(row as RawPipelineRow)));
     }
     return records;

@@ -165,6 +165,15 @@ export class DatabaseTriggerStore {
     return { indexed: unindexed.length, rezoned: rezone.length };
   }
 
+  /** How many schedules are due at `now`. */
+  async countDue(now: Date): Promise<number> {
+    const [{ count }] = await this.db('pipeline_triggers')
+      .whereNotNull('schedule')
+      .where('next_fire_at', '<=', now)
+      .count({ count: '*' });
+    return Number(count);
+  }
+
   /** The next fire time of a pipeline's saved schedule, as the timer will fire it. */
   async nextFireAt(pipelineId: string): Promise<Date | undefined> {
     const row = await this.db<RawTriggerRow>('pipeline_triggers')
@@ -173,9 +182,13 @@ export class DatabaseTriggerStore {
     return row?.next_fire_at ? new Date(row.next_fire_at) : undefined;
   }
 
-  /** Schedules due at `now`, oldest fire time first. */
-  async dueSchedules(now: Date, limit: number): Promise<DueSchedule[]> {
-    const rows: RawTriggerRow[] = await this.db<RawTriggerRow>(
+  /** Schedules due at `now`, oldest fire time first; in `tx` when given. */
+  async dueSchedules(
+    now: Date,
+    limit: number,
+    tx?: Knex.Transaction,
+  ): Promise<DueSchedule[]> {
+    const rows: RawTriggerRow[] = await (tx ?? this.db)<RawTriggerRow>(
       'pipeline_triggers',
     )
       .whereNotNull('schedule')

@@ -12,7 +12,9 @@ export const systemClock: TriggerClock = {
   async sleepUntil(time, signal) {
     // Timers may wake a millisecond early; the fire time must have come.
     while (!signal.aborted && Date.now() < time.getTime()) {
-      await sleep(time.getTime() - Date.now(), undefined, { signal }).catch(() => {});
+      await sleep(time.getTime() - Date.now(), undefined, { signal }).catch(
+        () => {},
+      );
     }
   },
 };
