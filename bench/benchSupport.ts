@@ -2,7 +2,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { randomBytes } from 'crypto';
 import knexFactory, { Knex } from 'knex';
-import { RunEngine, type RunEngineOptions } from '../plugins/devops-backend/src/engine/RunEngine';
+import {
+  RunEngine,
+  type RunEngineOptions,
+} from '../plugins/devops-backend/src/engine/RunEngine';
 
 /** Drops info and debug; warnings and errors go to stderr. */
 export const warningsOnlyLogger: LoggerService = {
@@ -40,7 +43,9 @@ export function runBenchmark(main: () => Promise<void>): void {
   main().then(
     () => process.exit(0),
     error => {
-      console.error(`\nBenchmark failed: ${error instanceof Error ? error.stack : error}`);
+      console.error(
+        `\nBenchmark failed: ${error instanceof Error ? error.stack : error}`,
+      );
       process.exit(1);
     },
   );

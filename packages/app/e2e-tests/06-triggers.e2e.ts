@@ -98,7 +98,10 @@ describe('triggers', () => {
     // The panel polls; a fresh load shows the fire at once.
     await gotoApp(page, `${ENTITY_TAB}/pipelines/${id}`, { reload: true });
     const panel = page.getByRole('list', { name: 'Trigger activity' });
-    await panel.getByText(/Timer:/).first().waitFor();
+    await panel
+      .getByText(/Timer:/)
+      .first()
+      .waitFor();
     await panel.getByText(`#${fired.run!.buildId}`).first().waitFor();
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'trigger-activity.png');
@@ -119,18 +122,25 @@ describe('triggers', () => {
 
     const dialog = await openTriggerDialog(id);
     await dialog.getByLabel('Push', { exact: true }).check();
-    const ingressUrl = (await dialog.getByTestId('webhook-url').textContent())!.trim();
+    const ingressUrl = (await dialog
+      .getByTestId('webhook-url')
+      .textContent())!.trim();
     assert.match(ingressUrl, /\/api\/events\/http\/github$/);
     // Without GitHub credentials the portal cannot register the hook, and says why.
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.getByText(/integrations\.github/).first().waitFor();
+    await dialog
+      .getByText(/integrations\.github/)
+      .first()
+      .waitFor();
     await dialog.getByLabel('I registered the webhook by hand').check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
     const definition = webhookExamples.find(d => d.name === 'push')!;
     const push: any = structuredClone(
-      definition.examples.find((p: any) => p.ref === 'refs/heads/master' && !p.deleted),
+      definition.examples.find(
+        (p: any) => p.ref === 'refs/heads/master' && !p.deleted,
+      ),
     );
     push.repository.full_name = repository;
     push.repository.html_url = `https://github.com/${repository}`;
@@ -142,13 +152,18 @@ describe('triggers', () => {
           'Content-Type': 'application/json',
           'X-GitHub-Event': 'push',
           'X-GitHub-Delivery': randomUUID(),
-          'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+          'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret)
+            .update(body)
+            .digest('hex')}`,
         },
         data: body,
       });
 
     const forged = await deliver('not-the-secret');
-    assert.ok(forged.status() >= 400 && forged.status() < 500, `forged: HTTP ${forged.status()}`);
+    assert.ok(
+      forged.status() >= 400 && forged.status() < 500,
+      `forged: HTTP ${forged.status()}`,
+    );
     const signed = await deliver(GITHUB_SECRET);
     assert.equal(signed.status(), 202, await signed.text());
 
@@ -158,13 +173,22 @@ describe('triggers', () => {
     );
     const commit = (push.after as string).slice(0, 8);
     assert.equal(started.summary, `push ${commit} to master`);
-    assert.equal((await activityOf(id)).length, 1, 'the forged delivery left no trace');
+    assert.equal(
+      (await activityOf(id)).length,
+      1,
+      'the forged delivery left no trace',
+    );
     const run = await session.api('GET', `/runs/${started.run!.id}`);
     assert.equal(run.commit, push.after);
     // No GitHub to clone from here: the run is not the point, its cause is.
-    await session.api('POST', `/runs/${run.id}/stop`, undefined, { expect: [200, 202, 409] });
+    await session.api('POST', `/runs/${run.id}/stop`, undefined, {
+      expect: [200, 202, 409],
+    });
 
     await gotoApp(page, `${ENTITY_TAB}/runs/${run.id}`);
-    await page.getByText(new RegExp(`push ${commit} to master`)).first().waitFor();
+    await page
+      .getByText(new RegExp(`push ${commit} to master`))
+      .first()
+      .waitFor();
   });
 });

@@ -9,7 +9,9 @@ export type DevopsMount = {
   entityRef?: string;
 };
 
-export const DevopsMountContext = createContext<DevopsMount>({ basePath: '/devops' });
+export const DevopsMountContext = createContext<DevopsMount>({
+  basePath: '/devops',
+});
 
 /**
  * Links between the DevOps pages, relative to where they are mounted, so that a user
@@ -21,8 +23,11 @@ export function useDevopsLinks() {
     entityRef,
     list: () => basePath || '/',
     newPipeline: (options: { copyOf?: string } = {}) =>
-      `${basePath}/pipelines/new${options.copyOf ? `?copyOf=${encodeURIComponent(options.copyOf)}` : ''}`,
-    pipeline: (pipelineId: string) => `${basePath}/pipelines/${encodeURIComponent(pipelineId)}`,
+      `${basePath}/pipelines/new${
+        options.copyOf ? `?copyOf=${encodeURIComponent(options.copyOf)}` : ''
+      }`,
+    pipeline: (pipelineId: string) =>
+      `${basePath}/pipelines/${encodeURIComponent(pipelineId)}`,
     editPipeline: (pipelineId: string) =>
       `${basePath}/pipelines/${encodeURIComponent(pipelineId)}/edit`,
     run: (runId: string) => `${basePath}/runs/${encodeURIComponent(runId)}`,

@@ -43,7 +43,11 @@ const isUniqueViolation = (error: unknown) =>
  * transaction that saves it (the triggers' store).
  */
 export interface PipelineTriggerIndex {
-  writeIndex(tx: Knex.Transaction, pipelineId: string, spec: PipelineSpec): Promise<void>;
+  writeIndex(
+    tx: Knex.Transaction,
+    pipelineId: string,
+    spec: PipelineSpec,
+  ): Promise<void>;
 }
 
 /** The only code that reads and writes the `pipelines` table. */
@@ -93,7 +97,9 @@ export class DatabasePipelineStore {
   }
 
   async get(id: string): Promise<PipelineRecord | undefined> {
-    const row = await this.db<RawPipelineRow>('pipelines').where({ id }).first();
+    const row = await this.db<RawPipelineRow>('pipelines')
+      .where({ id })
+      .first();
     return row ? this.toRecord(row) : undefined;
   }
 
@@ -102,12 +108,20 @@ export class DatabasePipelineStore {
    * given, so a caller holding a transaction reads its own view (and, on SQLite, does not
    * wait for the connection it holds).
    */
-  async getMany(ids: string[], tx?: Knex.Transaction): Promise<Map<string, PipelineRecord>> {
+  async getMany(
+    ids: string[],
+    tx?: Knex.Transaction,
+  ): Promise<Map<string, PipelineRecord>> {
     const records = new Map<string, PipelineRecord>();
     const db = tx ?? this.db;
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await db<RawPipelineRow>('pipelines').whereIn('id', ids.slice(i, i + 500));
-      rows.forEach(row => records.set(row.id, this.toRecord(row as RawPipelineRow)));
+      const rows = await db<RawPipelineRow>('pipelines').whereIn(
+        'id',
+        ids.slice(i, i + 500),
+      );
+      rows.forEach(row =>
+        records.set(row.id, this.toRecord(row as RawPipelineRow)),
+      );
     }
     return records;
   }
@@ -124,11 +138,15 @@ export class DatabasePipelineStore {
     const query = this.db<RawPipelineRow>('pipelines').where(qb => {
       if (options.entityRef) qb.where('entity_ref', options.entityRef);
       if (options.search) {
-        const pattern = `%${options.search.toLowerCase().replace(/[%_\\]/g, c => `\\${c}`)}%`;
+        const pattern = `%${options.search
+          .toLowerCase()
+          .replace(/[%_\\]/g, c => `\\${c}`)}%`;
         qb.where(inner =>
           inner
             .whereRaw(`lower(name) like ? escape '\\'`, [pattern])
-            .orWhereRaw(`lower(coalesce(title, '')) like ? escape '\\'`, [pattern]),
+            .orWhereRaw(`lower(coalesce(title, '')) like ? escape '\\'`, [
+              pattern,
+            ]),
         );
       }
       if (options.filter) options.filter(qb);
@@ -151,7 +169,9 @@ export class DatabasePipelineStore {
   }
 
   async count(): Promise<number> {
-    return toCount((await this.db('pipelines').count({ count: '*' }).first()) as any);
+    return toCount(
+      (await this.db('pipelines').count({ count: '*' }).first()) as any,
+    );
   }
 
   /**
@@ -232,6 +252,9 @@ export class DatabasePipelineStore {
 
   #openSecrets(sealed: string | null) {
     const { values, unreadable } = this.secretBox.tryOpen(sealed);
-    return { secrets: values, ...(unreadable ? { secretsUnreadable: true } : {}) };
+    return {
+      secrets: values,
+      ...(unreadable ? { secretsUnreadable: true } : {}),
+    };
   }
 }

@@ -190,7 +190,10 @@ export class DatabaseRunStore {
         })
         .orderBy('build_id', 'desc')
         .limit(options.limit),
-      this.db('runs').where({ pipeline_id: pipelineId }).count({ count: '*' }).first(),
+      this.db('runs')
+        .where({ pipeline_id: pipelineId })
+        .count({ count: '*' })
+        .first(),
     ]);
     return {
       items: rows.map((row: RawRunRow) => this.toRun(row)),
@@ -218,7 +221,9 @@ export class DatabaseRunStore {
   }
 
   /** The newest run of a pipeline that has not ended yet. */
-  async latestUnfinishedRun(pipelineId: string): Promise<RunRecord | undefined> {
+  async latestUnfinishedRun(
+    pipelineId: string,
+  ): Promise<RunRecord | undefined> {
     const row = await this.db<RawRunRow>('runs')
       .where({ pipeline_id: pipelineId })
       .whereIn('status', ['queued', ...ACTIVE_RUN_STATUSES])
@@ -276,18 +281,24 @@ export class DatabaseRunStore {
       .where({ claimed_by: engineId })
       .whereIn('status', ACTIVE_RUN_STATUSES)
       .update({ heartbeat_at: new Date() });
-    const rows: Array<Pick<RawRunRow, 'id' | 'claimed_by' | 'status' | 'stop_requested'>> =
-      await this.db('runs')
-        .whereIn('id', runIds)
-        .select('id', 'claimed_by', 'status', 'stop_requested');
+    const rows: Array<
+      Pick<RawRunRow, 'id' | 'claimed_by' | 'status' | 'stop_requested'>
+    > = await this.db('runs')
+      .whereIn('id', runIds)
+      .select('id', 'claimed_by', 'status', 'stop_requested');
     const owned = new Set(
       rows
-        .filter(r => r.claimed_by === engineId && ACTIVE_RUN_STATUSES.includes(r.status))
+        .filter(
+          r =>
+            r.claimed_by === engineId && ACTIVE_RUN_STATUSES.includes(r.status),
+        )
         .map(r => r.id),
     );
     return {
       lost: runIds.filter(id => !owned.has(id)),
-      stopRequested: rows.filter(r => owned.has(r.id) && r.stop_requested).map(r => r.id),
+      stopRequested: rows
+        .filter(r => owned.has(r.id) && r.stop_requested)
+        .map(r => r.id),
     };
   }
 
@@ -299,13 +310,14 @@ export class DatabaseRunStore {
     engineId: string,
     staleBefore: Date,
   ): Promise<{ run: RunRecord; previousEngine?: string } | undefined> {
-    const candidates: Array<Pick<RawRunRow, 'id' | 'claimed_by' | 'heartbeat_at'>> =
-      await this.db('runs')
-        .whereIn('status', ACTIVE_RUN_STATUSES)
-        .where('heartbeat_at', '<', staleBefore)
-        .orderBy('queued_at', 'asc')
-        .limit(5)
-        .select('id', 'claimed_by', 'heartbeat_at');
+    const candidates: Array<
+      Pick<RawRunRow, 'id' | 'claimed_by' | 'heartbeat_at'>
+    > = await this.db('runs')
+      .whereIn('status', ACTIVE_RUN_STATUSES)
+      .where('heartbeat_at', '<', staleBefore)
+      .orderBy('queued_at', 'asc')
+      .limit(5)
+      .select('id', 'claimed_by', 'heartbeat_at');
     for (const candidate of candidates) {
       const taken = await this.db('runs')
         .where({
@@ -352,13 +364,21 @@ export class DatabaseRunStore {
     });
     const run = await this.getRunOrThrow(runId);
     if (!accepted) {
-      throw new ConflictError(`Run #${run.buildId} already ended (${run.status}); nothing to stop`);
+      throw new ConflictError(
+        `Run #${run.buildId} already ended (${run.status}); nothing to stop`,
+      );
     }
     return run;
   }
 
-  async setRunSource(runId: string, commit: string, branch: string): Promise<void> {
-    await this.db('runs').where({ id: runId }).update({ commit_sha: commit, branch });
+  async setRunSource(
+    runId: string,
+    commit: string,
+    branch: string,
+  ): Promise<void> {
+    await this.db('runs')
+      .where({ id: runId })
+      .update({ commit_sha: commit, branch });
   }
 
   /** Ends a run, if the engine still owns it. */
@@ -392,7 +412,10 @@ export class DatabaseRunStore {
    * Records where a task runs (executor, cluster, namespace), before it starts there, so
    * an engine taking the run over finds its work again.
    */
-  async setExecutorHandle(taskRunId: string, handle: ExecutorHandle): Promise<void> {
+  async setExecutorHandle(
+    taskRunId: string,
+    handle: ExecutorHandle,
+  ): Promise<void> {
     await this.db('task_runs')
       .where({ id: taskRunId })
       .update({ executor_handle: JSON.stringify(handle) });
@@ -422,7 +445,11 @@ export class DatabaseRunStore {
    * it spends so is added to `waited_ms`, which its timeout does not count (SPEC §3).
    * Guarded on the engine's claim, like every write of a driven run.
    */
-  async setRunWaiting(runId: string, engineId: string, waiting: boolean): Promise<void> {
+  async setRunWaiting(
+    runId: string,
+    engineId: string,
+    waiting: boolean,
+  ): Promise<void> {
     const now = new Date();
     if (waiting) {
       await this.db('runs')
@@ -440,7 +467,9 @@ export class DatabaseRunStore {
       .update({
         status: 'running',
         waiting_since: null,
-        waited_ms: this.db.raw('waited_ms + ?', [Math.max(0, now.getTime() - since)]),
+        waited_ms: this.db.raw('waited_ms + ?', [
+          Math.max(0, now.getTime() - since),
+        ]),
       });
   }
 
@@ -508,6 +537,9 @@ export class DatabaseRunStore {
 
   #openSecrets(sealed: string | null) {
     const { values, unreadable } = this.secretBox.tryOpen(sealed);
-    return { secrets: values, ...(unreadable ? { secretsUnreadable: true } : {}) };
+    return {
+      secrets: values,
+      ...(unreadable ? { secretsUnreadable: true } : {}),
+    };
   }
 }

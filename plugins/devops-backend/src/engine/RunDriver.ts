@@ -34,7 +34,10 @@ export type RunDriverDeps = {
   logs: DatabaseLogStore;
   executor: TaskExecutor;
   /** Resolves a branch to the commit the whole run uses. */
-  resolveCommit(source: { repository: string; branch: string }): Promise<string>;
+  resolveCommit(source: {
+    repository: string;
+    branch: string;
+  }): Promise<string>;
   engineId: string;
   maxLogBytesPerTask: number;
   logger: LoggerService;
@@ -114,7 +117,9 @@ export class RunDriver {
       if (this.takeover) {
         log.run.platform(
           'Warning',
-          `Engine ${this.takeover.previousEngine ?? 'unknown'} stopped responding; engine ${deps.engineId} took the run over`,
+          `Engine ${
+            this.takeover.previousEngine ?? 'unknown'
+          } stopped responding; engine ${deps.engineId} took the run over`,
         );
       } else {
         log.run.platform('Normal', describeTrigger(run.trigger));
@@ -164,7 +169,10 @@ export class RunDriver {
     try {
       await this.deps.executor.cleanupRun(runContext);
     } catch (error) {
-      log.run.platform('Warning', `Cleaning up after the run failed: ${(error as Error).message}`);
+      log.run.platform(
+        'Warning',
+        `Cleaning up after the run failed: ${(error as Error).message}`,
+      );
     }
     log.run.platform(
       status === 'succeeded' ? 'Normal' : 'Warning',
@@ -174,9 +182,16 @@ export class RunDriver {
       await log.close();
     } catch (error) {
       // The run's outcome matters more than its last lines: record it regardless.
-      this.deps.logger.warn(`Writing the end of run ${this.run.id}'s log failed: ${error}`);
+      this.deps.logger.warn(
+        `Writing the end of run ${this.run.id}'s log failed: ${error}`,
+      );
     }
-    await this.deps.runs.finishRun(this.run.id, this.deps.engineId, status, message);
+    await this.deps.runs.finishRun(
+      this.run.id,
+      this.deps.engineId,
+      status,
+      message,
+    );
     this.deps.observer?.runFinished(this.run, status);
   }
 
@@ -192,10 +207,17 @@ export class RunDriver {
       this.run.branch = source.branch;
       log.run.platform(
         'Normal',
-        `Branch ${source.branch} of ${source.repository} is at ${commit.slice(0, 8)}; every task uses this commit`,
+        `Branch ${source.branch} of ${source.repository} is at ${commit.slice(
+          0,
+          8,
+        )}; every task uses this commit`,
       );
     }
-    return { repository: source.repository, branch: this.run.branch ?? source.branch, commit };
+    return {
+      repository: source.repository,
+      branch: this.run.branch ?? source.branch,
+      commit,
+    };
   }
 
   /** Runs a stage; returns why it failed, or undefined when every task succeeded. */
@@ -241,7 +263,8 @@ export class RunDriver {
       return taskRun.message ?? `The ${label} ${taskRun.status}`;
     }
     // Started by an engine that stopped (this run was taken over).
-    const interrupted = taskRun.status === 'running' || taskRun.status === 'waiting';
+    const interrupted =
+      taskRun.status === 'running' || taskRun.status === 'waiting';
     if (interrupted && !executor.canReattach?.(runContext)) {
       // Starting it again could repeat side effects (a push, a deployment), so it is
       // reported instead.
@@ -256,7 +279,8 @@ export class RunDriver {
         const end = this.#currentEnd();
         await runs.finishTask(taskRun.id, {
           status: end?.status ?? 'stopped',
-          message: end?.message ?? 'Stopped because another task of the stage failed',
+          message:
+            end?.message ?? 'Stopped because another task of the stage failed',
         });
       }
       return undefined;
@@ -266,7 +290,8 @@ export class RunDriver {
     const earlier = this.#tasks.filter(
       t =>
         t.stageIndex < taskRun.stageIndex ||
-        (t.stageIndex === taskRun.stageIndex && t.taskIndex < taskRun.taskIndex),
+        (t.stageIndex === taskRun.stageIndex &&
+          t.taskIndex < taskRun.taskIndex),
     );
     const env = variablesForTask(this.run, earlier);
     let resumeMark: string | undefined;
@@ -284,7 +309,10 @@ export class RunDriver {
         return `The ${label} was already started by another engine`;
       }
       taskRun.attempt = 1;
-      taskLog.platform('Normal', `Started ${label} (${TASK_TYPE_TITLES[task.type]})`);
+      taskLog.platform(
+        'Normal',
+        `Started ${label} (${TASK_TYPE_TITLES[task.type]})`,
+      );
     }
     const started = Date.now();
 
@@ -338,7 +366,8 @@ export class RunDriver {
       // Read again: the run may have been stopped or timed out while the task ran.
       const end = this.#currentEnd();
       status = end?.status ?? 'stopped';
-      message = end?.message ?? 'Stopped because another task of the stage failed';
+      message =
+        end?.message ?? 'Stopped because another task of the stage failed';
     }
     await runs.finishTask(taskRun.id, {
       status,
@@ -360,13 +389,18 @@ export class RunDriver {
    * The timeout is a budget of execution time, paused while the run waits for cluster
    * resources; the 14-day hard cap counts every moment since the start (SPEC §3).
    */
-  async #armTimeouts(): Promise<{ budget: TimeoutBudget; hardCap: NodeJS.Timeout }> {
+  async #armTimeouts(): Promise<{
+    budget: TimeoutBudget;
+    hardCap: NodeJS.Timeout;
+  }> {
     const { run } = this;
     const now = Date.now();
     const minutes = run.spec.timeoutMinutes ?? 0;
     const elapsed = now - new Date(run.startedAt ?? now).getTime();
     // A run taken over while waiting: that wait ends here, and counts as waited.
-    const currentWait = run.waitingSince ? now - new Date(run.waitingSince).getTime() : 0;
+    const currentWait = run.waitingSince
+      ? now - new Date(run.waitingSince).getTime()
+      : 0;
     if (run.status === 'waiting') {
       await this.deps.runs.setRunWaiting(run.id, this.deps.engineId, false);
     }
@@ -379,7 +413,10 @@ export class RunDriver {
         }`,
       });
     };
-    const hardCap = setTimeout(expired('14 days'), Math.max(0, HARD_CAP_MS - elapsed));
+    const hardCap = setTimeout(
+      expired('14 days'),
+      Math.max(0, HARD_CAP_MS - elapsed),
+    );
     const budget = new TimeoutBudget(
       minutes > 0 ? minutes * (this.deps.minuteMs ?? 60_000) : HARD_CAP_MS,
       elapsed - run.waitedMs - currentWait,
@@ -393,22 +430,33 @@ export class RunDriver {
   #taskWaiting(taskRunId: string, label: string, reason: string) {
     if (!this.#running.has(taskRunId) || this.#waiting.has(taskRunId)) return;
     this.#waiting.add(taskRunId);
-    this.#log!.forTask(taskRunId).platform('Warning', `The ${label} is waiting: ${reason}`);
-    this.#queueWaitingWrite(() => this.deps.runs.setTaskWaiting(taskRunId, true));
+    this.#log!.forTask(taskRunId).platform(
+      'Warning',
+      `The ${label} is waiting: ${reason}`,
+    );
+    this.#queueWaitingWrite(() =>
+      this.deps.runs.setTaskWaiting(taskRunId, true),
+    );
     this.#updateRunWaiting();
   }
 
   #taskResumed(taskRunId: string, label: string) {
     if (!this.#waiting.delete(taskRunId)) return;
-    this.#log!.forTask(taskRunId).platform('Normal', `The ${label} got its resources and runs`);
-    this.#queueWaitingWrite(() => this.deps.runs.setTaskWaiting(taskRunId, false));
+    this.#log!.forTask(taskRunId).platform(
+      'Normal',
+      `The ${label} got its resources and runs`,
+    );
+    this.#queueWaitingWrite(() =>
+      this.deps.runs.setTaskWaiting(taskRunId, false),
+    );
     this.#updateRunWaiting();
   }
 
   /** The run waits when every task it executes waits; only then is the timeout paused. */
   #updateRunWaiting() {
     const waiting =
-      this.#waiting.size > 0 && [...this.#running.keys()].every(id => this.#waiting.has(id));
+      this.#waiting.size > 0 &&
+      [...this.#running.keys()].every(id => this.#waiting.has(id));
     if (waiting === this.#runWaiting || this.#abandoned) return;
     this.#runWaiting = waiting;
     if (waiting) {
@@ -421,14 +469,18 @@ export class RunDriver {
       this.#budget?.resume();
     }
     const { runs, engineId } = this.deps;
-    this.#queueWaitingWrite(() => runs.setRunWaiting(this.run.id, engineId, waiting));
+    this.#queueWaitingWrite(() =>
+      runs.setRunWaiting(this.run.id, engineId, waiting),
+    );
   }
 
   #queueWaitingWrite(write: () => Promise<void>) {
     this.#waitingWrites = this.#waitingWrites
       .then(write)
       .catch(error =>
-        this.deps.logger.warn(`Recording the waiting state of run ${this.run.id} failed: ${error}`),
+        this.deps.logger.warn(
+          `Recording the waiting state of run ${this.run.id} failed: ${error}`,
+        ),
       );
   }
 

@@ -23,10 +23,20 @@ function assertSecretsReadable(pipeline: PipelineRecord) {
   const names = unset.map(n => `"${n}"`).join(', ');
   const several = unset.length > 1;
   const why = pipeline.secretsUnreadable
-    ? `cannot be decrypted with this backend's devops.encryptionKey (${several ? 'they were' : 'it was'} stored with another key)`
-    : `${several ? 'have' : 'has'} no value (exported pipelines leave secret values out)`;
+    ? `cannot be decrypted with this backend's devops.encryptionKey (${
+        several ? 'they were' : 'it was'
+      } stored with another key)`
+    : `${
+        several ? 'have' : 'has'
+      } no value (exported pipelines leave secret values out)`;
   throw new ConflictError(
-    `Pipeline "${pipeline.document.metadata.name}" cannot run: the secret parameter${several ? 's' : ''} ${names} ${why}; edit the pipeline and set ${several ? 'them' : 'it'} again`,
+    `Pipeline "${
+      pipeline.document.metadata.name
+    }" cannot run: the secret parameter${
+      several ? 's' : ''
+    } ${names} ${why}; edit the pipeline and set ${
+      several ? 'them' : 'it'
+    } again`,
   );
 }
 
@@ -44,7 +54,11 @@ export function assertRunnable(pipeline: PipelineRecord) {
 export function newRunOf(
   pipeline: PipelineRecord,
   trigger: RunTrigger,
-  source: { commit?: string; branch?: string; params?: Record<string, string> } = {},
+  source: {
+    commit?: string;
+    branch?: string;
+    params?: Record<string, string>;
+  } = {},
 ): NewRun {
   return {
     pipelineId: pipeline.id,
@@ -71,7 +85,9 @@ export async function queueRun(
   );
   if (reserved.length) {
     throw new InputError(
-      `params: ${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is a'} built-in variable${reserved.length > 1 ? 's' : ''} and cannot be set`,
+      `params: ${reserved.join(', ')} ${
+        reserved.length > 1 ? 'are' : 'is a'
+      } built-in variable${reserved.length > 1 ? 's' : ''} and cannot be set`,
     );
   }
   return runs.createRun(newRunOf(pipeline, trigger, { params }));

@@ -10,7 +10,9 @@ import { RouterOptions } from './types';
 /** Turns body-parser failures into Backstage input errors with a readable message. */
 const bodyErrors: ErrorRequestHandler = (error, _req, _res, next) => {
   if (error?.type === 'entity.parse.failed') {
-    next(new InputError(`The request body is not valid JSON: ${error.message}`));
+    next(
+      new InputError(`The request body is not valid JSON: ${error.message}`),
+    );
   } else if (error?.type === 'entity.too.large') {
     next(new InputError('The request body is too large'));
   } else {
@@ -21,7 +23,17 @@ const bodyErrors: ErrorRequestHandler = (error, _req, _res, next) => {
 export function createRouter(options: RouterOptions): express.Router {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
-  router.use(express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '2mb' }));
+  router.use(
+    express.text({
+      type: [
+        'application/yaml',
+        'application/x-yaml',
+        'text/yaml',
+        'text/plain',
+      ],
+      limit: '2mb',
+    }),
+  );
   router.use(bodyErrors);
   router.use(pipelinesRoutes(options));
   router.use(runsRoutes(options));

@@ -23,7 +23,12 @@ import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { toApiPipeline, toApiRun } from './serialize';
 import { RouterOptions, principalRef } from './types';
-import { decodeCursor, encodeCursor, parseBody, parseLimit } from './validation';
+import {
+  decodeCursor,
+  encodeCursor,
+  parseBody,
+  parseLimit,
+} from './validation';
 
 /**
  * `?webhook=manual`: the user registered the repository's webhook by hand, because the
@@ -33,7 +38,9 @@ function manualWebhook(req: Request): boolean {
   const value = req.query.webhook;
   if (value === undefined) return false;
   if (value === 'manual') return true;
-  throw new InputError('webhook must be "manual" (the webhook was registered by hand) or left out');
+  throw new InputError(
+    'webhook must be "manual" (the webhook was registered by hand) or left out',
+  );
 }
 
 /** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
@@ -41,14 +48,21 @@ export function pipelinesRoutes(options: RouterOptions) {
   const { httpAuth, authorizer, pipelines, runs, engine, webhooks } = options;
   const router = Router();
 
-  const readablePipeline = (req: Request<{ id: string }>) => loadReadablePipeline(options, req);
+  const readablePipeline = (req: Request<{ id: string }>) =>
+    loadReadablePipeline(options, req);
 
   const withLastRun = async (pipeline: PipelineRecord) =>
-    toApiPipeline(pipeline, (await runs.latestRuns([pipeline.id])).get(pipeline.id));
+    toApiPipeline(
+      pipeline,
+      (await runs.latestRuns([pipeline.id])).get(pipeline.id),
+    );
 
   /** Creating, importing and copying all count against devops.limits.maxPipelines. */
   const checkPipelineLimit = async () => {
-    if (options.maxPipelines > 0 && (await pipelines.count()) >= options.maxPipelines) {
+    if (
+      options.maxPipelines > 0 &&
+      (await pipelines.count()) >= options.maxPipelines
+    ) {
       throw new ConflictError(
         `The portal holds its maximum of ${options.maxPipelines} pipelines; delete one, or ask the portal admin to raise devops.limits.maxPipelines`,
       );
@@ -63,9 +77,13 @@ export function pipelinesRoutes(options: RouterOptions) {
     const credentials = await httpAuth.credentials(req);
     await authorizer.authorize(credentials, devopsPipelineCreatePermission);
     await checkPipelineLimit();
-    const { spec, secrets } = separateSecrets(document.spec, {}, {
-      allowMissing: createOptions.allowMissingSecrets,
-    });
+    const { spec, secrets } = separateSecrets(
+      document.spec,
+      {},
+      {
+        allowMissing: createOptions.allowMissingSecrets,
+      },
+    );
     await webhooks.beforeSave(spec, undefined, { manual: manualWebhook(req) });
     return pipelines.create({
       document: { ...document, spec },
@@ -78,7 +96,10 @@ export function pipelinesRoutes(options: RouterOptions) {
     const credentials = await httpAuth.credentials(req);
     const limit = parseLimit(req.query.limit, 20, 200);
     const offset = decodeCursor(req.query.cursor) ?? 0;
-    const filter = await authorizer.listFilter(credentials, devopsPipelineReadPermission);
+    const filter = await authorizer.listFilter(
+      credentials,
+      devopsPipelineReadPermission,
+    );
     if (filter === 'none') {
       res.json({ items: [], totalCount: 0 });
       return;
@@ -116,14 +137,20 @@ export function pipelinesRoutes(options: RouterOptions) {
     try {
       parsed = parseYaml(text);
     } catch (error) {
-      throw new InputError(`The YAML could not be read: ${(error as Error).message}`);
+      throw new InputError(
+        `The YAML could not be read: ${(error as Error).message}`,
+      );
     }
     const document = parseBody(pipelineDocumentSchema, parsed);
     // An export never holds secret values: the pipeline is created without them, and
     // runs are refused until they are set.
     res
       .status(201)
-      .json(toApiPipeline(await createPipeline(req, document, { allowMissingSecrets: true })));
+      .json(
+        toApiPipeline(
+          await createPipeline(req, document, { allowMissingSecrets: true }),
+        ),
+      );
   });
 
   router.get('/pipelines/:id', async (req, res) => {
@@ -133,18 +160,31 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.put('/pipelines/:id', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
-    const { version, ...document } = parseBody(updatePipelineRequestSchema, req.body);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineUpdatePermission,
+      pipeline,
+    );
+    const { version, ...document } = parseBody(
+      updatePipelineRequestSchema,
+      req.body,
+    );
     if (document.metadata.entityRef !== pipeline.document.metadata.entityRef) {
       // Moving a pipeline is editing it where it lands too: a policy scoped to entities
       // must not let it be moved into one the user may not change.
-      await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, {
-        ...pipeline,
-        document: { ...pipeline.document, metadata: document.metadata },
-      });
+      await authorizer.authorizePipeline(
+        credentials,
+        devopsPipelineUpdatePermission,
+        {
+          ...pipeline,
+          document: { ...pipeline.document, metadata: document.metadata },
+        },
+      );
     }
     const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
-    await webhooks.beforeSave(spec, pipeline.document.spec, { manual: manualWebhook(req) });
+    await webhooks.beforeSave(spec, pipeline.document.spec, {
+      manual: manualWebhook(req),
+    });
     const updated = await pipelines.update(pipeline.id, version, {
       document: { ...document, spec },
       secrets,
@@ -155,7 +195,11 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.delete('/pipelines/:id', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineDeletePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineDeletePermission,
+      pipeline,
+    );
     const unfinished = await runs.latestUnfinishedRun(pipeline.id);
     if (unfinished) {
       throw new ConflictError(
@@ -177,7 +221,11 @@ export function pipelinesRoutes(options: RouterOptions) {
     const copy = await pipelines.create({
       document: {
         ...pipeline.document,
-        metadata: { ...pipeline.document.metadata, name, ...(title ? { title } : {}) },
+        metadata: {
+          ...pipeline.document.metadata,
+          name,
+          ...(title ? { title } : {}),
+        },
         spec,
       },
       secrets: pipeline.secrets,
@@ -188,10 +236,16 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.put('/pipelines/:id/triggers', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineUpdatePermission,
+      pipeline,
+    );
     const triggers = parseBody(updateTriggersRequestSchema, req.body);
     const spec = { ...pipeline.document.spec, triggers };
-    await webhooks.beforeSave(spec, pipeline.document.spec, { manual: manualWebhook(req) });
+    await webhooks.beforeSave(spec, pipeline.document.spec, {
+      manual: manualWebhook(req),
+    });
     const updated = await pipelines.update(pipeline.id, pipeline.version, {
       document: { ...pipeline.document, spec },
     });
@@ -201,10 +255,17 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.put('/pipelines/:id/settings', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineUpdatePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineUpdatePermission,
+      pipeline,
+    );
     const { timeoutMinutes } = parseBody(updateSettingsRequestSchema, req.body);
     const updated = await pipelines.update(pipeline.id, pipeline.version, {
-      document: { ...pipeline.document, spec: { ...pipeline.document.spec, timeoutMinutes } },
+      document: {
+        ...pipeline.document,
+        spec: { ...pipeline.document.spec, timeoutMinutes },
+      },
     });
     res.json(await withLastRun(updated));
   });
@@ -215,7 +276,11 @@ export function pipelinesRoutes(options: RouterOptions) {
   ] as const) {
     router.post(`/pipelines/:id/${action}`, async (req, res) => {
       const { credentials, pipeline } = await readablePipeline(req);
-      await authorizer.authorizePipeline(credentials, devopsPipelineActivatePermission, pipeline);
+      await authorizer.authorizePipeline(
+        credentials,
+        devopsPipelineActivatePermission,
+        pipeline,
+      );
       const updated =
         pipeline.active === active
           ? pipeline
@@ -226,7 +291,11 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.post('/pipelines/:id/runs', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineExecutePermission,
+      pipeline,
+    );
     const { params } = parseBody(runPipelineRequestSchema, req.body ?? {});
     const run = await queueRun(
       runs,
@@ -240,7 +309,11 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.post('/pipelines/:id/stop', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineExecutePermission,
+      pipeline,
+    );
     const unfinished = await runs.latestUnfinishedRun(pipeline.id);
     if (!unfinished) {
       throw new ConflictError(
@@ -256,7 +329,10 @@ export function pipelinesRoutes(options: RouterOptions) {
     const { pipeline } = await readablePipeline(req);
     const limit = parseLimit(req.query.limit, 20, 100);
     const beforeBuildId = decodeCursor(req.query.cursor);
-    const { items, totalCount } = await runs.listRuns(pipeline.id, { limit, beforeBuildId });
+    const { items, totalCount } = await runs.listRuns(pipeline.id, {
+      limit,
+      beforeBuildId,
+    });
     const last = items[items.length - 1];
     const withTasks = await Promise.all(
       items.map(async run => toApiRun(run, await runs.listTaskRuns(run.id))),

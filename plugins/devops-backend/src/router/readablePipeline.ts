@@ -15,7 +15,11 @@ export async function readablePipeline(
   const pipeline = await options.pipelines.get(req.params.id);
   if (
     !pipeline ||
-    !(await options.authorizer.isAllowed(credentials, devopsPipelineReadPermission, pipeline))
+    !(await options.authorizer.isAllowed(
+      credentials,
+      devopsPipelineReadPermission,
+      pipeline,
+    ))
   ) {
     throw new NotFoundError(`No pipeline with id ${req.params.id}`);
   }

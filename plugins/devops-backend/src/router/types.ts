@@ -29,7 +29,12 @@ export type RouterOptions = {
 
 /** Who did it, as an entity ref: the user, or the calling plugin for service requests. */
 export function principalRef(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  if (principal.type === 'user' && principal.userEntityRef) return principal.userEntityRef;
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef)
+    return principal.userEntityRef;
   return `service:${principal.subject ?? 'unknown'}`;
 }

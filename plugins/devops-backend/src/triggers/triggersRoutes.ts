@@ -20,7 +20,12 @@ export function triggersRoutes(options: RouterOptions) {
 
   router.get('/triggers/settings', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    if ((await authorizer.listFilter(credentials, devopsPipelineReadPermission)) === 'none') {
+    if (
+      (await authorizer.listFilter(
+        credentials,
+        devopsPipelineReadPermission,
+      )) === 'none'
+    ) {
       throw new NotAllowedError('You are not allowed to read pipelines');
     }
     const settings: TriggerSettings = {
@@ -41,7 +46,12 @@ export function triggersRoutes(options: RouterOptions) {
       schedule && first
         ? [
             DateTime.fromJSDate(first),
-            ...nextFireTimes(schedule, DateTime.fromJSDate(first), triggers.zone, FIRE_TIMES_SHOWN - 1),
+            ...nextFireTimes(
+              schedule,
+              DateTime.fromJSDate(first),
+              triggers.zone,
+              FIRE_TIMES_SHOWN - 1,
+            ),
           ]
         : [];
     const state: PipelineTriggerState = {

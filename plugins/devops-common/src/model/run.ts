@@ -25,7 +25,13 @@ export const isFinalStatus = (status: RunStatus) =>
   FINAL_RUN_STATUSES.includes(status);
 
 /** @public */
-export type TriggerType = 'manual' | 'rerun' | 'schedule' | 'push' | 'merge' | 'tag';
+export type TriggerType =
+  | 'manual'
+  | 'rerun'
+  | 'schedule'
+  | 'push'
+  | 'merge'
+  | 'tag';
 
 /** @public */
 export type RunTrigger = {
@@ -90,7 +96,16 @@ export type Run = {
 /** @public */
 export type RunSummary = Pick<
   Run,
-  'id' | 'buildId' | 'status' | 'trigger' | 'commit' | 'branch' | 'queuedAt' | 'startedAt' | 'finishedAt' | 'durationMs'
+  | 'id'
+  | 'buildId'
+  | 'status'
+  | 'trigger'
+  | 'commit'
+  | 'branch'
+  | 'queuedAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'durationMs'
 >;
 
 /** @public */

@@ -276,7 +276,8 @@ export class DevopsClient implements DevopsApi {
   }
 
   async listClusters(): Promise<ClusterBinding[]> {
-    return (await this.#request<{ items: ClusterBinding[] }>('/clusters')).items;
+    return (await this.#request<{ items: ClusterBinding[] }>('/clusters'))
+      .items;
   }
 
   async listAvailableClusters(): Promise<AvailableCluster[]> {

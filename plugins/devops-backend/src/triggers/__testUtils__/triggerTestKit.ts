@@ -1,4 +1,8 @@
-import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../../database/DatabaseRunStore';
@@ -28,7 +32,10 @@ export async function createTriggerTestKit(
   /** The timer of one backend replica; each has stores of its own on the one database. */
   const replicaTimer = () =>
     new ScheduleFirer({
-      triggers: new DatabaseTriggerStore(db, { zone: triggers.zone, now: () => clock.now() }),
+      triggers: new DatabaseTriggerStore(db, {
+        zone: triggers.zone,
+        now: () => clock.now(),
+      }),
       pipelines: new DatabasePipelineStore(db, box),
       runs: new DatabaseRunStore(db, box),
       clock,
@@ -52,13 +59,24 @@ export async function createTriggerTestKit(
         document: {
           apiVersion: 'devops.backstage.io/v1',
           kind: 'Pipeline',
-          metadata: { name: `timed-${count}`, entityRef: 'component:default/demo' },
+          metadata: {
+            name: `timed-${count}`,
+            entityRef: 'component:default/demo',
+          },
           spec: {
             stages: [
               {
                 name: 'Build',
                 order: 'sequential',
-                tasks: [{ name: 'say', type: 'runScript', image: 'alpine', tag: '3', script: 'echo hi' }],
+                tasks: [
+                  {
+                    name: 'say',
+                    type: 'runScript',
+                    image: 'alpine',
+                    tag: '3',
+                    script: 'echo hi',
+                  },
+                ],
               },
             ],
             ...spec,

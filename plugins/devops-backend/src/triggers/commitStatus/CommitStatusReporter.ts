@@ -40,7 +40,8 @@ export class CommitStatusReporter implements RunObserver {
 
   runFinished(run: RunRecord, status: RunStatus) {
     const state = FINAL_STATES[status];
-    if (state) this.#report(run, state, `Run #${run.buildId} ${status}`, { last: true });
+    if (state)
+      this.#report(run, state, `Run #${run.buildId} ${status}`, { last: true });
   }
 
   /** Resolves when every report queued so far was sent or given up. */
@@ -48,7 +49,12 @@ export class CommitStatusReporter implements RunObserver {
     await Promise.all(this.#queues.values());
   }
 
-  #report(run: RunRecord, state: CommitState, description: string, options: { last?: boolean } = {}) {
+  #report(
+    run: RunRecord,
+    state: CommitState,
+    description: string,
+    options: { last?: boolean } = {},
+  ) {
     const source = run.spec.source;
     if (!EVENT_TRIGGERS.includes(run.trigger.type) || !run.commit) return;
     if (!source || source.provider === 'git') return;
@@ -73,6 +79,10 @@ export class CommitStatusReporter implements RunObserver {
     };
     const queued = (this.#queues.get(run.id) ?? Promise.resolve()).then(send);
     this.#queues.set(run.id, queued);
-    if (options.last) queued.finally(() => this.#queues.get(run.id) === queued && this.#queues.delete(run.id));
+    if (options.last)
+      queued.finally(
+        () =>
+          this.#queues.get(run.id) === queued && this.#queues.delete(run.id),
+      );
   }
 }

@@ -35,10 +35,17 @@ const header = (params: EventParams, name: string) => {
 export function parseDelivery(params: EventParams): CodeHostEvent | undefined {
   const [provider, eventName] = params.topic.split('.');
   if (provider === 'github') {
-    return parseGithubEvent(eventName, params.eventPayload, header(params, 'x-github-delivery'));
+    return parseGithubEvent(
+      eventName,
+      params.eventPayload,
+      header(params, 'x-github-delivery'),
+    );
   }
   if (provider === 'gitlab') {
-    return parseGitlabEvent(params.eventPayload, header(params, 'x-gitlab-event-uuid'));
+    return parseGitlabEvent(
+      params.eventPayload,
+      header(params, 'x-gitlab-event-uuid'),
+    );
   }
   return undefined;
 }
@@ -47,7 +54,8 @@ export function parseDelivery(params: EventParams): CodeHostEvent | undefined {
 function dedupKey(event: CodeHostEvent): string {
   if (event.deliveryId) return `${event.provider}:${event.deliveryId}`;
   // Hosts too old to send a delivery id: the same change of the same ref is one event.
-  const ref = event.kind === 'tag' ? `tag:${event.tag}` : `${event.kind}:${event.branch}`;
+  const ref =
+    event.kind === 'tag' ? `tag:${event.tag}` : `${event.kind}:${event.branch}`;
   return `${event.provider}:${ref}:${event.commit}`;
 }
 
@@ -82,18 +90,26 @@ export class EventTriggerService {
   }
 
   /** Handles one published delivery; returns what it did, for tests and logs. */
-  async handle(params: EventParams): Promise<{ started: number; skipped: number; duplicates: number }> {
+  async handle(
+    params: EventParams,
+  ): Promise<{ started: number; skipped: number; duplicates: number }> {
     const event = parseDelivery(params);
     const none = { started: 0, skipped: 0, duplicates: 0 };
     if (!event) return none;
     const keys = new Set(
-      event.repositoryUrls.map(url => repositoryKey(url)).filter((k): k is string => !!k),
+      event.repositoryUrls
+        .map(url => repositoryKey(url))
+        .filter((k): k is string => !!k),
     );
     const subscriptions = (
-      await Promise.all([...keys].map(key => this.deps.triggers.subscriptions(key)))
+      await Promise.all(
+        [...keys].map(key => this.deps.triggers.subscriptions(key)),
+      )
     ).flat();
     if (!subscriptions.length) return none;
-    const records = await this.deps.pipelines.getMany(subscriptions.map(s => s.pipelineId));
+    const records = await this.deps.pipelines.getMany(
+      subscriptions.map(s => s.pipelineId),
+    );
     const summary = describeEvent(event);
     const activity: NewTriggerActivity[] = [];
     const newRuns: NewRun[] = [];
@@ -107,7 +123,11 @@ export class EventTriggerService {
         dedupKey: dedupKey(event),
         summary,
       };
-      const decision = matchEvent(event, { branch: source.branch, events, active: pipeline.active });
+      const decision = matchEvent(event, {
+        branch: source.branch,
+        events,
+        active: pipeline.active,
+      });
       try {
         if (!decision.start) throw new Error(decision.reason);
         assertRunnable(pipeline);
@@ -121,7 +141,10 @@ export class EventTriggerService {
               ...(event.kind === 'tag' ? { tag: event.tag } : {}),
             },
             // A tag runs on its commit whatever the pipeline's branch; the run shows it.
-            { commit: event.commit, branch: event.kind === 'tag' ? source.branch : event.branch },
+            {
+              commit: event.commit,
+              branch: event.kind === 'tag' ? source.branch : event.branch,
+            },
           ),
           id: entry.runId,
         });
@@ -131,18 +154,30 @@ export class EventTriggerService {
       activity.push(entry);
     }
     const now = this.deps.now();
-    const { written, started } = await this.deps.triggers.transaction(async tx => {
-      const recorded = await this.deps.triggers.recordActivity(tx, activity, now);
-      const toQueue = newRuns.filter(run => recorded.has(run.pipelineId));
-      await this.deps.runs.createRuns(toQueue, { tx, queuedAt: now });
-      return { written: recorded, started: toQueue.length };
-    });
+    const { written, started } = await this.deps.triggers.transaction(
+      async tx => {
+        const recorded = await this.deps.triggers.recordActivity(
+          tx,
+          activity,
+          now,
+        );
+        const toQueue = newRuns.filter(run => recorded.has(run.pipelineId));
+        await this.deps.runs.createRuns(toQueue, { tx, queuedAt: now });
+        return { written: recorded, started: toQueue.length };
+      },
+    );
     const duplicates = activity.filter(entry => !written.has(entry.pipelineId));
     await this.deps.triggers.recordDuplicates(duplicates, now);
     if (started) this.deps.onQueued();
     this.deps.logger.info(
-      `${summary} (${event.provider} delivery ${event.deliveryId ?? 'without id'}): ${started} runs started, ${duplicates.length} duplicates`,
+      `${summary} (${event.provider} delivery ${
+        event.deliveryId ?? 'without id'
+      }): ${started} runs started, ${duplicates.length} duplicates`,
     );
-    return { started, skipped: written.size - started, duplicates: duplicates.length };
+    return {
+      started,
+      skipped: written.size - started,
+      duplicates: duplicates.length,
+    };
   }
 }

@@ -21,14 +21,20 @@ export type UnbindClusterDialogProps = {
 
 const describeUses = (user: ClusterUser) =>
   user.uses
-    .map(use => (use === 'runs' ? 'its runs execute there' : 'a deploy task targets it'))
+    .map(use =>
+      use === 'runs' ? 'its runs execute there' : 'a deploy task targets it',
+    )
     .join('; ');
 
 /**
  * Asks before unbinding. The first attempt is not forced: when pipelines use the
  * cluster the backend refuses and lists them, and the dialog shows them and asks again.
  */
-export const UnbindClusterDialog = ({ binding, onClose, onUnbound }: UnbindClusterDialogProps) => {
+export const UnbindClusterDialog = ({
+  binding,
+  onClose,
+  onUnbound,
+}: UnbindClusterDialogProps) => {
   const devopsApi = useApi(devopsApiRef);
   const links = useDevopsLinks();
   const [users, setUsers] = useState<ClusterUser[]>();
@@ -75,15 +81,21 @@ export const UnbindClusterDialog = ({ binding, onClose, onUnbound }: UnbindClust
       {users ? (
         <>
           <Typography role="alert" color="error" gutterBottom>
-            {users.length === 1 ? '1 pipeline uses' : `${users.length} pipelines use`}{' '}
-            this cluster. They stop working until another binding covers them or their
-            deploy tasks name another cluster:
+            {users.length === 1
+              ? '1 pipeline uses'
+              : `${users.length} pipelines use`}{' '}
+            this cluster. They stop working until another binding covers them or
+            their deploy tasks name another cluster:
           </Typography>
           <List dense aria-label="Pipelines using the cluster">
             {users.map(user => (
               <ListItem key={user.id}>
                 <ListItemText
-                  primary={<Link to={links.pipeline(user.id)}>{user.title ?? user.name}</Link>}
+                  primary={
+                    <Link to={links.pipeline(user.id)}>
+                      {user.title ?? user.name}
+                    </Link>
+                  }
                   secondary={`${user.entityRef}: ${describeUses(user)}`}
                 />
               </ListItem>
@@ -92,9 +104,9 @@ export const UnbindClusterDialog = ({ binding, onClose, onUnbound }: UnbindClust
         </>
       ) : (
         <Typography>
-          Pipelines that run on it, or deploy to it, stop working until another binding
-          covers them. Namespace {binding.namespace} and what is in it stay on the
-          cluster.
+          Pipelines that run on it, or deploy to it, stop working until another
+          binding covers them. Namespace {binding.namespace} and what is in it
+          stay on the cluster.
         </Typography>
       )}
       <DialogError error={error} />

@@ -55,8 +55,14 @@ export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
             }
           />
           <Route path="pipelines/new" element={<PipelineEditorPage />} />
-          <Route path="pipelines/:pipelineId" element={<PipelineDetailsPage />} />
-          <Route path="pipelines/:pipelineId/edit" element={<PipelineEditorPage />} />
+          <Route
+            path="pipelines/:pipelineId"
+            element={<PipelineDetailsPage />}
+          />
+          <Route
+            path="pipelines/:pipelineId/edit"
+            element={<PipelineEditorPage />}
+          />
           <Route path="runs/:runId" element={<RunDetailsPage />} />
         </Routes>
       </Suspense>

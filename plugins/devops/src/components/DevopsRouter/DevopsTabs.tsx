@@ -20,7 +20,12 @@ export const DevopsTabs = ({ children }: { children: ReactNode }) => {
       <Box mb={2}>
         <Tabs value={current} indicatorColor="primary" textColor="primary">
           {sections.map(section => (
-            <Tab key={section.to} label={section.label} component={Link} to={section.to} />
+            <Tab
+              key={section.to}
+              label={section.label}
+              component={Link}
+              to={section.to}
+            />
           ))}
         </Tabs>
       </Box>

@@ -147,18 +147,29 @@ describe('PipelineDetailsPage', () => {
       getPipelineTriggers,
     });
 
-    const activity = await screen.findByRole('list', { name: 'Trigger activity' });
+    const activity = await screen.findByRole('list', {
+      name: 'Trigger activity',
+    });
     expect(getPipelineTriggers).toHaveBeenCalledWith('p1');
     const [skipped, started] = within(activity).getAllByRole('listitem');
     expect(skipped).toHaveTextContent('GitLab: push a6a16470 to feature-x');
-    expect(skipped).toHaveTextContent('Not started: branch feature-x did not match master');
-    expect(started).toHaveTextContent('Timer: fire time 2026-12-03 14:50 Asia/Tokyo');
-    expect(within(started).getByRole('link', { name: '#12' })).toHaveAttribute('href', '/devops/runs/r12');
+    expect(skipped).toHaveTextContent(
+      'Not started: branch feature-x did not match master',
+    );
+    expect(started).toHaveTextContent(
+      'Timer: fire time 2026-12-03 14:50 Asia/Tokyo',
+    );
+    expect(within(started).getByRole('link', { name: '#12' })).toHaveAttribute(
+      'href',
+      '/devops/runs/r12',
+    );
     // The times the timer will fire, in its zone, not the browser's.
     const next = screen.getByText('Next runs').nextSibling as HTMLElement;
     expect(next).toHaveTextContent('Thu 3 Dec 2026, 14:54');
     expect(next).toHaveTextContent('Thu 3 Dec 2026, 14:56');
-    expect(next).toHaveTextContent("Asia/Tokyo, the zone of the portal's timer");
+    expect(next).toHaveTextContent(
+      "Asia/Tokyo, the zone of the portal's timer",
+    );
   });
 
   it('opens the records tab with 50 runs, in a timeline or a list, more on demand', async () => {

@@ -276,18 +276,32 @@ describe('PipelinesTable', () => {
     const pipeline = makePipeline({
       id: 'p1',
       name: 'nightly',
-      source: { provider: 'github', repository: 'https://github.com/acme/nightly', branch: 'main' },
+      source: {
+        provider: 'github',
+        repository: 'https://github.com/acme/nightly',
+        branch: 'main',
+      },
     });
     const listPipelines = jest.fn().mockResolvedValue(page([pipeline]));
     const updateTriggers = jest.fn().mockResolvedValue(pipeline);
     const getTriggerSettings = jest.fn().mockResolvedValue({
       timezone: 'UTC',
       webhooks: {
-        github: { enabled: true, url: 'https://portal.example.com/api/events/http/github' },
-        gitlab: { enabled: true, url: 'https://portal.example.com/api/events/http/gitlab' },
+        github: {
+          enabled: true,
+          url: 'https://portal.example.com/api/events/http/github',
+        },
+        gitlab: {
+          enabled: true,
+          url: 'https://portal.example.com/api/events/http/gitlab',
+        },
       },
     });
-    const { alertApi } = await render({ listPipelines, updateTriggers, getTriggerSettings });
+    const { alertApi } = await render({
+      listPipelines,
+      updateTriggers,
+      getTriggerSettings,
+    });
 
     await openMenu('nightly');
     await userEvent.click(
@@ -298,7 +312,9 @@ describe('PipelinesTable', () => {
     });
     // Events are offered once the backend said it receives GitHub's webhooks.
     await within(dialog).findByTestId('webhook-url');
-    await userEvent.click(within(dialog).getByRole('checkbox', { name: 'Push' }));
+    await userEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'Push' }),
+    );
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     expect(updateTriggers).toHaveBeenCalledWith(

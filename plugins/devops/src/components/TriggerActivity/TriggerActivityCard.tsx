@@ -44,14 +44,21 @@ export type TriggerActivityCardProps = {
  * The latest fire times and code host deliveries that concerned the pipeline and what
  * each did: the answer to "why did (not) it run?" (SPEC §5).
  */
-export const TriggerActivityCard = ({ state, error, loading }: TriggerActivityCardProps) => (
+export const TriggerActivityCard = ({
+  state,
+  error,
+  loading,
+}: TriggerActivityCardProps) => (
   <InfoCard
     title="Trigger activity"
     subheader="The latest 50 fire times and code host deliveries for this pipeline"
   >
     {loading && !state && <Progress />}
     {error && (
-      <WarningPanel severity="error" title="The trigger activity could not be read">
+      <WarningPanel
+        severity="error"
+        title="The trigger activity could not be read"
+      >
         {error.message}
       </WarningPanel>
     )}
@@ -73,7 +80,9 @@ export const TriggerActivityCard = ({ state, error, loading }: TriggerActivityCa
               }
               secondary={
                 <>
-                  <time dateTime={activity.occurredAt}>{formatTime(activity.occurredAt)}</time>
+                  <time dateTime={activity.occurredAt}>
+                    {formatTime(activity.occurredAt)}
+                  </time>
                   {' · '}
                   <Outcome activity={activity} />
                 </>

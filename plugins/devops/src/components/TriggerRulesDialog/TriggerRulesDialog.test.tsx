@@ -208,14 +208,23 @@ describe('TriggerRulesDialog', () => {
   });
 
   it('says so when the backend cannot tell its time zone, instead of guessing one', async () => {
-    await renderDialog(pipelineWith({ schedule: { every: 'day', time: '08:00' } }), {
-      getTriggerSettings: jest.fn().mockRejectedValue(new Error('503 Service Unavailable')),
-    });
+    await renderDialog(
+      pipelineWith({ schedule: { every: 'day', time: '08:00' } }),
+      {
+        getTriggerSettings: jest
+          .fn()
+          .mockRejectedValue(new Error('503 Service Unavailable')),
+      },
+    );
 
     expect(
-      await screen.findByText(/The next fire times cannot be shown: the time zone of the portal's timer could not be read \(503 Service Unavailable\)/),
+      await screen.findByText(
+        /The next fire times cannot be shown: the time zone of the portal's timer could not be read \(503 Service Unavailable\)/,
+      ),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('region', { name: 'Next fire times' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('region', { name: 'Next fire times' }),
+    ).not.toBeInTheDocument();
   });
 
   it('fires every 2 minutes from 14:54 when set at 14:53:21', async () => {
@@ -304,13 +313,25 @@ describe('TriggerRulesDialog', () => {
 
   it('shows the ingress URL to register by hand, and saves with the webhook registered by hand', async () => {
     const updateTriggers = jest.fn().mockResolvedValue(pipelineWith());
-    await renderDialog(pipelineWith(undefined, GITHUB_SOURCE), { updateTriggers });
+    await renderDialog(pipelineWith(undefined, GITHUB_SOURCE), {
+      updateTriggers,
+    });
 
-    expect(await screen.findByTestId('webhook-url')).toHaveTextContent(GITHUB_INGRESS);
-    expect(screen.getByText(/registers a webhook on https:\/\/github.com\/acme\/jack-2048/)).toBeInTheDocument();
+    expect(await screen.findByTestId('webhook-url')).toHaveTextContent(
+      GITHUB_INGRESS,
+    );
+    expect(
+      screen.getByText(
+        /registers a webhook on https:\/\/github.com\/acme\/jack-2048/,
+      ),
+    ).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('checkbox', { name: 'Push' }));
-    await userEvent.click(screen.getByRole('checkbox', { name: 'I registered the webhook by hand' }));
+    await userEvent.click(
+      screen.getByRole('checkbox', {
+        name: 'I registered the webhook by hand',
+      }),
+    );
     await userEvent.click(saveButton());
 
     expect(updateTriggers).toHaveBeenCalledWith(
@@ -322,10 +343,16 @@ describe('TriggerRulesDialog', () => {
 
   it('does not offer events the portal does not receive, and says who can change that', async () => {
     await renderDialog(
-      pipelineWith(undefined, { ...GITHUB_SOURCE, provider: 'gitlab', repository: 'https://gitlab.com/acme/app' }),
+      pipelineWith(undefined, {
+        ...GITHUB_SOURCE,
+        provider: 'gitlab',
+        repository: 'https://gitlab.com/acme/app',
+      }),
     );
 
-    expect(await screen.findByText(/GitLab events are not received by this portal/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/GitLab events are not received by this portal/),
+    ).toBeInTheDocument();
     expect(screen.getByRole('checkbox', { name: 'Push' })).toBeDisabled();
     expect(screen.queryByTestId('webhook-url')).toBeNull();
   });
@@ -344,9 +371,12 @@ describe('TriggerRulesDialog', () => {
       .mockRejectedValue(
         new Error('GitHub refused the webhook: the account lacks admin rights'),
       );
-    const { onSaved } = await renderDialog(pipelineWith(undefined, GITHUB_SOURCE), {
-      updateTriggers,
-    });
+    const { onSaved } = await renderDialog(
+      pipelineWith(undefined, GITHUB_SOURCE),
+      {
+        updateTriggers,
+      },
+    );
 
     await screen.findByTestId('webhook-url');
     await userEvent.click(screen.getByRole('checkbox', { name: 'Push' }));

@@ -98,8 +98,8 @@ const TriggerRulesForm = (props: Omit<TriggerRulesDialogProps, 'open'>) => {
         )}
         {form.every !== 'none' && settings.error && (
           <Typography variant="body2" color="error">
-            The next fire times cannot be shown: the time zone of the
-            portal's timer could not be read ({settings.error.message}).
+            The next fire times cannot be shown: the time zone of the portal's
+            timer could not be read ({settings.error.message}).
           </Typography>
         )}
         <DialogError error={error} />
