@@ -3,6 +3,15 @@ import { HumanDuration } from '@backstage/types';
 export interface Config {
   /** Configuration of the DevOps Pipelines plugin. */
   devops?: {
+    /** Users' GitHub and GitLab accounts (the Repositories page). */
+    repositories?: {
+      /**
+       * Host names users may connect although they resolve to internal addresses
+       * (loopback, private, link-local), e.g. a GitLab inside the company network.
+       * Listed hosts may also be reached over http. Default: none.
+       */
+      allowedHosts?: string[];
+    };
     /** Triggers that start pipelines by themselves. */
     triggers?: {
       /**

@@ -10,6 +10,8 @@ export type DevopsConfig = {
   maxLogBytesPerTask: number;
   encryptionKey?: string;
   seedDirectories: string[];
+  /** Internal hosts users may connect code host accounts of. */
+  allowedAccountHosts: string[];
 };
 
 /** Reads the `devops:` section with its defaults (documented in config.d.ts). */
@@ -26,11 +28,15 @@ export function readDevopsConfig(root: Config): DevopsConfig {
         }
       : undefined,
     concurrentRuns: config?.getOptionalNumber('engine.concurrentRuns') ?? 10,
-    staleAfterMs: (config?.getOptionalNumber('engine.staleAfterSeconds') ?? 30) * 1000,
+    staleAfterMs:
+      (config?.getOptionalNumber('engine.staleAfterSeconds') ?? 30) * 1000,
     maxPipelines: config?.getOptionalNumber('limits.maxPipelines') ?? 0,
     maxLogBytesPerTask:
-      config?.getOptionalNumber('limits.maxLogBytesPerTask') ?? 10 * 1024 * 1024,
+      config?.getOptionalNumber('limits.maxLogBytesPerTask') ??
+      10 * 1024 * 1024,
     encryptionKey: config?.getOptionalString('encryptionKey'),
     seedDirectories: config?.getOptionalStringArray('seed.directories') ?? [],
+    allowedAccountHosts:
+      config?.getOptionalStringArray('repositories.allowedHosts') ?? [],
   };
 }

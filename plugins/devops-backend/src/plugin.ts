@@ -9,6 +9,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { randomBytes } from 'crypto';
+import { AccountService } from './accounts/AccountService';
+import { CALLBACK_PATHS } from './accounts/accountsRoutes';
+import { DatabaseAccountStore } from './accounts/DatabaseAccountStore';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
 import { catalogEntityOwners } from './clusters/entityOwners';
@@ -175,6 +178,18 @@ export const devopsPlugin = createBackendPlugin({
           );
         }
 
+        const accounts = new AccountService({
+          store: new DatabaseAccountStore(db, secretBox),
+          discovery,
+          appBaseUrl,
+          allowedHosts: settings.allowedAccountHosts,
+          logger,
+        });
+        // The code host sends the browser back without a Backstage token; the
+        // authorization's state identifies the user instead.
+        for (const path of CALLBACK_PATHS) {
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
         httpRouter.use(
           createRouter({
             logger,
@@ -190,6 +205,7 @@ export const devopsPlugin = createBackendPlugin({
             clusters,
             triggers,
             webhooks,
+            accounts,
             maxPipelines: settings.maxPipelines,
           }),
         );

@@ -11,6 +11,7 @@ export * from './model/triggerActivity';
 export * from './model/pipeline';
 export * from './model/run';
 export * from './model/clusters';
+export * from './model/accounts';
 export * from './model/requests';
 export * from './model/validation';
 export * from './permissions';

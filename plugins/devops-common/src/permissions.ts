@@ -59,6 +59,15 @@ export const devopsClusterManagePermission = createPermission({
   attributes: {},
 });
 
+/**
+ * See, connect and log out one's own code host accounts (SPEC §9: every role, own
+ * accounts only). Basic: an account belongs to the user who asks.
+ */
+export const devopsAccountManagePermission = createPermission({
+  name: 'devops.account.manage',
+  attributes: {},
+});
+
 export const devopsPermissions = [
   devopsPipelineReadPermission,
   devopsPipelineCreatePermission,
@@ -68,4 +77,5 @@ export const devopsPermissions = [
   devopsPipelineExecutePermission,
   devopsClusterReadPermission,
   devopsClusterManagePermission,
+  devopsAccountManagePermission,
 ];

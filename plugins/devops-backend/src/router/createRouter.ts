@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
+import { accountsRoutes } from '../accounts/accountsRoutes';
 import { clustersRoutes } from './clustersRoutes';
 import { pipelinesRoutes } from './pipelinesRoutes';
 import { runsRoutes } from './runsRoutes';
@@ -39,5 +40,6 @@ export function createRouter(options: RouterOptions): express.Router {
   router.use(runsRoutes(options));
   router.use(clustersRoutes(options));
   router.use(triggersRoutes(options));
+  router.use(accountsRoutes(options));
   return router;
 }

@@ -3,6 +3,7 @@ import {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import type { AccountService } from '../accounts/AccountService';
 import type { ClusterService } from '../clusters/ClusterService';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
@@ -23,6 +24,7 @@ export type RouterOptions = {
   clusters: ClusterService;
   triggers: DatabaseTriggerStore;
   webhooks: WebhookRegistrar;
+  accounts: AccountService;
   /** 0 means unlimited. */
   maxPipelines: number;
 };

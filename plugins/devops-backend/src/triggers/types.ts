@@ -4,7 +4,7 @@ import type {
 } from '@devops-pipelines/plugin-devops-common';
 
 /** The code hosts whose events start pipelines. */
-export type CodeHostProvider = 'github' | 'gitlab';
+export type { CodeHostProvider } from '@devops-pipelines/plugin-devops-common';
 
 export type TriggerSource = TriggerActivity['source'];
 

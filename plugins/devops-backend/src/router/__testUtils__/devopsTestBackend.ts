@@ -68,7 +68,11 @@ export class DevopsTestBackend {
   static async start(
     knex: Knex,
     options: {
-      devops?: { limits?: { maxPipelines?: number }; encryptionKey?: string };
+      devops?: {
+        limits?: { maxPipelines?: number };
+        encryptionKey?: string;
+        repositories?: { allowedHosts?: string[] };
+      };
     } = {},
   ): Promise<DevopsTestBackend> {
     const workspaceDir = fs.mkdtempSync(

@@ -895,7 +895,8 @@ function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function readText(request: http.IncomingMessage): Promise<string> {
+/** A request's body as text. */
+export function readText(request: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', chunk => chunks.push(chunk));

@@ -1,0 +1,247 @@
+import {
+  connectAccountRequestSchema,
+  type ApplicationRegistration,
+  type CodeHostProvider,
+} from '@devops-pipelines/plugin-devops-common';
+import { z } from 'zod';
+import { DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { createHash, randomBytes } from 'crypto';
+import { DatabaseAccountStore } from './DatabaseAccountStore';
+import { checkHostUrl } from './hostGuard';
+import { OAuthError, OAuthProvider, oauthProviders } from './oauthProviders';
+import type { CodeHostAccount } from './types';
+
+/** An authorization not back by then is forgotten; the user starts again. */
+const AUTHORIZATION_TTL_MS = 10 * 60_000;
+/** A token this close to its expiry is refreshed before it is handed out. */
+const REFRESH_BEFORE_MS = 60_000;
+
+const DEFAULT_BASE_URLS: Record<CodeHostProvider, string> = {
+  github: 'https://github.com',
+  gitlab: 'https://gitlab.com',
+};
+
+export type ConnectRequest = z.infer<typeof connectAccountRequestSchema>;
+
+/** The callback's query, as the host sends it back (RFC 6749 §4.1.2). */
+export type AuthorizationAnswer = {
+  state?: string;
+  code?: string;
+  error?: string;
+  error_description?: string;
+};
+
+const base64url = (bytes: Buffer) => bytes.toString('base64url');
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * Users' GitHub and GitLab accounts: connecting one through the authorization code flow
+ * with PKCE (the state bound to the user who started it and accepted once), and handing
+ * out its access token, refreshed where the host expires it.
+ */
+export class AccountService {
+  constructor(
+    private readonly deps: {
+      store: DatabaseAccountStore;
+      discovery: DiscoveryService;
+      /** The app's address, where the browser lands after the host answered. */
+      appBaseUrl: string;
+      /** Internal hosts users may connect (`devops.repositories.allowedHosts`). */
+      allowedHosts: string[];
+      logger: LoggerService;
+    },
+  ) {}
+
+  async registration(
+    provider: CodeHostProvider,
+  ): Promise<ApplicationRegistration> {
+    return {
+      homepageUrl: this.deps.appBaseUrl,
+      callbackUrl: await this.#callbackUrl(provider),
+      scopes: this.#provider(provider).scopes,
+      defaultBaseUrl: DEFAULT_BASE_URLS[provider],
+    };
+  }
+
+  list(userRef: string): Promise<CodeHostAccount[]> {
+    return this.deps.store.listForUser(userRef);
+  }
+
+  /**
+   * Saves the user's application and returns the host's page that asks them to
+   * authorize it; the browser goes there and comes back to the callback.
+   */
+  async connect(
+    userRef: string,
+    provider: CodeHostProvider,
+    request: ConnectRequest,
+  ): Promise<{ authorizeUrl: string }> {
+    const { clientId, clientSecret } = request;
+    const baseUrl = request.baseUrl
+      ? await checkHostUrl(request.baseUrl, this.deps.allowedHosts)
+      : DEFAULT_BASE_URLS[provider];
+    const account = await this.deps.store.saveApplication({
+      userRef,
+      provider,
+      baseUrl,
+      clientId,
+      clientSecret,
+    });
+    await this.deps.store.pruneAuthorizations(new Date());
+    const state = base64url(randomBytes(32));
+    const codeVerifier = base64url(randomBytes(32));
+    await this.deps.store.addAuthorization(sha256(state).toString('hex'), {
+      accountId: account.id,
+      userRef,
+      codeVerifier,
+      expiresAt: new Date(Date.now() + AUTHORIZATION_TTL_MS),
+    });
+    return {
+      authorizeUrl: this.#provider(provider).authorizeUrl(
+        { baseUrl, clientId, clientSecret },
+        {
+          redirectUri: await this.#callbackUrl(provider),
+          state,
+          codeChallenge: base64url(sha256(codeVerifier)),
+        },
+      ),
+    };
+  }
+
+  /**
+   * The callback: checks the state, exchanges the code and stores the tokens. Returns
+   * where the browser goes next: the Repositories page, with the provider's reason when
+   * the authorization failed or was refused.
+   */
+  async complete(
+    provider: CodeHostProvider,
+    answer: AuthorizationAnswer,
+  ): Promise<string> {
+    try {
+      const login = await this.#complete(provider, answer);
+      return this.#resultPage(provider, { connected: login });
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      return this.#resultPage(provider, { error: error.reason });
+    }
+  }
+
+  async #complete(provider: CodeHostProvider, answer: AuthorizationAnswer) {
+    const host = this.#provider(provider);
+    if (!answer.state) {
+      throw new OAuthError(
+        `${host.name} came back without the state of an authorization; connect again`,
+      );
+    }
+    const pending = await this.deps.store.takeAuthorization(
+      sha256(answer.state).toString('hex'),
+    );
+    if (!pending || pending.expiresAt.getTime() < Date.now()) {
+      throw new OAuthError(
+        'This authorization was used already or has expired; connect again',
+      );
+    }
+    const account = await this.deps.store.get(pending.accountId);
+    if (!account || account.provider !== provider) {
+      throw new OAuthError(
+        'This authorization belongs to another account; connect again',
+      );
+    }
+    if (answer.error || !answer.code) {
+      throw new OAuthError(
+        `${host.name} did not authorize the application: ${
+          answer.error_description ?? answer.error ?? 'no code came back'
+        }`,
+      );
+    }
+    const application = await this.#application(account);
+    const tokens = await host.exchangeCode(application, {
+      code: answer.code,
+      codeVerifier: pending.codeVerifier,
+      redirectUri: await this.#callbackUrl(provider),
+    });
+    const login = await host.login(application, tokens.accessToken);
+    await this.deps.store.storeTokens(account.id, tokens, login);
+    this.deps.logger.info(
+      `${pending.userRef} connected the ${host.name} account ${login} (${account.baseUrl})`,
+    );
+    return login;
+  }
+
+  /**
+   * The account's access token, refreshed first when it expires within a minute. A
+   * token the host no longer accepts is the user's to renew: the error says where.
+   */
+  async accessToken(accountId: string): Promise<string> {
+    const account = await this.deps.store.get(accountId);
+    if (!account) throw new NotFoundError(`No code host account ${accountId}`);
+    const secrets = await this.deps.store.secrets(accountId);
+    if (!secrets.accessToken) throw this.#reconnect(account);
+    const expiring =
+      account.tokenExpiresAt &&
+      account.tokenExpiresAt.getTime() - Date.now() < REFRESH_BEFORE_MS;
+    if (!expiring) return secrets.accessToken;
+    if (!secrets.refreshToken) throw this.#reconnect(account);
+    try {
+      const tokens = await this.#provider(account.provider).refresh(
+        await this.#application(account),
+        {
+          refreshToken: secrets.refreshToken,
+          redirectUri: await this.#callbackUrl(account.provider),
+        },
+      );
+      await this.deps.store.storeTokens(account.id, tokens);
+      return tokens.accessToken;
+    } catch (error) {
+      if (error instanceof OAuthError)
+        throw this.#reconnect(account, error.reason);
+      throw error;
+    }
+  }
+
+  /** Forgets the user's account on a provider. */
+  async disconnect(userRef: string, provider: CodeHostProvider) {
+    const account = await this.deps.store.forUser(userRef, provider);
+    if (!account) {
+      throw new NotFoundError(
+        `You have no ${this.#provider(provider).name} account connected`,
+      );
+    }
+    await this.deps.store.delete(account.id);
+  }
+
+  #reconnect(account: CodeHostAccount, reason?: string) {
+    const name = this.#provider(account.provider).name;
+    return new InputError(
+      `The ${name} account${account.login ? ` ${account.login}` : ''} of ${
+        account.userRef
+      } has no valid token${
+        reason ? ` (${reason})` : ''
+      }: reconnect your ${name} account on the Repositories page`,
+    );
+  }
+
+  async #application(account: CodeHostAccount) {
+    const { clientSecret } = await this.deps.store.secrets(account.id);
+    return {
+      baseUrl: account.baseUrl,
+      clientId: account.clientId,
+      clientSecret,
+    };
+  }
+
+  #provider(provider: CodeHostProvider): OAuthProvider {
+    return oauthProviders[provider];
+  }
+
+  async #callbackUrl(provider: CodeHostProvider) {
+    const backend = await this.deps.discovery.getExternalBaseUrl('devops');
+    return `${backend}/repositories/${provider}/redirect`;
+  }
+
+  #resultPage(provider: CodeHostProvider, outcome: Record<string, string>) {
+    const query = new URLSearchParams({ provider, ...outcome });
+    return `${this.deps.appBaseUrl}/devops/repositories?${query}`;
+  }
+}

@@ -1,0 +1,95 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  connectAccountRequestSchema,
+  devopsAccountManagePermission,
+  type CodeHostAccountSummary,
+  type CodeHostProvider,
+} from '@devops-pipelines/plugin-devops-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import type { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
+import { parseBody } from '../router/validation';
+import { AccountService } from './AccountService';
+import type { CodeHostAccount } from './types';
+
+const PROVIDERS: CodeHostProvider[] = ['github', 'gitlab'];
+
+/** The path of the callback the host redirects the browser to: no Backstage token comes with it. */
+export const CALLBACK_PATHS = PROVIDERS.map(
+  provider => `/repositories/${provider}/redirect`,
+);
+
+function providerOf(req: Request): CodeHostProvider {
+  const provider = req.params.provider as CodeHostProvider;
+  if (!PROVIDERS.includes(provider)) {
+    throw new InputError(
+      `Unknown code host "${req.params.provider}"; use github or gitlab`,
+    );
+  }
+  return provider;
+}
+
+const summary = (account: CodeHostAccount): CodeHostAccountSummary => ({
+  provider: account.provider,
+  baseUrl: account.baseUrl,
+  clientId: account.clientId,
+  login: account.login,
+  connected: Boolean(account.login),
+});
+
+/** Code repositories (SPEC §7): the signed-in user's GitHub and GitLab accounts. */
+export function accountsRoutes(options: {
+  httpAuth: HttpAuthService;
+  authorizer: PipelineAuthorizer;
+  accounts: AccountService;
+}) {
+  const { httpAuth, authorizer, accounts } = options;
+  const router = Router();
+
+  /** Only a user has accounts, and may manage only their own. */
+  const accountUser = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorizer.authorize(credentials, devopsAccountManagePermission);
+    return credentials.principal.userEntityRef;
+  };
+
+  router.get('/repositories/accounts', async (req, res) => {
+    const userRef = await accountUser(req);
+    res.json({ items: (await accounts.list(userRef)).map(summary) });
+  });
+
+  router.get('/repositories/:provider/registration', async (req, res) => {
+    await accountUser(req);
+    res.json(await accounts.registration(providerOf(req)));
+  });
+
+  router.post('/repositories/:provider/connect', async (req, res) => {
+    const userRef = await accountUser(req);
+    const request = parseBody(connectAccountRequestSchema, req.body);
+    res.json(await accounts.connect(userRef, providerOf(req), request));
+  });
+
+  // The host sends the browser here; the state, single-use and bound to the user who
+  // started the authorization, stands in for the Backstage token it cannot carry.
+  router.get('/repositories/:provider/redirect', async (req, res) => {
+    const text = (value: unknown) =>
+      typeof value === 'string' ? value : undefined;
+    res.redirect(
+      await accounts.complete(providerOf(req), {
+        state: text(req.query.state),
+        code: text(req.query.code),
+        error: text(req.query.error),
+        error_description: text(req.query.error_description),
+      }),
+    );
+  });
+
+  router.delete('/repositories/:provider', async (req, res) => {
+    const userRef = await accountUser(req);
+    await accounts.disconnect(userRef, providerOf(req));
+    res.status(204).end();
+  });
+
+  return router;
+}
