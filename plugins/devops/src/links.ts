@@ -32,5 +32,6 @@ export function useDevopsLinks() {
       `${basePath}/pipelines/${encodeURIComponent(pipelineId)}/edit`,
     run: (runId: string) => `${basePath}/runs/${encodeURIComponent(runId)}`,
     clusters: () => `${basePath}/clusters`,
+    repositories: () => `${basePath}/repositories`,
   };
 }

@@ -1,7 +1,10 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ApplicationRegistration,
   AvailableCluster,
   ClusterBinding,
+  CodeHostAccountSummary,
+  CodeHostProvider,
   LogChunk,
   Page,
   Pipeline,
@@ -17,11 +20,22 @@ import type {
 } from '@devops-pipelines/plugin-devops-common';
 
 export type {
+  ApplicationRegistration,
   AvailableCluster,
   ClusterBinding,
   ClusterHealthState,
   ClusterUser,
+  CodeHostAccountSummary,
+  CodeHostProvider,
 } from '@devops-pipelines/plugin-devops-common';
+
+/** @public */
+export type ConnectAccountRequest = {
+  clientId: string;
+  clientSecret: string;
+  /** A private or self-hosted host; the public one when left out. */
+  baseUrl?: string;
+};
 
 /** @public */
 export type ListPipelinesOptions = {
@@ -144,6 +158,19 @@ export interface DevopsApi {
    * listing them (see `ClusterUser`).
    */
   unbindCluster(name: string, options?: { force?: boolean }): Promise<void>;
+  /** The signed-in user's own code host accounts. */
+  listAccounts(): Promise<CodeHostAccountSummary[]>;
+  /** What to register the OAuth application on the host with. */
+  getAccountRegistration(
+    provider: CodeHostProvider,
+  ): Promise<ApplicationRegistration>;
+  /** Saves the OAuth application; returns the host's page to authorize it on. */
+  connectAccount(
+    provider: CodeHostProvider,
+    request: ConnectAccountRequest,
+  ): Promise<{ authorizeUrl: string }>;
+  /** Logs the user's account on the provider out. */
+  disconnectAccount(provider: CodeHostProvider): Promise<void>;
 }
 
 /** @public */

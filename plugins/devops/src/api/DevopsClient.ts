@@ -5,6 +5,9 @@ import {
   fetchEventSource,
 } from '@microsoft/fetch-event-source';
 import type {
+  ApplicationRegistration,
+  CodeHostAccountSummary,
+  CodeHostProvider,
   LogChunk,
   Page,
   Pipeline,
@@ -21,6 +24,7 @@ import type {
   AvailableCluster,
   BindClusterRequest,
   ClusterBinding,
+  ConnectAccountRequest,
   CopyPipelineRequest,
   DevopsApi,
   ListPipelinesOptions,
@@ -298,6 +302,34 @@ export class DevopsClient implements DevopsApi {
       method: 'DELETE',
       query: { force: options.force ? 'true' : undefined },
     });
+  }
+
+  async listAccounts(): Promise<CodeHostAccountSummary[]> {
+    return (
+      await this.#request<{ items: CodeHostAccountSummary[] }>(
+        '/repositories/accounts',
+      )
+    ).items;
+  }
+
+  getAccountRegistration(
+    provider: CodeHostProvider,
+  ): Promise<ApplicationRegistration> {
+    return this.#request(`/repositories/${provider}/registration`);
+  }
+
+  connectAccount(
+    provider: CodeHostProvider,
+    request: ConnectAccountRequest,
+  ): Promise<{ authorizeUrl: string }> {
+    return this.#request(`/repositories/${provider}/connect`, {
+      method: 'POST',
+      json: request,
+    });
+  }
+
+  async disconnectAccount(provider: CodeHostProvider): Promise<void> {
+    await this.#fetch(`/repositories/${provider}`, { method: 'DELETE' });
   }
 
   async #request<T>(path: string, options?: RequestOptions): Promise<T> {

@@ -17,6 +17,9 @@ const RunDetailsPage = lazy(() =>
 const ClustersPage = lazy(() =>
   import('../ClustersPage').then(m => ({ default: m.ClustersPage })),
 );
+const RepositoriesPage = lazy(() =>
+  import('../RepositoriesPage').then(m => ({ default: m.RepositoriesPage })),
+);
 
 export type DevopsRouterProps = {
   /** Set in an entity's Pipelines tab: lists only its pipelines, creates new ones in it. */
@@ -24,9 +27,10 @@ export type DevopsRouterProps = {
 };
 
 /**
- * The DevOps pages: the list, the editor, a pipeline's details, a run's details and the
- * clusters. The DevOps page shows tabs between the list and the clusters; an entity's
- * tab does not, since bindings belong to the portal, not to an entity.
+ * The DevOps pages: the list, the editor, a pipeline's details, a run's details, the
+ * clusters and the user's code repositories. The DevOps page shows tabs between the
+ * list, the clusters and the repositories; an entity's tab does not, since bindings
+ * belong to the portal and accounts to the user, not to an entity.
  */
 export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
   const basePath = useResolvedPath('.').pathname.replace(/\/$/, '');
@@ -51,6 +55,14 @@ export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
             element={
               <DevopsTabs>
                 <ClustersPage />
+              </DevopsTabs>
+            }
+          />
+          <Route
+            path="repositories"
+            element={
+              <DevopsTabs>
+                <RepositoriesPage />
               </DevopsTabs>
             }
           />

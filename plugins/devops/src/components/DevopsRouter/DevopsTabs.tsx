@@ -12,9 +12,14 @@ export const DevopsTabs = ({ children }: { children: ReactNode }) => {
   const sections = [
     { label: 'Pipelines', to: links.list() },
     { label: 'Clusters', to: links.clusters() },
+    { label: 'Repositories', to: links.repositories() },
   ];
-  // Only these two routes render the tabs: anything but the clusters path is the list.
-  const current = pathname.replace(/\/$/, '') === links.clusters() ? 1 : 0;
+  // Only these routes render the tabs: a path that is none of the others is the list.
+  const path = pathname.replace(/\/$/, '');
+  const current = Math.max(
+    0,
+    sections.findIndex(section => section.to === path),
+  );
   return (
     <>
       <Box mb={2}>

@@ -1,0 +1,75 @@
+import Box from '@material-ui/core/Box';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { CodeHostProvider } from '../../api';
+import { ConnectAccountForm } from './ConnectAccountForm';
+import { ConnectedAccount } from './ConnectedAccount';
+import { PROVIDERS, PROVIDER_NAMES } from './providers';
+import { useAccounts } from './useAccounts';
+
+/**
+ * Code repositories (SPEC §7): a tab per code host with the user's own account on it,
+ * connected through an OAuth application registered for this portal, or the form to
+ * connect one. The host's authorization sends the browser back here, with the account
+ * connected or the host's reason why not.
+ */
+export const RepositoriesPage = () => {
+  const [params] = useSearchParams();
+  const returned = params.get('provider') as CodeHostProvider | null;
+  const [provider, setProvider] = useState<CodeHostProvider>(
+    returned && PROVIDERS.includes(returned) ? returned : 'github',
+  );
+  const { accounts, loading, error, reload } = useAccounts();
+  const account = accounts.find(a => a.provider === provider && a.connected);
+  const name = PROVIDER_NAMES[provider];
+
+  let content;
+  if (error) content = <ResponseErrorPanel error={error} />;
+  else if (loading) content = <Progress />;
+  else if (account)
+    content = <ConnectedAccount account={account} onLoggedOut={reload} />;
+  else content = <ConnectAccountForm provider={provider} />;
+
+  return (
+    <>
+      {returned === provider && params.get('connected') && (
+        <Box mb={2}>
+          <WarningPanel
+            severity="info"
+            title={`Connected the ${name} account ${params.get('connected')}`}
+          />
+        </Box>
+      )}
+      {returned === provider && params.get('error') && (
+        <Box mb={2}>
+          <WarningPanel
+            severity="error"
+            title={`The ${name} account was not connected`}
+            defaultExpanded
+          >
+            {params.get('error')}
+          </WarningPanel>
+        </Box>
+      )}
+      <Tabs
+        value={provider}
+        onChange={(_, value) => setProvider(value)}
+        indicatorColor="primary"
+        textColor="primary"
+      >
+        {PROVIDERS.map(p => (
+          <Tab key={p} value={p} label={PROVIDER_NAMES[p]} />
+        ))}
+      </Tabs>
+      <InfoCard title={`${name} account`}>{content}</InfoCard>
+    </>
+  );
+};

@@ -1,0 +1,32 @@
+import type { CodeHostProvider } from '../../api';
+
+export const PROVIDERS: CodeHostProvider[] = ['github', 'gitlab'];
+
+export const PROVIDER_NAMES: Record<CodeHostProvider, string> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+};
+
+/** How each host names the two credentials of an OAuth application. */
+export const CREDENTIAL_LABELS: Record<
+  CodeHostProvider,
+  {
+    clientId: string;
+    clientSecret: string;
+    privateHost: string;
+    baseUrl: string;
+  }
+> = {
+  github: {
+    clientId: 'Client ID',
+    clientSecret: 'Client secret',
+    privateHost: 'GitHub Enterprise Server',
+    baseUrl: 'e.g. https://github.example.com',
+  },
+  gitlab: {
+    clientId: 'Application ID',
+    clientSecret: 'Secret',
+    privateHost: 'Self-hosted GitLab (9.0 or later)',
+    baseUrl: 'e.g. https://gitlab.example.com',
+  },
+};
