@@ -9,7 +9,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('code_host_accounts', table => {
-    table.comment('A user connection to GitHub or GitLab through an OAuth application');
+    table.comment(
+      'A user connection to GitHub or GitLab through an OAuth application',
+    );
     table.string('id').primary();
     table.string('user_ref').notNullable();
     table.string('provider', 16).notNullable().comment('github or gitlab');
@@ -21,8 +23,13 @@ exports.up = async function up(knex) {
     table
       .text('secrets')
       .notNullable()
-      .comment('Client secret and tokens, sealed with the configured encryption key');
-    table.string('login').nullable().comment('The account name on the host once connected');
+      .comment(
+        'Client secret and tokens, sealed with the configured encryption key',
+      );
+    table
+      .string('login')
+      .nullable()
+      .comment('The account name on the host once connected');
     table.dateTime('token_expires_at', { useTz: true }).nullable();
     table.dateTime('created_at', { useTz: true }).notNullable();
     table.dateTime('updated_at', { useTz: true }).notNullable();
@@ -33,7 +40,10 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('oauth_authorizations', table => {
     table.comment('Authorizations sent to a code host and not yet come back');
-    table.string('state').primary().comment('SHA-256 of the state sent to the host');
+    table
+      .string('state')
+      .primary()
+      .comment('SHA-256 of the state sent to the host');
     table
       .string('account_id')
       .notNullable()

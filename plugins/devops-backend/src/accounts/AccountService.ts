@@ -123,7 +123,8 @@ export class AccountService {
       return this.#resultPage(provider, { connected: login });
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      return this.#resultPage(provider, { error: error.reason });
+      // Not `error`: the Backstage app takes that parameter for a failed sign-in.
+      return this.#resultPage(provider, { problem: error.reason });
     }
   }
 

@@ -152,7 +152,7 @@ describe.each(databases.eachSupportedId())(
 
       // The same callback again (a reload, or someone replaying it) is refused.
       const replay = await callback(back);
-      expect(replay.searchParams.get('error')).toBe(
+      expect(replay.searchParams.get('problem')).toBe(
         'This authorization was used already or has expired; connect again',
       );
       expect(
@@ -169,7 +169,7 @@ describe.each(databases.eachSupportedId())(
       );
 
       expect(landing.searchParams.get('provider')).toBe('github');
-      expect(landing.searchParams.get('error')).toBe(
+      expect(landing.searchParams.get('problem')).toBe(
         'GitHub did not authorize the application: The user has denied your application access.',
       );
       expect((await api(BOB).get('/repositories/accounts')).body.items).toEqual(
@@ -187,7 +187,7 @@ describe.each(databases.eachSupportedId())(
         await authorizeInBrowser(res.body.authorizeUrl),
       );
 
-      expect(landing.searchParams.get('error')).toBe(
+      expect(landing.searchParams.get('problem')).toBe(
         'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
       );
     });

@@ -33,11 +33,9 @@ function api(overrides: Partial<DevopsApi> = {}): Partial<DevopsApi> {
   return {
     listAccounts: jest.fn().mockResolvedValue([]),
     getAccountRegistration: jest.fn(async provider => registration(provider)),
-    connectAccount: jest
-      .fn()
-      .mockResolvedValue({
-        authorizeUrl: 'https://gitlab.example.com/oauth/authorize?x=1',
-      }),
+    connectAccount: jest.fn().mockResolvedValue({
+      authorizeUrl: 'https://gitlab.example.com/oauth/authorize?x=1',
+    }),
     disconnectAccount: jest.fn().mockResolvedValue(undefined),
     ...overrides,
   };
@@ -131,7 +129,7 @@ describe('RepositoriesPage', () => {
   it("shows the host's reason when the authorization failed", async () => {
     await renderWithDevopsApi(<RepositoriesPage />, api(), {
       routeEntries: [
-        '/?provider=gitlab&error=GitLab%20did%20not%20authorize%20the%20application%3A%20denied',
+        '/?provider=gitlab&problem=GitLab%20did%20not%20authorize%20the%20application%3A%20denied',
       ],
     });
     expect(

@@ -48,14 +48,14 @@ export const RepositoriesPage = () => {
           />
         </Box>
       )}
-      {returned === provider && params.get('error') && (
+      {returned === provider && params.get('problem') && (
         <Box mb={2}>
           <WarningPanel
             severity="error"
             title={`The ${name} account was not connected`}
             defaultExpanded
           >
-            {params.get('error')}
+            {params.get('problem')}
           </WarningPanel>
         </Box>
       )}

@@ -1,25 +1,13 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { useEffect } from 'react';
-import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { devopsApiRef } from '../../api';
+import { useReloadable } from '../../lib/useReloadable';
 
 /** The signed-in user's code host accounts; `reload` after a log out shows its effect. */
 export function useAccounts() {
   const devopsApi = useApi(devopsApiRef);
-  const [state, load] = useAsyncFn(
+  const { value, ...state } = useReloadable(
     () => devopsApi.listAccounts(),
     [devopsApi],
-    {
-      loading: true,
-    },
   );
-  useEffect(() => {
-    load();
-  }, [load]);
-  return {
-    accounts: state.value ?? [],
-    loading: state.loading,
-    error: state.error,
-    reload: load,
-  };
+  return { accounts: value ?? [], ...state };
 }
