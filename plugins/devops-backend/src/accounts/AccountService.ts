@@ -1,4 +1,5 @@
 import {
+  CODE_HOST_NAMES,
   connectAccountRequestSchema,
   type ApplicationRegistration,
   type CodeHostProvider,
@@ -9,8 +10,13 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { createHash, randomBytes } from 'crypto';
 import { DatabaseAccountStore } from './DatabaseAccountStore';
 import { checkHostUrl } from './hostGuard';
-import { OAuthError, OAuthProvider, oauthProviders } from './oauthProviders';
-import type { CodeHostAccount } from './types';
+import {
+  OAuthApplication,
+  OAuthError,
+  OAuthProvider,
+  oauthProviders,
+} from './oauthProviders';
+import type { AccountSecrets, CodeHostAccount } from './types';
 
 /** An authorization not back by then is forgotten; the user starts again. */
 const AUTHORIZATION_TTL_MS = 10 * 60_000;
@@ -130,9 +136,10 @@ export class AccountService {
 
   async #complete(provider: CodeHostProvider, answer: AuthorizationAnswer) {
     const host = this.#provider(provider);
+    const name = CODE_HOST_NAMES[provider];
     if (!answer.state) {
       throw new OAuthError(
-        `${host.name} came back without the state of an authorization; connect again`,
+        `${name} came back without the state of an authorization; connect again`,
       );
     }
     const pending = await this.deps.store.takeAuthorization(
@@ -143,29 +150,35 @@ export class AccountService {
         'This authorization was used already or has expired; connect again',
       );
     }
-    const account = await this.deps.store.get(pending.accountId);
-    if (!account || account.provider !== provider) {
+    const found = await this.deps.store.getWithSecrets(pending.accountId);
+    if (!found || found.account.provider !== provider) {
       throw new OAuthError(
         'This authorization belongs to another account; connect again',
       );
     }
     if (answer.error || !answer.code) {
       throw new OAuthError(
-        `${host.name} did not authorize the application: ${
+        `${name} did not authorize the application: ${
           answer.error_description ?? answer.error ?? 'no code came back'
         }`,
       );
     }
-    const application = await this.#application(account);
+    const { account, secrets } = found;
+    const application = applicationOf(account, secrets);
     const tokens = await host.exchangeCode(application, {
       code: answer.code,
       codeVerifier: pending.codeVerifier,
       redirectUri: await this.#callbackUrl(provider),
     });
     const login = await host.login(application, tokens.accessToken);
-    await this.deps.store.storeTokens(account.id, tokens, login);
+    await this.deps.store.storeTokens(
+      account.id,
+      secrets.clientSecret,
+      tokens,
+      login,
+    );
     this.deps.logger.info(
-      `${pending.userRef} connected the ${host.name} account ${login} (${account.baseUrl})`,
+      `${pending.userRef} connected the ${name} account ${login} (${account.baseUrl})`,
     );
     return login;
   }
@@ -175,9 +188,9 @@ export class AccountService {
    * token the host no longer accepts is the user's to renew: the error says where.
    */
   async accessToken(accountId: string): Promise<string> {
-    const account = await this.deps.store.get(accountId);
-    if (!account) throw new NotFoundError(`No code host account ${accountId}`);
-    const secrets = await this.deps.store.secrets(accountId);
+    const found = await this.deps.store.getWithSecrets(accountId);
+    if (!found) throw new NotFoundError(`No code host account ${accountId}`);
+    const { account, secrets } = found;
     if (!secrets.accessToken) throw this.#reconnect(account);
     const expiring =
       account.tokenExpiresAt &&
@@ -186,13 +199,17 @@ export class AccountService {
     if (!secrets.refreshToken) throw this.#reconnect(account);
     try {
       const tokens = await this.#provider(account.provider).refresh(
-        await this.#application(account),
+        applicationOf(account, secrets),
         {
           refreshToken: secrets.refreshToken,
           redirectUri: await this.#callbackUrl(account.provider),
         },
       );
-      await this.deps.store.storeTokens(account.id, tokens);
+      await this.deps.store.storeTokens(
+        account.id,
+        secrets.clientSecret,
+        tokens,
+      );
       return tokens.accessToken;
     } catch (error) {
       if (error instanceof OAuthError)
@@ -206,14 +223,14 @@ export class AccountService {
     const account = await this.deps.store.forUser(userRef, provider);
     if (!account) {
       throw new NotFoundError(
-        `You have no ${this.#provider(provider).name} account connected`,
+        `You have no ${CODE_HOST_NAMES[provider]} account connected`,
       );
     }
     await this.deps.store.delete(account.id);
   }
 
   #reconnect(account: CodeHostAccount, reason?: string) {
-    const name = this.#provider(account.provider).name;
+    const name = CODE_HOST_NAMES[account.provider];
     return new InputError(
       `The ${name} account${account.login ? ` ${account.login}` : ''} of ${
         account.userRef
@@ -221,15 +238,6 @@ export class AccountService {
         reason ? ` (${reason})` : ''
       }: reconnect your ${name} account on the Repositories page`,
     );
-  }
-
-  async #application(account: CodeHostAccount) {
-    const { clientSecret } = await this.deps.store.secrets(account.id);
-    return {
-      baseUrl: account.baseUrl,
-      clientId: account.clientId,
-      clientSecret,
-    };
   }
 
   #provider(provider: CodeHostProvider): OAuthProvider {
@@ -245,4 +253,15 @@ export class AccountService {
     const query = new URLSearchParams({ provider, ...outcome });
     return `${this.deps.appBaseUrl}/devops/repositories?${query}`;
   }
+}
+
+function applicationOf(
+  account: CodeHostAccount,
+  secrets: AccountSecrets,
+): OAuthApplication {
+  return {
+    baseUrl: account.baseUrl,
+    clientId: account.clientId,
+    clientSecret: secrets.clientSecret,
+  };
 }

@@ -79,13 +79,6 @@ export class DatabaseAccountStore {
     );
   }
 
-  async get(id: string): Promise<CodeHostAccount | undefined> {
-    const row = await this.db<RawAccountRow>('code_host_accounts')
-      .where({ id })
-      .first();
-    return row ? toAccount(row) : undefined;
-  }
-
   async forUser(userRef: string, provider: CodeHostProvider) {
     const row = await this.#row(userRef, provider);
     return row ? toAccount(row) : undefined;
@@ -98,19 +91,32 @@ export class DatabaseAccountStore {
     return rows.map(toAccount);
   }
 
-  /** An account's secrets; throws when they were sealed with another key. */
-  async secrets(id: string): Promise<AccountSecrets> {
+  /** An account with its secrets, in one read; throws when they were sealed with another key. */
+  async getWithSecrets(
+    id: string,
+  ): Promise<
+    { account: CodeHostAccount; secrets: AccountSecrets } | undefined
+  > {
     const row = await this.db<RawAccountRow>('code_host_accounts')
       .where({ id })
       .first();
-    if (!row) throw new Error(`No account ${id}`);
-    return this.secretsOf(row);
+    return row
+      ? { account: toAccount(row), secrets: this.secretsOf(row) }
+      : undefined;
   }
 
-  /** Stores the tokens an authorization or a refresh gave, and who they belong to. */
-  async storeTokens(id: string, tokens: AccountTokens, login?: string) {
+  /**
+   * Stores the tokens an authorization or a refresh gave, and who they belong to; the
+   * application's secret, which the caller read with the account, is sealed with them.
+   */
+  async storeTokens(
+    id: string,
+    clientSecret: string,
+    tokens: AccountTokens,
+    login?: string,
+  ) {
     const secrets: AccountSecrets = {
-      clientSecret: (await this.secrets(id)).clientSecret,
+      clientSecret,
       accessToken: tokens.accessToken,
       ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
     };

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
+  CODE_HOST_PROVIDERS,
   connectAccountRequestSchema,
   devopsAccountManagePermission,
   type CodeHostAccountSummary,
@@ -13,16 +14,14 @@ import { parseBody } from '../router/validation';
 import { AccountService } from './AccountService';
 import type { CodeHostAccount } from './types';
 
-const PROVIDERS: CodeHostProvider[] = ['github', 'gitlab'];
-
 /** The path of the callback the host redirects the browser to: no Backstage token comes with it. */
-export const CALLBACK_PATHS = PROVIDERS.map(
+export const CALLBACK_PATHS = CODE_HOST_PROVIDERS.map(
   provider => `/repositories/${provider}/redirect`,
 );
 
 function providerOf(req: Request): CodeHostProvider {
   const provider = req.params.provider as CodeHostProvider;
-  if (!PROVIDERS.includes(provider)) {
+  if (!CODE_HOST_PROVIDERS.includes(provider)) {
     throw new InputError(
       `Unknown code host "${req.params.provider}"; use github or gitlab`,
     );

@@ -21,7 +21,6 @@ export class OAuthError extends Error {
 
 /** One code host's side of the authorization code flow with PKCE (RFC 6749, RFC 7636). */
 export type OAuthProvider = {
-  name: string;
   /** What the application must be allowed, as the registration page lists it. */
   scopes: string[];
   /** The host's page that asks the user to authorize the application. */
@@ -117,7 +116,6 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** github.com and GitHub Enterprise Server (OAuth applications, and GitHub Apps' user tokens). */
 export const githubOAuth: OAuthProvider = {
-  name: 'GitHub',
   // Private repositories with their hooks and statuses, and who the user is.
   scopes: ['repo', 'admin:repo_hook', 'read:user'],
   apiBaseUrl: baseUrl =>
@@ -164,7 +162,6 @@ export const githubOAuth: OAuthProvider = {
 
 /** gitlab.com and self-managed GitLab. */
 export const gitlabOAuth: OAuthProvider = {
-  name: 'GitLab',
   scopes: ['api', 'read_user'],
   apiBaseUrl: baseUrl => `${trimSlash(baseUrl)}/api/v4`,
   authorizeUrl(app, request) {

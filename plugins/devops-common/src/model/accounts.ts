@@ -8,6 +8,26 @@ import { z } from 'zod';
 export type CodeHostProvider = 'github' | 'gitlab';
 
 /**
+ * Every code host, in the order pages list them.
+ *
+ * @public
+ */
+export const CODE_HOST_PROVIDERS: readonly CodeHostProvider[] = [
+  'github',
+  'gitlab',
+];
+
+/**
+ * How each code host is named to users.
+ *
+ * @public
+ */
+export const CODE_HOST_NAMES: Record<CodeHostProvider, string> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+};
+
+/**
  * The signed-in user's account on a code host, as the Repositories page shows it.
  *
  * @public

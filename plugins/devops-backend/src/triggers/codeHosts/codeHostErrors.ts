@@ -1,3 +1,4 @@
+import { CODE_HOST_NAMES } from '@devops-pipelines/plugin-devops-common';
 import {
   ConflictError,
   InputError,
@@ -34,11 +35,6 @@ export type CodeHostRefusal = {
   body: unknown;
 };
 
-const PROVIDER_NAMES: Record<CodeHostProvider, string> = {
-  github: 'GitHub',
-  gitlab: 'GitLab',
-};
-
 /** GitHub: `The "push" event cannot have more than 20 hooks`; GitLab: `Maximum number of project hooks (100) exceeded`. */
 const HOOK_LIMIT =
   /cannot have more than \d+ hooks|maximum number of project hooks/i;
@@ -73,7 +69,7 @@ export function unreachableError(
 ): ServiceUnavailableError {
   const origin = new URL(request.url).origin;
   return new ServiceUnavailableError(
-    `${PROVIDER_NAMES[call.provider]} at ${call.host} could not be reached: ${
+    `${CODE_HOST_NAMES[call.provider]} at ${call.host} could not be reached: ${
       request.method
     } ${
       request.url
@@ -87,7 +83,7 @@ export function refusalError(
   request: CodeHostRequestLine,
   refusal: CodeHostRefusal,
 ): Error {
-  const provider = PROVIDER_NAMES[call.provider];
+  const provider = CODE_HOST_NAMES[call.provider];
   const message = hostMessage(refusal.body);
   const answered = `${provider} answered ${refusal.status} ${
     refusal.statusText

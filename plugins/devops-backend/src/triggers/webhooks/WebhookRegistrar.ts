@@ -1,3 +1,4 @@
+import { CODE_HOST_NAMES } from '@devops-pipelines/plugin-devops-common';
 import {
   DiscoveryService,
   LoggerService,
@@ -18,11 +19,6 @@ import type { CodeHostProvider } from '../types';
 const SECRET_KEYS: Record<CodeHostProvider, string> = {
   github: 'events.modules.github.webhookSecret',
   gitlab: 'events.modules.gitlab.webhookSecret',
-};
-
-const PROVIDER_NAMES: Record<CodeHostProvider, string> = {
-  github: 'GitHub',
-  gitlab: 'GitLab',
 };
 
 /** The events backend module that serves and checks each provider's ingress. */
@@ -77,7 +73,7 @@ export class WebhookRegistrar {
     if (problem) {
       return {
         enabled: false,
-        problem: `${PROVIDER_NAMES[provider]} events are not received by this portal: ${problem}`,
+        problem: `${CODE_HOST_NAMES[provider]} events are not received by this portal: ${problem}`,
       };
     }
     return { enabled: true, url: await this.#ingressUrl(provider) };

@@ -1,3 +1,4 @@
+import { CODE_HOST_NAMES } from '@devops-pipelines/plugin-devops-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -10,7 +11,7 @@ import { devopsApiRef, type CodeHostProvider } from '../../api';
 import { leaveAppFor } from '../../lib/leaveApp';
 import { useSubmit } from '../../lib/useSubmit';
 import { DialogError } from '../SubmitDialog';
-import { CREDENTIAL_LABELS, PROVIDER_NAMES } from './providers';
+import { CREDENTIAL_LABELS } from './providers';
 import { RegistrationDetails } from './RegistrationDetails';
 
 /**
@@ -93,7 +94,7 @@ export const ConnectAccountForm = ({
           disabled={busy || !complete}
           onClick={() => submit(undefined)}
         >
-          Connect {PROVIDER_NAMES[provider]}
+          Connect {CODE_HOST_NAMES[provider]}
         </Button>
       </Box>
     </Box>

@@ -1,3 +1,4 @@
+import { CODE_HOST_NAMES } from '@devops-pipelines/plugin-devops-common';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/core-plugin-api';
@@ -6,7 +7,6 @@ import { devopsApiRef, type CodeHostAccountSummary } from '../../api';
 import { useSubmit } from '../../lib/useSubmit';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { DialogError } from '../SubmitDialog';
-import { PROVIDER_NAMES } from './providers';
 
 /** The user's connected account on a host, and logging it out. */
 export const ConnectedAccount = ({
@@ -18,7 +18,7 @@ export const ConnectedAccount = ({
 }) => {
   const devopsApi = useApi(devopsApiRef);
   const [confirming, setConfirming] = useState(false);
-  const name = PROVIDER_NAMES[account.provider];
+  const name = CODE_HOST_NAMES[account.provider];
   const { busy, error, submit } = useSubmit(
     () => devopsApi.disconnectAccount(account.provider),
     () => {

@@ -1,10 +1,10 @@
+import { CODE_HOST_NAMES } from '@devops-pipelines/plugin-devops-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { CopyTextButton, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef, type CodeHostProvider } from '../../api';
-import { PROVIDER_NAMES } from './providers';
 
 const CopyableValue = ({ label, value }: { label: string; value: string }) => (
   <Box display="flex" alignItems="center" gridGap={8}>
@@ -49,8 +49,8 @@ export const RegistrationDetails = ({
     <Box mb={2}>
       <Typography variant="body2" paragraph>
         Register an OAuth application for this portal on{' '}
-        {PROVIDER_NAMES[provider]} with these values, then enter its credentials
-        below.
+        {CODE_HOST_NAMES[provider]} with these values, then enter its
+        credentials below.
       </Typography>
       <CopyableValue label="Homepage URL" value={value.homepageUrl} />
       <CopyableValue label="Callback URL" value={value.callbackUrl} />

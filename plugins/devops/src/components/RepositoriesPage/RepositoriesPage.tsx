@@ -1,3 +1,7 @@
+import {
+  CODE_HOST_NAMES,
+  CODE_HOST_PROVIDERS,
+} from '@devops-pipelines/plugin-devops-common';
 import Box from '@material-ui/core/Box';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
@@ -12,7 +16,6 @@ import { useSearchParams } from 'react-router-dom';
 import type { CodeHostProvider } from '../../api';
 import { ConnectAccountForm } from './ConnectAccountForm';
 import { ConnectedAccount } from './ConnectedAccount';
-import { PROVIDERS, PROVIDER_NAMES } from './providers';
 import { useAccounts } from './useAccounts';
 
 /**
@@ -25,11 +28,11 @@ export const RepositoriesPage = () => {
   const [params] = useSearchParams();
   const returned = params.get('provider') as CodeHostProvider | null;
   const [provider, setProvider] = useState<CodeHostProvider>(
-    returned && PROVIDERS.includes(returned) ? returned : 'github',
+    returned && CODE_HOST_PROVIDERS.includes(returned) ? returned : 'github',
   );
   const { accounts, loading, error, reload } = useAccounts();
   const account = accounts.find(a => a.provider === provider && a.connected);
-  const name = PROVIDER_NAMES[provider];
+  const name = CODE_HOST_NAMES[provider];
 
   let content;
   if (error) content = <ResponseErrorPanel error={error} />;
@@ -65,8 +68,8 @@ export const RepositoriesPage = () => {
         indicatorColor="primary"
         textColor="primary"
       >
-        {PROVIDERS.map(p => (
-          <Tab key={p} value={p} label={PROVIDER_NAMES[p]} />
+        {CODE_HOST_PROVIDERS.map(p => (
+          <Tab key={p} value={p} label={CODE_HOST_NAMES[p]} />
         ))}
       </Tabs>
       <InfoCard title={`${name} account`}>{content}</InfoCard>

@@ -1,12 +1,5 @@
 import type { CodeHostProvider } from '../../api';
 
-export const PROVIDERS: CodeHostProvider[] = ['github', 'gitlab'];
-
-export const PROVIDER_NAMES: Record<CodeHostProvider, string> = {
-  github: 'GitHub',
-  gitlab: 'GitLab',
-};
-
 /** How each host names the two credentials of an OAuth application. */
 export const CREDENTIAL_LABELS: Record<
   CodeHostProvider,

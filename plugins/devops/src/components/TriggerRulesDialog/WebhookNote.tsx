@@ -1,12 +1,11 @@
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Typography from '@material-ui/core/Typography';
-import type {
-  PipelineSource,
-  WebhookProviderSettings,
+import {
+  CODE_HOST_NAMES,
+  type PipelineSource,
+  type WebhookProviderSettings,
 } from '@devops-pipelines/plugin-devops-common';
-
-const PROVIDER_NAMES = { github: 'GitHub', gitlab: 'GitLab' };
 
 /** Where the code host's webhook must point and with what, to register it by hand. */
 const ManualRegistration = ({
@@ -76,7 +75,7 @@ export const WebhookNote = ({
       </Typography>
     );
   }
-  const host = PROVIDER_NAMES[source.provider];
+  const host = CODE_HOST_NAMES[source.provider];
   return (
     <>
       <Typography variant="caption" color="textSecondary" component="p">
