@@ -1,11 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventParams, EventsService } from '@backstage/plugin-events-node';
-import { randomUUID } from 'crypto';
 import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../../database/DatabaseRunStore';
 import type { NewRun } from '../../database/types';
-import { assertRunnable, newRunOf } from '../../engine/queueRun';
+import { newRunOf } from '../../engine/queueRun';
 import { DatabaseTriggerStore } from '../DatabaseTriggerStore';
+import { recordAndQueue, runOrReason } from '../triggeredRuns';
 import type { NewTriggerActivity } from '../types';
 import { describeEvent } from './describeEvent';
 import { matchEvent } from './matchEvent';
@@ -128,12 +128,11 @@ export class EventTriggerService {
         events,
         active: pipeline.active,
       });
-      try {
-        if (!decision.start) throw new Error(decision.reason);
-        assertRunnable(pipeline);
-        entry.runId = randomUUID();
-        newRuns.push({
-          ...newRunOf(
+      if (!decision.start) {
+        entry.reason = decision.reason;
+      } else {
+        const run = runOrReason(entry, pipeline, () =>
+          newRunOf(
             pipeline,
             {
               type: event.kind,
@@ -146,25 +145,14 @@ export class EventTriggerService {
               branch: event.kind === 'tag' ? source.branch : event.branch,
             },
           ),
-          id: entry.runId,
-        });
-      } catch (error) {
-        entry.reason = (error as Error).message;
+        );
+        if (run) newRuns.push(run);
       }
       activity.push(entry);
     }
     const now = this.deps.now();
-    const { written, started } = await this.deps.triggers.transaction(
-      async tx => {
-        const recorded = await this.deps.triggers.recordActivity(
-          tx,
-          activity,
-          now,
-        );
-        const toQueue = newRuns.filter(run => recorded.has(run.pipelineId));
-        await this.deps.runs.createRuns(toQueue, { tx, queuedAt: now });
-        return { written: recorded, started: toQueue.length };
-      },
+    const { written, started } = await this.deps.triggers.transaction(tx =>
+      recordAndQueue(tx, this.deps, activity, newRuns, now),
     );
     const duplicates = activity.filter(entry => !written.has(entry.pipelineId));
     await this.deps.triggers.recordDuplicates(duplicates, now);

@@ -1,12 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { DateTime } from 'luxon';
-import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../../database/DatabaseRunStore';
 import type { NewRun } from '../../database/types';
-import { assertRunnable, newRunOf } from '../../engine/queueRun';
+import { newRunOf } from '../../engine/queueRun';
 import { DatabaseTriggerStore } from '../DatabaseTriggerStore';
+import { recordAndQueue, runOrReason } from '../triggeredRuns';
 import type { DueSchedule, NewTriggerActivity } from '../types';
 import type { TriggerClock } from './TriggerClock';
 
@@ -126,7 +126,7 @@ export class ScheduleFirer {
       outer,
     );
     const activity: NewTriggerActivity[] = [];
-    const newRuns = new Map<string, NewRun>();
+    const newRuns: NewRun[] = [];
     for (const { pipelineId, fireAt } of due) {
       const pipeline = records.get(pipelineId);
       if (!pipeline) continue; // deleted since it was read; its index row went with it
@@ -136,34 +136,30 @@ export class ScheduleFirer {
         dedupKey: `schedule:${fireAt.toISOString()}`,
         summary: this.#describeFire(fireAt, now),
       };
-      try {
-        assertRunnable(pipeline);
-        entry.runId = randomUUID();
-        newRuns.set(pipelineId, {
-          ...newRunOf(pipeline, {
-            type: 'schedule',
-            fireTime: fireAt.toISOString(),
-          }),
-          id: entry.runId,
-        });
-      } catch (error) {
-        entry.reason = (error as Error).message;
-      }
+      const run = runOrReason(entry, pipeline, () =>
+        newRunOf(pipeline, {
+          type: 'schedule',
+          fireTime: fireAt.toISOString(),
+        }),
+      );
+      if (run) newRuns.push(run);
       activity.push(entry);
     }
     const write = async (tx: Knex.Transaction) => {
-      const written = await triggers.recordActivity(tx, activity, now);
-      const toQueue = [...newRuns.values()].filter(run =>
-        written.has(run.pipelineId),
+      const { started } = await recordAndQueue(
+        tx,
+        { triggers, runs },
+        activity,
+        newRuns,
+        now,
       );
-      await runs.createRuns(toQueue, { tx, queuedAt: now });
       await triggers.advanceSchedules(tx, due, now);
-      return toQueue.length;
+      return started;
     };
     const started = outer
       ? await write(outer)
       : await triggers.transaction(write);
-    const skipped = activity.length - newRuns.size;
+    const skipped = activity.length - newRuns.length;
     this.deps.logger.debug(
       `Timer: ${started} runs started, ${skipped} pipelines skipped`,
     );
