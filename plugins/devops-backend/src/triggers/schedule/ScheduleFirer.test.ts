@@ -38,6 +38,25 @@ async function runTimerUntil(kit: Kit, end: string) {
   while (kit.clock.now() < new Date(end)) await runTimerOnce(kit);
 }
 
+/** A kit at 10:00:30 with one pipeline that fires every minute, deactivated if asked. */
+async function everyMinute(
+  databaseId: Parameters<typeof databases.init>[0],
+  options: { active?: boolean } = {},
+) {
+  const kit = await createTriggerTestKit(databases, databaseId, {
+    start: '2026-12-03T10:00:30Z',
+  });
+  const pipeline = await kit.pipeline({
+    triggers: { schedule: { every: 'minutes', interval: 1 } },
+  });
+  if (options.active === false) {
+    await kit.pipelines.update(pipeline.id, pipeline.version, {
+      active: false,
+    });
+  }
+  return { kit, pipeline };
+}
+
 const queuedTimes = async (kit: Kit, pipelineId: string) =>
   (await kit.runsOf(pipelineId)).map(run => run.queuedAt);
 
@@ -158,13 +177,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('never starts an inactive pipeline, and says why', async () => {
-      const kit = await createTriggerTestKit(databases, databaseId, {
-        start: '2026-12-03T10:00:30Z',
-      });
-      const pipeline = await kit.pipeline({
-        triggers: { schedule: { every: 'minutes', interval: 1 } },
-      });
-      await kit.pipelines.update(pipeline.id, pipeline.version, {
+      const { kit, pipeline } = await everyMinute(databaseId, {
         active: false,
       });
 
@@ -286,12 +299,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('prepares the runs of a minute ahead of it and queues them at the fire time', async () => {
-      const kit = await createTriggerTestKit(databases, databaseId, {
-        start: '2026-12-03T10:00:30Z',
-      });
-      const pipeline = await kit.pipeline({
-        triggers: { schedule: { every: 'minutes', interval: 1 } },
-      });
+      const { kit, pipeline } = await everyMinute(databaseId);
       const task = kit.firer.fireNextMinute(new AbortController().signal);
 
       const fireTime = new Date('2026-12-03T10:01:00Z');
@@ -312,12 +320,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('commits nothing when stopped before the fire time; the next look fires the minute once', async () => {
-      const kit = await createTriggerTestKit(databases, databaseId, {
-        start: '2026-12-03T10:00:30Z',
-      });
-      const pipeline = await kit.pipeline({
-        triggers: { schedule: { every: 'minutes', interval: 1 } },
-      });
+      const { kit, pipeline } = await everyMinute(databaseId);
       const controller = new AbortController();
       const task = kit.firer.fireNextMinute(controller.signal);
       kit.clock.set((await waitForSleeper(kit)).toISOString());
@@ -337,13 +340,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps the newest 50 activities per pipeline', async () => {
-      const kit = await createTriggerTestKit(databases, databaseId, {
-        start: '2026-12-03T10:00:30Z',
-      });
-      const pipeline = await kit.pipeline({
-        triggers: { schedule: { every: 'minutes', interval: 1 } },
-      });
-      await kit.pipelines.update(pipeline.id, pipeline.version, {
+      const { kit, pipeline } = await everyMinute(databaseId, {
         active: false,
       });
       await runTimerUntil(kit, '2026-12-03T11:00:00Z');
