@@ -6,12 +6,15 @@ import {
   DEVOPS_PIPELINE_RESOURCE_TYPE,
   devopsPermissions,
 } from '@devops-pipelines/plugin-devops-common';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { randomBytes } from 'crypto';
 import { AccountService } from './accounts/AccountService';
 import { CALLBACK_PATHS } from './accounts/accountsRoutes';
 import { DatabaseAccountStore } from './accounts/DatabaseAccountStore';
+import { IntegrationCredentials } from './accounts/integrationCredentials';
+import { RepositoryBrowser } from './accounts/RepositoryBrowser';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
 import { catalogEntityOwners } from './clusters/entityOwners';
@@ -206,6 +209,12 @@ export const devopsPlugin = createBackendPlugin({
             triggers,
             webhooks,
             accounts,
+            repositories: new RepositoryBrowser({
+              accounts,
+              integrations: new IntegrationCredentials(
+                ScmIntegrations.fromConfig(config),
+              ),
+            }),
             maxPipelines: settings.maxPipelines,
           }),
         );

@@ -1,10 +1,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import request from 'supertest';
+import { DevopsTestBackend } from '../router/__testUtils__/devopsTestBackend';
 import {
-  DevopsTestBackend,
-  userHeader,
-} from '../router/__testUtils__/devopsTestBackend';
+  TEST_APP as APP,
+  authorizeInBrowser,
+  callback as callbackOf,
+  startConnecting,
+  userApi,
+} from './__testUtils__/accountFlow';
 import { OAuthStandIn } from './__testUtils__/OAuthStandIn';
 
 jest.setTimeout(60_000);
@@ -17,7 +20,6 @@ jest.setTimeout(60_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
-const APP = { clientId: 'Iv1.portal-app', clientSecret: 'portal-app-secret' };
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
@@ -49,49 +51,10 @@ describe.each(databases.eachSupportedId())(
       github.decision = 'approve';
     });
 
-    const api = (user: string) => ({
-      get: (path: string) =>
-        backend.http
-          .get(`/api/devops${path}`)
-          .set('Authorization', userHeader(user)),
-      post: (path: string, body: object) =>
-        backend.http
-          .post(`/api/devops${path}`)
-          .set('Authorization', userHeader(user))
-          .send(body),
-      delete: (path: string) =>
-        backend.http
-          .delete(`/api/devops${path}`)
-          .set('Authorization', userHeader(user)),
-    });
-
-    /** The user's browser: the host's authorize page answers with a redirect to the callback. */
-    async function authorizeInBrowser(authorizeUrl: string): Promise<URL> {
-      const response = await fetch(authorizeUrl, { redirect: 'manual' });
-      expect(response.status).toBe(302);
-      return new URL(response.headers.get('location')!);
-    }
-
-    /** The callback as the browser calls it: no Backstage token goes with it. */
-    async function callback(location: URL) {
-      const response = await request(backend.backend.server).get(
-        `${location.pathname}${location.search}`,
-      );
-      expect(response.status).toBe(302);
-      return new URL(response.headers.location);
-    }
-
-    async function connect(user: string, standIn: OAuthStandIn) {
-      const res = await api(user).post(
-        `/repositories/${standIn.provider}/connect`,
-        {
-          ...APP,
-          baseUrl: standIn.baseUrl,
-        },
-      );
-      expect(res.status).toBe(200);
-      return res.body.authorizeUrl as string;
-    }
+    const api = (user: string) => userApi(backend, user);
+    const connect = (user: string, standIn: OAuthStandIn) =>
+      startConnecting(backend, user, standIn);
+    const callback = (location: URL) => callbackOf(backend, location);
 
     it('shows what to register: homepage, callback URL and GitLab scopes', async () => {
       const res = await api(ALICE).get('/repositories/gitlab/registration');
@@ -136,6 +99,7 @@ describe.each(databases.eachSupportedId())(
         .items;
       expect(accounts).toEqual([
         {
+          id: expect.any(String),
           provider: 'github',
           baseUrl: github.baseUrl,
           clientId: APP.clientId,

@@ -12,6 +12,7 @@ import Router from 'express-promise-router';
 import type { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
 import { parseBody } from '../router/validation';
 import { AccountService } from './AccountService';
+import type { BrowseQuery, RepositoryBrowser } from './RepositoryBrowser';
 import type { CodeHostAccount } from './types';
 
 /** The path of the callback the host redirects the browser to: no Backstage token comes with it. */
@@ -29,7 +30,23 @@ function providerOf(req: Request): CodeHostProvider {
   return provider;
 }
 
+/** A query parameter given once, as text; anything else is a client's mistake. */
+function textParameter(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined || typeof value === 'string') return value;
+  throw new InputError(`Give the ${name} query parameter once, as text`);
+}
+
+function browseQuery(req: Request): BrowseQuery {
+  const page = textParameter(req, 'page');
+  return {
+    search: textParameter(req, 'search'),
+    page: page === undefined ? undefined : Number(page),
+  };
+}
+
 const summary = (account: CodeHostAccount): CodeHostAccountSummary => ({
+  id: account.id,
   provider: account.provider,
   baseUrl: account.baseUrl,
   clientId: account.clientId,
@@ -42,8 +59,9 @@ export function accountsRoutes(options: {
   httpAuth: HttpAuthService;
   authorizer: PipelineAuthorizer;
   accounts: AccountService;
+  repositories: RepositoryBrowser;
 }) {
-  const { httpAuth, authorizer, accounts } = options;
+  const { httpAuth, authorizer, accounts, repositories } = options;
   const router = Router();
 
   /** Only a user has accounts, and may manage only their own. */
@@ -81,6 +99,35 @@ export function accountsRoutes(options: {
         error: text(req.query.error),
         error_description: text(req.query.error_description),
       }),
+    );
+  });
+
+  router.get('/repositories/:provider/repos', async (req, res) => {
+    const userRef = await accountUser(req);
+    res.json(
+      await repositories.repositories(
+        userRef,
+        providerOf(req),
+        browseQuery(req),
+      ),
+    );
+  });
+
+  router.get('/repositories/:provider/branches', async (req, res) => {
+    const userRef = await accountUser(req);
+    const repository = textParameter(req, 'repository');
+    if (!repository) {
+      throw new InputError(
+        'Give the repository whose branches to list (repository=<URL>)',
+      );
+    }
+    res.json(
+      await repositories.branches(
+        userRef,
+        providerOf(req),
+        repository,
+        browseQuery(req),
+      ),
     );
   });
 

@@ -4,6 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { AccountService } from '../accounts/AccountService';
+import type { RepositoryBrowser } from '../accounts/RepositoryBrowser';
 import type { ClusterService } from '../clusters/ClusterService';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
@@ -25,6 +26,7 @@ export type RouterOptions = {
   triggers: DatabaseTriggerStore;
   webhooks: WebhookRegistrar;
   accounts: AccountService;
+  repositories: RepositoryBrowser;
   /** 0 means unlimited. */
   maxPipelines: number;
 };

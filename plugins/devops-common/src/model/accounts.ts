@@ -33,6 +33,8 @@ export const CODE_HOST_NAMES: Record<CodeHostProvider, string> = {
  * @public
  */
 export type CodeHostAccountSummary = {
+  /** What a pipeline's source names to check out with this account. */
+  id: string;
   provider: CodeHostProvider;
   /** The host's web address, e.g. `https://github.com` or a self-hosted GitLab. */
   baseUrl: string;
@@ -69,3 +71,49 @@ export const connectAccountRequestSchema = z.strictObject({
   clientSecret: z.string().trim().min(1, 'give the client secret'),
   baseUrl: z.string().trim().optional(),
 });
+
+/**
+ * Whose credentials list a code host's repositories: the user's connected account, or,
+ * where they have none, the portal's `integrations:` entry for the host.
+ *
+ * @public
+ */
+export type RepositoryListSource =
+  | { kind: 'account'; accountId: string; login: string; baseUrl: string }
+  | { kind: 'integration'; host: string };
+
+/**
+ * A repository the credentials may read, as the pickers list it.
+ *
+ * @public
+ */
+export type CodeHostRepository = {
+  /** `owner/repo` on GitHub, `group/sub/project` on GitLab. */
+  name: string;
+  /** The https clone URL, which a pipeline's source keeps. */
+  url: string;
+  /** The repository's page on the host. */
+  webUrl: string;
+  defaultBranch?: string;
+  private: boolean;
+};
+
+/**
+ * A branch of a repository, as the Source dialog lists them.
+ *
+ * @public
+ */
+export type CodeHostBranch = { name: string };
+
+/**
+ * One page of a code host list, and whose credentials read it.
+ *
+ * @public
+ */
+export type CodeHostPage<T> = {
+  items: T[];
+  page: number;
+  /** The next page's number; undefined on the last page. */
+  nextPage?: number;
+  via: RepositoryListSource;
+};

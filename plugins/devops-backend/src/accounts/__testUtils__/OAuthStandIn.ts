@@ -19,6 +19,15 @@ import { readText } from '../../triggers/codeHosts/__testUtils__/CodeHostStandIn
  *
  * Both check the client, the single-use code, the `redirect_uri` and the PKCE verifier
  * against its S256 challenge, as the hosts do.
+ *
+ * With its tokens (and tokens `acceptToken` adds, as `integrations:` entries hold), it
+ * lists repositories and branches as the REST APIs do, with their paging:
+ * - GitHub: `GET /user/repos` (`per_page`, `page`, a `Link` header with `rel="next"`),
+ *   `GET /repos/{owner}/{repo}/branches` (the same), and
+ *   `GET /repos/{owner}/{repo}/git/matching-refs/heads/{prefix}` (not paged);
+ * - GitLab: `GET /projects?membership=true&search=` and
+ *   `GET /projects/{url-encoded path}/repository/branches?search=` (`x-next-page`,
+ *   empty on the last page).
  */
 export class OAuthStandIn {
   /** Token requests as received, form fields decoded. */
@@ -26,7 +35,11 @@ export class OAuthStandIn {
   /** The user who authorizes; set to refuse to click "Deny". */
   decision: 'approve' | 'deny' = 'approve';
 
+  /** Paths and queries of the REST API calls, as sent. */
+  readonly apiRequests: string[] = [];
+
   private readonly clients = new Map<string, string>();
+  private readonly repositories: StandInRepository[] = [];
   private readonly codes = new Map<string, IssuedCode>();
   private readonly accessTokens = new Map<string, CodeHostProvider>();
   private readonly refreshTokens = new Set<string>();
@@ -67,6 +80,23 @@ export class OAuthStandIn {
     this.refreshTokens.clear();
   }
 
+  /** A token the host accepts without an authorization, like a personal access token. */
+  acceptToken(token: string) {
+    this.accessTokens.set(token, this.provider);
+  }
+
+  /** A repository the user can read; `branches` default to `main` alone. */
+  addRepository(
+    path: string,
+    options: { private?: boolean; branches?: string[] } = {},
+  ) {
+    this.repositories.push({
+      path,
+      private: options.private ?? true,
+      branches: options.branches ?? ['main'],
+    });
+  }
+
   isValidToken(token: string) {
     return this.accessTokens.has(token);
   }
@@ -94,10 +124,9 @@ export class OAuthStandIn {
       this.tokenRequests.push(fields);
       return this.token(fields, res);
     }
-    if (
-      req.method === 'GET' &&
-      url.pathname === (github ? '/api/v3/user' : '/api/v4/user')
-    ) {
+    const apiRoot = github ? '/api/v3' : '/api/v4';
+    if (req.method === 'GET' && url.pathname.startsWith(`${apiRoot}/`)) {
+      this.apiRequests.push(`${url.pathname}${url.search}`);
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token || !this.accessTokens.has(token)) {
         return github
@@ -108,26 +137,157 @@ export class OAuthStandIn {
             })
           : json(res, 401, { message: '401 Unauthorized' });
       }
-      return json(
-        res,
-        200,
-        github
-          ? {
-              login: this.login,
-              id: 1,
-              type: 'User',
-              html_url: `${this.baseUrl}/${this.login}`,
-            }
-          : {
-              id: 1,
-              username: this.login,
-              name: 'Stand-in User',
-              state: 'active',
-              web_url: `${this.baseUrl}/${this.login}`,
-            },
-      );
+      const route = url.pathname.slice(apiRoot.length);
+      return github
+        ? this.serveGithubApi(route, url, res)
+        : this.serveGitlabApi(route, url, res);
     }
     return json(res, 404, { message: 'Not Found' });
+  }
+
+  private serveGithubApi(route: string, url: URL, res: http.ServerResponse) {
+    if (route === '/user') {
+      return json(res, 200, {
+        login: this.login,
+        id: 1,
+        type: 'User',
+        html_url: `${this.baseUrl}/${this.login}`,
+      });
+    }
+    if (route === '/user/repos') {
+      return this.githubPage(
+        url,
+        res,
+        this.repositories.map(repo => ({
+          id: this.repositories.indexOf(repo) + 1,
+          full_name: repo.path,
+          private: repo.private,
+          html_url: `${this.baseUrl}/${repo.path}`,
+          clone_url: `${this.baseUrl}/${repo.path}.git`,
+          default_branch: repo.branches[0],
+        })),
+      );
+    }
+    const match =
+      /^\/repos\/([^/]+\/[^/]+)\/(branches|git\/matching-refs\/heads\/(.*))$/.exec(
+        route,
+      );
+    const repo = match && this.repositoryAt(decodeURIComponent(match[1]));
+    if (!match || !repo) {
+      return json(res, 404, {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '404',
+      });
+    }
+    if (match[2] === 'branches') {
+      return this.githubPage(
+        url,
+        res,
+        repo.branches.map(name => ({
+          name,
+          commit: { sha: SHA, url: `${this.baseUrl}/commits/${SHA}` },
+          protected: false,
+        })),
+      );
+    }
+    const prefix = decodeURIComponent(match[3]);
+    return json(
+      res,
+      200,
+      repo.branches
+        .filter(name => name.startsWith(prefix))
+        .map(name => ({
+          ref: `refs/heads/${name}`,
+          node_id: 'REF_stand_in',
+          url: `${this.baseUrl}/api/v3/repos/${repo.path}/git/refs/heads/${name}`,
+          object: { type: 'commit', sha: SHA, url: '' },
+        })),
+    );
+  }
+
+  /** GitHub's paging: `per_page` (30 by default, at most 100) and a Link header. */
+  private githubPage(url: URL, res: http.ServerResponse, all: unknown[]) {
+    const perPage = Math.min(
+      Number(url.searchParams.get('per_page') ?? 30),
+      100,
+    );
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const items = all.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (all.length > page * perPage) {
+      const next = new URL(url.href);
+      next.searchParams.set('page', String(page + 1));
+      headers.link = `<${next.href}>; rel="next"`;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(items));
+  }
+
+  private serveGitlabApi(route: string, url: URL, res: http.ServerResponse) {
+    if (route === '/user') {
+      return json(res, 200, {
+        id: 1,
+        username: this.login,
+        name: 'Stand-in User',
+        state: 'active',
+        web_url: `${this.baseUrl}/${this.login}`,
+      });
+    }
+    const search = url.searchParams.get('search') ?? '';
+    if (route === '/projects') {
+      return this.gitlabPage(
+        url,
+        res,
+        this.repositories
+          .filter(repo => repo.path.includes(search))
+          .map(repo => ({
+            id: this.repositories.indexOf(repo) + 1,
+            path_with_namespace: repo.path,
+            visibility: repo.private ? 'private' : 'public',
+            web_url: `${this.baseUrl}/${repo.path}`,
+            http_url_to_repo: `${this.baseUrl}/${repo.path}.git`,
+            default_branch: repo.branches[0],
+          })),
+      );
+    }
+    const match = /^\/projects\/([^/]+)\/repository\/branches$/.exec(route);
+    const repo = match && this.repositoryAt(decodeURIComponent(match[1]));
+    if (!repo) return json(res, 404, { message: '404 Project Not Found' });
+    return this.gitlabPage(
+      url,
+      res,
+      repo.branches
+        .filter(name => name.includes(search))
+        .map(name => ({
+          name,
+          merged: false,
+          protected: false,
+          default: false,
+        })),
+    );
+  }
+
+  /** GitLab's offset paging: `per_page` (20 by default, at most 100) and x-next-page. */
+  private gitlabPage(url: URL, res: http.ServerResponse, all: unknown[]) {
+    const perPage = Math.min(
+      Number(url.searchParams.get('per_page') ?? 20),
+      100,
+    );
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const more = all.length > page * perPage;
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-page': String(page),
+      'x-per-page': String(perPage),
+      'x-total': String(all.length),
+      'x-next-page': more ? String(page + 1) : '',
+    });
+    res.end(JSON.stringify(all.slice((page - 1) * perPage, page * perPage)));
+  }
+
+  private repositoryAt(path: string) {
+    return this.repositories.find(repo => repo.path === path);
   }
 
   private authorize(url: URL, res: http.ServerResponse) {
@@ -236,6 +396,15 @@ export class OAuthStandIn {
     });
   }
 }
+
+const SHA = 'c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc';
+
+type StandInRepository = {
+  path: string;
+  private: boolean;
+  /** The first is the default branch. */
+  branches: string[];
+};
 
 type IssuedCode = {
   clientId: string;

@@ -73,6 +73,8 @@ export class DevopsTestBackend {
         encryptionKey?: string;
         repositories?: { allowedHosts?: string[] };
       };
+      /** The portal's code host credentials (`integrations:` in app-config). */
+      integrations?: object;
     } = {},
   ): Promise<DevopsTestBackend> {
     const workspaceDir = fs.mkdtempSync(
@@ -107,6 +109,9 @@ export class DevopsTestBackend {
               encryptionKey: TEST_ENCRYPTION_KEY,
               ...options.devops,
             },
+            ...(options.integrations
+              ? { integrations: options.integrations }
+              : {}),
           },
         }),
         mockServices.database.mock({ getClient: async () => knex }).factory,

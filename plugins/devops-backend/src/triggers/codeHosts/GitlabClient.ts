@@ -7,7 +7,7 @@ import {
 import { CodeHostCall, missingCredentialsError } from './codeHostErrors';
 import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
 import { RepositoryHooks, ensureHook, removeHooks } from './repositoryHooks';
-import { parseRepositoryPath } from './repositoryPath';
+import { parseRepositoryPath, withoutRelativePath } from './repositoryPath';
 import {
   CodeHostClient,
   CommitState,
@@ -158,15 +158,4 @@ export class GitlabClient implements CodeHostClient {
       headers: { 'PRIVATE-TOKEN': token },
     };
   }
-}
-
-/**
- * A GitLab served under a path (`https://example.com/gitlab`) has that path in its
- * https repository URLs, but not in project paths.
- */
-function withoutRelativePath(path: string, relativePath: string): string {
-  const prefix = relativePath.replace(/^\/+/, '');
-  return prefix && path.startsWith(`${prefix}/`)
-    ? path.slice(prefix.length + 1)
-    : path;
 }

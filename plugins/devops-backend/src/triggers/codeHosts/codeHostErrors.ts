@@ -15,13 +15,25 @@ export type CodeHostCall = {
   provider: CodeHostProvider;
   /** The host as its `integrations:` entry names it, e.g. `github.com`. */
   host: string;
-  /** `owner/repo` or `group/sub/project`. */
+  /** `owner/repo` or `group/sub/project`; empty when listing the repositories themselves. */
   repository: string;
-  purpose: 'webhooks' | 'commitStatuses';
-  /** Token from config, or a GitHub App's installation token. */
-  credentials: 'token' | 'app';
+  purpose: 'webhooks' | 'commitStatuses' | 'repositories';
+  /**
+   * Token from config, a GitHub App's installation token, or the token of a user's
+   * connected account (`account` names it).
+   */
+  credentials: 'token' | 'app' | 'account';
+  /** The connected account's login, when `credentials` is `account`. */
+  account?: string;
   /** The repository's webhook settings page, for the user to free a slot. */
-  webhooksPage: string;
+  webhooksPage?: string;
+};
+
+/** What each purpose does to a repository, as a refusal names it. */
+const PURPOSE_ACTIONS: Record<CodeHostCall['purpose'], string> = {
+  webhooks: 'manage the webhooks of',
+  commitStatuses: 'set commit statuses on',
+  repositories: 'read',
 };
 
 /** A request to the host's API; never carries the credentials, which travel in headers. */
@@ -46,13 +58,13 @@ export function missingCredentialsError(
 ): InputError {
   const credentials =
     provider === 'github' ? 'a token (or a GitHub App)' : 'a token';
-  const alternative =
-    purpose === 'webhooks'
-      ? ', or register the webhook by hand'
-      : ' so that runs can report commit statuses';
-  return new InputError(
-    `No credentials for ${host}: add an integrations.${provider} entry with ${credentials} for ${host} to app-config.yaml${alternative}`,
-  );
+  const integration = `add an integrations.${provider} entry with ${credentials} for ${host} to app-config.yaml`;
+  const fixes: Record<CodeHostCall['purpose'], string> = {
+    webhooks: `${integration}, or register the webhook by hand`,
+    commitStatuses: `${integration} so that runs can report commit statuses`,
+    repositories: `connect your ${CODE_HOST_NAMES[provider]} account on the Repositories page, or ${integration}; or type the repository's URL`,
+  };
+  return new InputError(`No credentials for ${host}: ${fixes[purpose]}`);
 }
 
 export function missingApiBaseUrlError(host: string): InputError {
@@ -95,10 +107,11 @@ export function refusalError(
     );
   }
   if (refusal.status === 401) {
-    const fix =
-      call.credentials === 'app'
-        ? "check the app's ID and private key in app-config.yaml"
-        : 'replace it in app-config.yaml';
+    const fix = {
+      app: "check the app's ID and private key in app-config.yaml",
+      token: 'replace it in app-config.yaml',
+      account: `reconnect your ${provider} account on the Repositories page`,
+    }[call.credentials];
     return new NotAllowedError(
       `${credentialsName(
         call,
@@ -106,19 +119,24 @@ export function refusalError(
     );
   }
   if (refusal.status === 403 || refusal.status === 404) {
+    const what = call.repository || 'the repositories';
     return new NotAllowedError(
       `${credentialsName(call)} may not ${
-        call.purpose === 'webhooks'
-          ? 'manage the webhooks of'
-          : 'set commit statuses on'
-      } ${call.repository} (${answered}): ${requiredRights(
-        call,
-      )}; also check that ${call.repository} exists on ${call.host}`,
+        PURPOSE_ACTIONS[call.purpose]
+      } ${what} (${answered}): ${requiredRights(call)}${
+        call.repository
+          ? `; also check that ${call.repository} exists on ${call.host}`
+          : ''
+      }`,
     );
   }
   if (HOOK_LIMIT.test(message)) {
     return new ConflictError(
-      `${call.repository} has reached its webhook limit (${answered}): remove an unused webhook on ${call.webhooksPage}, then turn event triggers on again`,
+      `${
+        call.repository
+      } has reached its webhook limit (${answered}): remove an unused webhook${
+        call.webhooksPage ? ` on ${call.webhooksPage}` : ''
+      }, then turn event triggers on again`,
     );
   }
   if (refusal.status >= 500) {
@@ -137,20 +155,38 @@ export function refusalError(
 
 function credentialsName(call: CodeHostCall): string {
   const owner = `integrations.${call.provider} for ${call.host}`;
-  return call.credentials === 'app'
-    ? `The GitHub App of ${owner}`
-    : `The token of ${owner}`;
+  return {
+    app: `The GitHub App of ${owner}`,
+    token: `The token of ${owner}`,
+    account: `The ${CODE_HOST_NAMES[call.provider]} account${
+      call.account ? ` ${call.account}` : ''
+    } on ${call.host}`,
+  }[call.credentials];
 }
 
+const REQUIRED_RIGHTS: Record<
+  CodeHostProvider,
+  Record<CodeHostCall['purpose'], string>
+> = {
+  github: {
+    webhooks:
+      'it needs the admin:repo_hook scope (classic token) or "Webhooks: read and write" (fine-grained token or GitHub App)',
+    commitStatuses:
+      'it needs the repo:status scope (classic token) or "Commit statuses: read and write" (fine-grained token or GitHub App)',
+    repositories:
+      'it needs the repo scope (classic token) or "Contents: read" (fine-grained token or GitHub App)',
+  },
+  gitlab: {
+    webhooks: 'it needs the Maintainer role on the project and the api scope',
+    commitStatuses:
+      'it needs at least the Developer role on the project and the api scope',
+    repositories:
+      'it needs at least the Reporter role on the project and the api or read_api scope',
+  },
+};
+
 function requiredRights(call: CodeHostCall): string {
-  if (call.provider === 'gitlab') {
-    return call.purpose === 'webhooks'
-      ? 'it needs the Maintainer role on the project and the api scope'
-      : 'it needs at least the Developer role on the project and the api scope';
-  }
-  return call.purpose === 'webhooks'
-    ? 'it needs the admin:repo_hook scope (classic token) or "Webhooks: read and write" (fine-grained token or GitHub App)'
-    : 'it needs the repo:status scope (classic token) or "Commit statuses: read and write" (fine-grained token or GitHub App)';
+  return REQUIRED_RIGHTS[call.provider][call.purpose];
 }
 
 /** GitHub answers 403 (or 429) with `x-ratelimit-remaining: 0` or a "secondary rate limit" message. */

@@ -47,6 +47,20 @@ export function githubOwnerAndRepo({ host, path }: RepositoryPath): {
   return { owner: parts[0], repo: parts[1] };
 }
 
+/**
+ * A GitLab served under a path (`https://example.com/gitlab`) has that path in its
+ * https repository URLs, but not in project paths.
+ */
+export function withoutRelativePath(
+  path: string,
+  relativePath: string,
+): string {
+  const prefix = relativePath.replace(/^\/+|\/+$/g, '');
+  return prefix && path.startsWith(`${prefix}/`)
+    ? path.slice(prefix.length + 1)
+    : path;
+}
+
 function readLocation(url: string): { host: string; path: string } | undefined {
   if (/^(https?|ssh|git):\/\//i.test(url)) {
     let parsed: URL;

@@ -22,6 +22,7 @@ const registration = (provider: string) => ({
 });
 
 const octocat: CodeHostAccountSummary = {
+  id: 'account-1',
   provider: 'github',
   baseUrl: 'https://github.com',
   clientId: 'Iv1.portal',
