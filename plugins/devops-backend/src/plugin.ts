@@ -15,6 +15,7 @@ import { CALLBACK_PATHS } from './accounts/accountsRoutes';
 import { DatabaseAccountStore } from './accounts/DatabaseAccountStore';
 import { IntegrationCredentials } from './accounts/integrationCredentials';
 import { RepositoryBrowser } from './accounts/RepositoryBrowser';
+import { SourceCredentials } from './accounts/SourceCredentials';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
 import { catalogEntityOwners } from './clusters/entityOwners';
@@ -125,6 +126,27 @@ export const devopsPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions(devopsPermissions);
 
+        // Commit statuses and the account flow's landing page link to the app (mounted at
+        // /devops); Backstage's own default for a development app is the fallback.
+        const appBaseUrl = (
+          config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
+        ).replace(/\/$/, '');
+        const accounts = new AccountService({
+          store: new DatabaseAccountStore(db, secretBox),
+          discovery,
+          appBaseUrl,
+          allowedHosts: settings.allowedAccountHosts,
+          pipelinesUsing: accountId => pipelines.listUsingAccount(accountId),
+          logger,
+        });
+        const integrations = new IntegrationCredentials(
+          ScmIntegrations.fromConfig(config),
+        );
+        const { forSource: sourceCredentials } = new SourceCredentials({
+          accounts,
+          integrations,
+        });
+
         // Each run goes to its pipeline's bound cluster, else to the local executor.
         const executor = createTaskExecutor({
           config,
@@ -132,6 +154,7 @@ export const devopsPlugin = createBackendPlugin({
           clusters,
           pipelines,
           runs,
+          sourceCredentials,
         });
         const local = settings.localExecutor;
 
@@ -147,20 +170,16 @@ export const devopsPlugin = createBackendPlugin({
           logger,
           clients: codeHosts,
         });
-        // Commit statuses link to the run page of the app (mounted at /devops); Backstage's
-        // own default for a development app is the fallback.
-        const appBaseUrl = (
-          config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
-        ).replace(/\/$/, '');
         const engine = new RunEngine({
           runs,
           logs,
           executor,
           logger,
-          resolveCommit: source =>
+          resolveCommit: async source =>
             resolveBranchHead({
               ...source,
               allowFileUrls: local?.allowFileUrls ?? false,
+              credentials: await sourceCredentials(source),
             }),
           maxLogBytesPerTask: settings.maxLogBytesPerTask,
           concurrency: settings.concurrentRuns,
@@ -181,13 +200,6 @@ export const devopsPlugin = createBackendPlugin({
           );
         }
 
-        const accounts = new AccountService({
-          store: new DatabaseAccountStore(db, secretBox),
-          discovery,
-          appBaseUrl,
-          allowedHosts: settings.allowedAccountHosts,
-          logger,
-        });
         // The code host sends the browser back without a Backstage token; the
         // authorization's state identifies the user instead.
         for (const path of CALLBACK_PATHS) {
@@ -209,12 +221,7 @@ export const devopsPlugin = createBackendPlugin({
             triggers,
             webhooks,
             accounts,
-            repositories: new RepositoryBrowser({
-              accounts,
-              integrations: new IntegrationCredentials(
-                ScmIntegrations.fromConfig(config),
-              ),
-            }),
+            repositories: new RepositoryBrowser({ accounts, integrations }),
             maxPipelines: settings.maxPipelines,
           }),
         );

@@ -33,6 +33,7 @@ describe.each(databases.eachSupportedId())(
         discovery: mockServices.discovery(),
         appBaseUrl: 'http://localhost:3000',
         allowedHosts: ['127.0.0.1'],
+        pipelinesUsing: async () => [],
         logger: mockServices.logger.mock(),
       });
       const { authorizeUrl } = await accounts.connect(USER, 'gitlab', {

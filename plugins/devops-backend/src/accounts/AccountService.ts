@@ -3,12 +3,19 @@ import {
   connectAccountRequestSchema,
   type ApplicationRegistration,
   type CodeHostProvider,
+  type PipelineSource,
 } from '@devops-pipelines/plugin-devops-common';
 import { z } from 'zod';
 import { DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { createHash, randomBytes } from 'crypto';
 import { DatabaseAccountStore } from './DatabaseAccountStore';
+import { parseRepositoryPath } from '../triggers/codeHosts/repositoryPath';
 import { checkHostUrl } from './hostGuard';
 import {
   OAuthApplication,
@@ -55,6 +62,10 @@ export class AccountService {
       appBaseUrl: string;
       /** Internal hosts users may connect (`devops.repositories.allowedHosts`). */
       allowedHosts: string[];
+      /** The pipelines whose source an account reads, which keep it from logging out. */
+      pipelinesUsing(
+        accountId: string,
+      ): Promise<Array<{ name: string; entityRef: string }>>;
       logger: LoggerService;
     },
   ) {}
@@ -218,15 +229,67 @@ export class AccountService {
     }
   }
 
-  /** Forgets the user's account on a provider. */
+  /**
+   * Forgets the user's account on a provider; refused while pipelines read their
+   * source with it, since their runs would fail (SPEC §7).
+   */
   async disconnect(userRef: string, provider: CodeHostProvider) {
+    const name = CODE_HOST_NAMES[provider];
     const account = await this.deps.store.forUser(userRef, provider);
     if (!account) {
-      throw new NotFoundError(
-        `You have no ${CODE_HOST_NAMES[provider]} account connected`,
+      throw new NotFoundError(`You have no ${name} account connected`);
+    }
+    const pipelines = await this.deps.pipelinesUsing(account.id);
+    if (pipelines.length) {
+      const listed = pipelines
+        .map(p => `"${p.name}" (${p.entityRef})`)
+        .join(', ');
+      throw new ConflictError(
+        `${pipelines.length} pipeline${
+          pipelines.length === 1 ? ' reads its source' : 's read their source'
+        } with your ${name} account: ${listed}; choose other credentials in their Source, then log out`,
       );
     }
     await this.deps.store.delete(account.id);
+  }
+
+  /**
+   * Refuses a pipeline source naming an account the saving user may not use: only its
+   * owner may point a source at it, since the runs read with their token. A source that
+   * keeps the account and the repository it had may be saved by any editor.
+   */
+  async checkSourceAccount(
+    userRef: string,
+    source: PipelineSource | undefined,
+    previous?: PipelineSource,
+  ): Promise<void> {
+    const accountId = source?.accountId;
+    if (!source || !accountId) return;
+    if (
+      previous?.accountId === accountId &&
+      previous.repository === source.repository
+    ) {
+      return;
+    }
+    const account = await this.deps.store.get(accountId);
+    if (!account || account.userRef !== userRef) {
+      throw new NotAllowedError(
+        "The source names a code host account that is not yours: only an account's owner may have a pipeline read a repository with it; choose your own account or the portal's credentials in the Source",
+      );
+    }
+    const name = CODE_HOST_NAMES[account.provider];
+    if (source.provider !== account.provider) {
+      throw new InputError(
+        `The source is a ${source.provider} repository but the chosen account is on ${name}; choose credentials of that host in the Source`,
+      );
+    }
+    const accountHost = new URL(account.baseUrl).host;
+    const { host } = parseRepositoryPath(source.repository);
+    if (host !== accountHost) {
+      throw new InputError(
+        `Your ${name} account is on ${accountHost}, but the repository is on ${host}; choose credentials of that host in the Source`,
+      );
+    }
   }
 
   #reconnect(account: CodeHostAccount, reason?: string) {

@@ -79,6 +79,13 @@ export class DatabaseAccountStore {
     );
   }
 
+  async get(id: string): Promise<CodeHostAccount | undefined> {
+    const row = await this.db<RawAccountRow>('code_host_accounts')
+      .where({ id })
+      .first();
+    return row ? toAccount(row) : undefined;
+  }
+
   async forUser(userRef: string, provider: CodeHostProvider) {
     const row = await this.#row(userRef, provider);
     return row ? toAccount(row) : undefined;

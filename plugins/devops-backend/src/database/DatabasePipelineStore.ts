@@ -23,6 +23,7 @@ type RawPipelineRow = {
   updated_at: DbTime;
   active: boolean | number;
   spec: string;
+  source_account_id: string | null;
   secrets: string | null;
   next_build_id: number;
   version: number;
@@ -79,6 +80,7 @@ export class DatabasePipelineStore {
           updated_at: now,
           active: options.active ?? true,
           spec: JSON.stringify(spec),
+          source_account_id: spec.source?.accountId ?? null,
           secrets: this.secretBox.seal(options.secrets),
           next_build_id: 1,
           version: 1,
@@ -192,6 +194,8 @@ export class DatabasePipelineStore {
       values.title = changes.document.metadata.title ?? null;
       values.entity_ref = changes.document.metadata.entityRef;
       values.spec = JSON.stringify(changes.document.spec);
+      values.source_account_id =
+        changes.document.spec.source?.accountId ?? null;
     }
     if (changes.secrets) values.secrets = this.secretBox.seal(changes.secrets);
     if (changes.active !== undefined) values.active = changes.active;
@@ -221,6 +225,21 @@ export class DatabasePipelineStore {
       );
     }
     return (await this.get(id))!;
+  }
+
+  /** The pipelines whose source is read with the code host account `accountId`. */
+  async listUsingAccount(
+    accountId: string,
+  ): Promise<Array<{ id: string; name: string; entityRef: string }>> {
+    const rows = await this.db<RawPipelineRow>('pipelines')
+      .where({ source_account_id: accountId })
+      .orderBy(['entity_ref', 'name'])
+      .select('id', 'name', 'entity_ref');
+    return rows.map(row => ({
+      id: row.id,
+      name: row.name,
+      entityRef: row.entity_ref,
+    }));
   }
 
   async delete(id: string): Promise<void> {

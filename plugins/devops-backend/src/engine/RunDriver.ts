@@ -6,7 +6,10 @@ import {
   expandTaskFields,
   isFinalStatus,
 } from '@devops-pipelines/plugin-devops-common';
-import type { Stage } from '@devops-pipelines/plugin-devops-common';
+import type {
+  PipelineSource,
+  Stage,
+} from '@devops-pipelines/plugin-devops-common';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { RunRecord, TaskRunRecord } from '../database/types';
@@ -34,10 +37,7 @@ export type RunDriverDeps = {
   logs: DatabaseLogStore;
   executor: TaskExecutor;
   /** Resolves a branch to the commit the whole run uses. */
-  resolveCommit(source: {
-    repository: string;
-    branch: string;
-  }): Promise<string>;
+  resolveCommit(source: PipelineSource): Promise<string>;
   engineId: string;
   maxLogBytesPerTask: number;
   logger: LoggerService;
@@ -213,11 +213,7 @@ export class RunDriver {
         )}; every task uses this commit`,
       );
     }
-    return {
-      repository: source.repository,
-      branch: this.run.branch ?? source.branch,
-      commit,
-    };
+    return { ...source, branch: this.run.branch ?? source.branch, commit };
   }
 
   /** Runs a stage; returns why it failed, or undefined when every task succeeded. */

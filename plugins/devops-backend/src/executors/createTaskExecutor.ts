@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { ClusterDirectory } from '../clusters/types';
+import type { SourceCredentialsLookup } from '../scm/gitCredentials';
 import { readDevopsConfig } from '../config';
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import type { DatabaseRunStore } from '../database/DatabaseRunStore';
@@ -23,8 +24,11 @@ export function createTaskExecutor(options: {
   clusters: ClusterDirectory;
   pipelines: DatabasePipelineStore;
   runs: DatabaseRunStore;
+  /** The credentials each run reads its repository with (accounts, integrations). */
+  sourceCredentials: SourceCredentialsLookup;
 }): TaskExecutor {
-  const { config, logger, clusters, pipelines, runs } = options;
+  const { config, logger, clusters, pipelines, runs, sourceCredentials } =
+    options;
   const settings = readKubernetesExecutorSettings(config);
   const tools = readTaskToolSettings(config);
   const localSettings = readDevopsConfig(config).localExecutor;
@@ -36,6 +40,7 @@ export function createTaskExecutor(options: {
     local = new LocalExecutor({
       workspaceRoot: localSettings.workspaceDir,
       allowFileUrls: localSettings.allowFileUrls,
+      sourceCredentials,
       logger,
     });
   }
@@ -44,7 +49,8 @@ export function createTaskExecutor(options: {
     local,
     clusters,
     runs,
-    pipelineEntityRef: async id => (await pipelines.get(id))?.document.metadata.entityRef,
+    pipelineEntityRef: async id =>
+      (await pipelines.get(id))?.document.metadata.entityRef,
     kubernetes: target =>
       new KubernetesExecutor({
         target,
@@ -54,6 +60,7 @@ export function createTaskExecutor(options: {
         podRetention: settings.podRetention,
         imagePullTimeoutMs: settings.imagePullTimeoutMs,
         allowFileUrls: localSettings?.allowFileUrls ?? false,
+        sourceCredentials,
         logger,
       }),
   });

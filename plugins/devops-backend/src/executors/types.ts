@@ -1,4 +1,7 @@
-import type { Task } from '@devops-pipelines/plugin-devops-common';
+import type {
+  PipelineSource,
+  Task,
+} from '@devops-pipelines/plugin-devops-common';
 
 /**
  * Where a task's log lines go. Output is raw text as the process printed it (split
@@ -16,9 +19,7 @@ export interface TaskLog {
 }
 
 /** The commit every task of a run uses, resolved once when the run starts. */
-export type RunSource = {
-  repository: string;
-  branch: string;
+export type RunSource = PipelineSource & {
   commit: string;
 };
 

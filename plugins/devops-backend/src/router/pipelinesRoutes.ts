@@ -45,7 +45,8 @@ function manualWebhook(req: Request): boolean {
 
 /** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
 export function pipelinesRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, pipelines, runs, engine, webhooks } = options;
+  const { httpAuth, authorizer, pipelines, runs, engine, webhooks, accounts } =
+    options;
   const router = Router();
 
   const readablePipeline = (req: Request<{ id: string }>) =>
@@ -84,6 +85,7 @@ export function pipelinesRoutes(options: RouterOptions) {
         allowMissing: createOptions.allowMissingSecrets,
       },
     );
+    await accounts.checkSourceAccount(principalRef(credentials), spec.source);
     await webhooks.beforeSave(spec, undefined, { manual: manualWebhook(req) });
     return pipelines.create({
       document: { ...document, spec },
@@ -182,6 +184,11 @@ export function pipelinesRoutes(options: RouterOptions) {
       );
     }
     const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
+    await accounts.checkSourceAccount(
+      principalRef(credentials),
+      spec.source,
+      pipeline.document.spec.source,
+    );
     await webhooks.beforeSave(spec, pipeline.document.spec, {
       manual: manualWebhook(req),
     });

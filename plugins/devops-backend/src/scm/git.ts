@@ -1,5 +1,6 @@
 import fs from 'fs/promises';
 import { SourceError } from '../executors/types';
+import { type GitCredentials, isAuthenticationFailure } from './gitCredentials';
 import { checkRepositoryUrl, redactCredentials } from './gitUrl';
 import { GitResult, firstLines, runGit } from './runGit';
 
@@ -10,13 +11,25 @@ const CHECKOUT_TIMEOUT_MS = 30 * 60_000;
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-export type ResolveBranchHeadOptions = {
+/** How git authenticates to a private repository, and what to say when that fails. */
+export type RepositoryAccess = {
+  /** For a private http(s) repository; git gets them through a credential helper. */
+  credentials?: GitCredentials;
+  /**
+   * Replaces the generic advice when the server asks for credentials or refuses them,
+   * e.g. "Reconnect your GitHub account on the Repositories page". Default: the
+   * credentials' `refusedAdvice`, when there are credentials.
+   */
+  authenticationAdvice?: string;
+};
+
+export type ResolveBranchHeadOptions = RepositoryAccess & {
   repository: string;
   branch: string;
   allowFileUrls: boolean;
 };
 
-export type CheckoutCommitOptions = {
+export type CheckoutCommitOptions = RepositoryAccess & {
   repository: string;
   /** A full sha (40 hex digits, or 64 for a SHA-256 repository). */
   commit: string;
@@ -29,7 +42,7 @@ export type CheckoutCommitOptions = {
 export async function resolveBranchHead(
   options: ResolveBranchHeadOptions,
 ): Promise<string> {
-  const { repository, branch, allowFileUrls } = options;
+  const { repository, branch, allowFileUrls, credentials } = options;
   checkRepositoryUrl(repository, allowFileUrls);
   const shown = redactCredentials(repository);
   const ref = `refs/heads/${branch}`;
@@ -37,8 +50,11 @@ export async function resolveBranchHead(
   const result = await runGit(['ls-remote', '--heads', '--', repository, ref], {
     allowFileUrls,
     timeoutMs: RESOLVE_TIMEOUT_MS,
+    credentials,
   });
-  if (result.code !== 0) throw gitFailure(`Cannot read ${shown}`, result);
+  if (result.code !== 0) {
+    throw gitFailure(`Cannot read ${shown}`, result, options);
+  }
 
   // ls-remote matches patterns against the end of ref names (and as globs), so only an
   // exact name counts: "main" must not pick up "refs/heads/feature/main".
@@ -59,20 +75,28 @@ export async function resolveBranchHead(
 export async function checkoutCommit(
   options: CheckoutCommitOptions,
 ): Promise<void> {
-  const { repository, commit, dir, allowFileUrls } = options;
+  const { repository, commit, dir, allowFileUrls, credentials } = options;
   checkRepositoryUrl(repository, allowFileUrls);
   if (!FULL_SHA.test(commit)) {
     throw new SourceError(`"${commit}" is not a full commit sha`);
   }
   const shown = redactCredentials(repository);
+  // Every step gets the credentials, not only fetch: checkout may run filters (git-lfs)
+  // that download from the same server.
   const git = (args: string[]) =>
-    runGit(args, { cwd: dir, allowFileUrls, timeoutMs: CHECKOUT_TIMEOUT_MS });
+    runGit(args, {
+      cwd: dir,
+      allowFileUrls,
+      timeoutMs: CHECKOUT_TIMEOUT_MS,
+      credentials,
+    });
 
   await fs.mkdir(dir, { recursive: true });
   const objectFormat = commit.length === 64 ? 'sha256' : 'sha1';
   await expectSuccess(
     git(['init', '--quiet', `--object-format=${objectFormat}`]),
     `Cannot create a repository in the run's workspace ${dir}`,
+    options,
     'Check that the backend may write to its workspace folder',
   );
 
@@ -88,10 +112,13 @@ export async function checkoutCommit(
     commit,
   ]);
   if (shallow.code !== 0) {
-    if (shallow.timedOut) {
+    // Fetching all branches would not fare better, and hosts lock out clients that
+    // keep sending refused credentials.
+    if (shallow.timedOut || isAuthenticationFailure(shallow.stderr)) {
       throw gitFailure(
         `Cannot fetch commit ${commit.slice(0, 7)} from ${shown}`,
         shallow,
+        options,
       );
     }
     await expectSuccess(
@@ -104,6 +131,7 @@ export async function checkoutCommit(
         '+refs/heads/*:refs/remotes/origin/*',
       ]),
       `Cannot fetch ${shown}`,
+      options,
     );
     const present = await git(['cat-file', '-e', `${commit}^{commit}`]);
     if (present.code !== 0) {
@@ -124,6 +152,7 @@ export async function checkoutCommit(
       '--',
     ]),
     `Cannot check out commit ${commit.slice(0, 7)} of ${shown}`,
+    options,
     'Check the free space and permissions of the workspace folder',
   );
 }
@@ -134,20 +163,46 @@ const NETWORK_ADVICE =
 async function expectSuccess(
   run: Promise<GitResult>,
   what: string,
+  access: RepositoryAccess,
   advice = NETWORK_ADVICE,
 ) {
   const result = await run;
-  if (result.code !== 0) throw gitFailure(what, result, advice);
+  if (result.code !== 0) throw gitFailure(what, result, access, advice);
 }
 
+/**
+ * `what` failed: git's own words (its first lines, which name the cause), then what to
+ * do. An authentication failure says so in plain words first, since git's ("could not
+ * read Username ... terminal prompts disabled") reads like a problem of the backend.
+ */
 function gitFailure(
   what: string,
   result: GitResult,
+  access: RepositoryAccess,
   advice = NETWORK_ADVICE,
 ): SourceError {
-  const detail = result.timedOut
-    ? 'git did not finish in time'
-    : redactCredentials(firstLines(result.stderr)) ||
-      `git exited with code ${result.code}`;
-  return new SourceError(`${what}: ${detail}. ${advice}`);
+  if (result.timedOut) {
+    return new SourceError(`${what}: git did not finish in time. ${advice}`);
+  }
+  const said =
+    redactCredentials(firstLines(result.stderr)) ||
+    `git exited with code ${result.code}`;
+  if (!isAuthenticationFailure(result.stderr)) {
+    return new SourceError(`${what}: ${said}. ${advice}`);
+  }
+  const reason = access.credentials
+    ? 'the server refused the credentials'
+    : 'the server asks for credentials and none were given';
+  return new SourceError(
+    `${what}: ${reason} (${said}). ${sentence(
+      access.authenticationAdvice ??
+        access.credentials?.refusedAdvice ??
+        advice,
+    )}`,
+  );
+}
+
+/** Advice follows a full stop, and callers may write it as a clause ("reconnect ..."). */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'child_process';
 import { SourceError } from '../executors/types';
+import { credentialHelperSetup, type GitCredentials } from './gitCredentials';
 import { allowedGitProtocols } from './gitUrl';
 
 /** What is kept of a git command's output: enough for ref listings and error messages. */
@@ -23,6 +24,8 @@ export type GitOptions = {
   cwd?: string;
   allowFileUrls: boolean;
   timeoutMs: number;
+  /** For a private http(s) repository; see {@link credentialHelperSetup}. */
+  credentials?: GitCredentials;
 };
 
 export type GitResult = {
@@ -35,22 +38,27 @@ export type GitResult = {
 
 /**
  * Runs `git <args>` without a shell and without any way to prompt: credentials come from
- * the backend's own git setup or the URL, never from a person at a terminal.
+ * `options.credentials`, the backend's own git setup or the URL, never from a person at
+ * a terminal.
  */
-export function runGit(
+export async function runGit(
   args: string[],
   options: GitOptions,
 ): Promise<GitResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const helper = credentialHelperSetup(options.credentials);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...helper.env };
   for (const name of REPOSITORY_LOCATION_VARIABLES) delete env[name];
   env.GIT_TERMINAL_PROMPT = '0';
   env.GIT_ALLOW_PROTOCOL = allowedGitProtocols(options.allowFileUrls);
+  // Git keeps Authorization headers out of its traces (GIT_TRACE_CURL and the like, which
+  // reach stderr and so error messages) unless this is 0.
+  env.GIT_TRACE_REDACT = '1';
 
   return new Promise((resolve, reject) => {
     // detached: a new session has no controlling terminal, so even ssh cannot ask for a
     // password or host key; and git's helpers (ssh, remote-https) share one process
     // group that a timeout kills as a whole.
-    const child = spawn('git', args, {
+    const child = spawn('git', [...helper.args, ...args], {
       cwd: options.cwd,
       env,
       detached: true,

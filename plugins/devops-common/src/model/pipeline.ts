@@ -34,6 +34,11 @@ export const sourceSchema = z.strictObject({
   provider: z.enum(['github', 'gitlab', 'git']),
   repository: requiredText('a repository URL'),
   branch: requiredText('a branch'),
+  /**
+   * The connected code host account (its id) that reads the repository, for private
+   * ones; without it the portal's `integrations:` credentials do, or none.
+   */
+  accountId: z.string().min(1).optional(),
 });
 
 /**

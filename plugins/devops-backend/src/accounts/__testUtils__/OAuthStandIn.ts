@@ -3,6 +3,9 @@ import { createHash, randomBytes } from 'crypto';
 import http from 'http';
 import { readText } from '../../triggers/codeHosts/__testUtils__/CodeHostStandIn';
 
+/** The commit every branch of the stand-in's listed repositories points at. */
+const SHA = 'c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc';
+
 /**
  * A STAND-IN for the OAuth side of GitHub and GitLab, since neither runs here: a local
  * HTTP server answering with the shapes their documentation gives.
@@ -40,6 +43,7 @@ export class OAuthStandIn {
 
   private readonly clients = new Map<string, string>();
   private readonly repositories: StandInRepository[] = [];
+  private gitHost?: http.RequestListener;
   private readonly codes = new Map<string, IssuedCode>();
   private readonly accessTokens = new Map<string, CodeHostProvider>();
   private readonly refreshTokens = new Set<string>();
@@ -80,6 +84,14 @@ export class OAuthStandIn {
     this.refreshTokens.clear();
   }
 
+  /**
+   * Serves git's smart HTTP under the repositories' clone URLs (`/<path>.git/...`) with
+   * `handler`, as the host serves both on one origin.
+   */
+  serveGit(handler: http.RequestListener) {
+    this.gitHost = handler;
+  }
+
   /** A token the host accepts without an authorization, like a personal access token. */
   acceptToken(token: string) {
     this.accessTokens.set(token, this.provider);
@@ -107,6 +119,9 @@ export class OAuthStandIn {
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (this.gitHost && /\.git\//.test(url.pathname)) {
+      return this.gitHost(req, res);
+    }
     const github = this.provider === 'github';
     if (
       req.method === 'GET' &&
@@ -396,8 +411,6 @@ export class OAuthStandIn {
     });
   }
 }
-
-const SHA = 'c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc';
 
 type StandInRepository = {
   path: string;

@@ -350,7 +350,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
         'Add a manifest',
       );
       const exec = executor();
-      const run = { ...newRun(), source: { repository: repository.url, branch: 'main', commit } };
+      const run: RunContext = { ...newRun(), source: { provider: 'git', repository: repository.url, branch: 'main', commit } };
       const log = new RecordingLog();
       await exec.prepareRun(run, log);
       expect(log.platformLines.join('\n')).toMatch(/is on the backend's disk: pods cannot clone it, only Deploy YAML tasks can read it/);
@@ -376,7 +376,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       const exec = executor({ podRetention, tasks: { bad: { outcome: 'fail', runMs: 100 }, good: { runMs: 100 } } });
       const run = newRun();
       await exec.prepareRun(
-        { ...run, source: { repository: 'https://git.example.com/demo.git', branch: 'main', commit: 'a'.repeat(40) } },
+        { ...run, source: { provider: 'git', repository: 'https://git.example.com/demo.git', branch: 'main', commit: 'a'.repeat(40) } },
         new RecordingLog(),
       );
       const good = context(run, script('good'));

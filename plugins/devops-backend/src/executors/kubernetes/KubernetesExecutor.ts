@@ -4,10 +4,11 @@ import type { TaskType } from '@devops-pipelines/plugin-devops-common';
 import type { ClusterDirectory } from '../../clusters/types';
 import { loadKubernetesClient } from '../../kubernetes/loadKubernetesClient';
 import { withTimeout } from '../../clusters/kubernetesErrors';
+import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import { checkRepositoryUrl, redactCredentials } from '../../scm/gitUrl';
 import { TaskPlanError } from '../../tasks/TaskPlanError';
 import type { BackendTaskPlan, PodTaskPlan, TaskPlanner, TaskToolSettings } from '../../tasks/types';
-import type { RunContext, RunSource, TaskContext, TaskExecutor, TaskResult } from '../types';
+import type { RunContext, TaskContext, TaskExecutor, TaskResult } from '../types';
 import { ClusterProblem, clusterProblemOf, describeError } from './clusterProblems';
 import type { PodRetention } from './config';
 import { runSelector, taskEnvSecretName, taskFilesSecretName, taskPodName } from './names';
@@ -22,8 +23,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Where a run's pods go: a bound cluster and its DevOps namespace. */
 export type KubernetesTarget = { cluster: string; namespace: string };
 
-/** Credentials for cloning a private repository; SCM accounts provide them. */
-export type GitCredentials = { username?: string; password: string };
+export type { GitCredentials } from '../../scm/gitCredentials';
 
 export type KubernetesExecutorOptions = {
   target: KubernetesTarget;
@@ -38,7 +38,7 @@ export type KubernetesExecutorOptions = {
    * Credentials for the repository of a run, put into a Secret made for the run (and
    * deleted with it) that the source init containers read. Undefined for public ones.
    */
-  sourceCredentials?: (source: RunSource) => Promise<GitCredentials | undefined>;
+  sourceCredentials?: SourceCredentialsLookup;
   logger?: LoggerService;
   requestTimeoutMs?: number;
   /**
@@ -167,7 +167,7 @@ export class KubernetesExecutor implements TaskExecutor {
   }
 
   async #runBackend(ctx: TaskContext, plan: BackendTaskPlan): Promise<TaskResult> {
-    const files = new SourceFiles(ctx.run.source, this.#options.allowFileUrls);
+    const files = new SourceFiles(ctx.run.source, this.#options.allowFileUrls, this.#options.sourceCredentials);
     try {
       return await plan.run({
         log: ctx.log,

@@ -2,6 +2,7 @@ import fs from 'fs/promises';
 import os from 'os';
 import path from 'path';
 import { checkoutCommit } from '../../scm/git';
+import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import type { RunSource } from '../types';
 
 /**
@@ -16,6 +17,7 @@ export class SourceFiles {
   constructor(
     private readonly source: RunSource | undefined,
     private readonly allowFileUrls: boolean,
+    private readonly sourceCredentials?: SourceCredentialsLookup,
   ) {}
 
   async read(file: string): Promise<string> {
@@ -29,7 +31,9 @@ export class SourceFiles {
     }
     // A symbolic link in the repository could point anywhere on the backend's disk.
     const real = await fs.realpath(resolved).catch(() => {
-      throw new Error(`"${file}" does not exist at commit ${this.source!.commit.slice(0, 7)}`);
+      throw new Error(
+        `"${file}" does not exist at commit ${this.source!.commit.slice(0, 7)}`,
+      );
     });
     if (!isInside(await fs.realpath(root), real)) {
       throw new Error(`"${file}" is a link to outside the repository`);
@@ -51,6 +55,7 @@ export class SourceFiles {
         commit: source.commit,
         dir,
         allowFileUrls: this.allowFileUrls,
+        credentials: await this.sourceCredentials?.(source),
       });
       return dir;
     })();
@@ -60,5 +65,7 @@ export class SourceFiles {
 
 function isInside(root: string, file: string): boolean {
   const relative = path.relative(root, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return (
+    relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+  );
 }

@@ -3,7 +3,9 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { RunScriptTask, Task } from '@devops-pipelines/plugin-devops-common';
+import { GitHttpServer } from '../../scm/__testUtils__/GitHttpServer';
 import { TestRepository } from '../../scm/__testUtils__/TestRepository';
+import type { GitCredentials } from '../../scm/gitCredentials';
 import { RunContext, SourceError, TaskContext, TaskLog } from '../types';
 import { LocalExecutor } from './LocalExecutor';
 
@@ -93,6 +95,7 @@ describe('LocalExecutor', () => {
     pipelineName: 'demo',
     buildId: 42,
     source: {
+      provider: 'git',
       repository: repo.url,
       branch: 'main',
       commit: repo.git('rev-parse', 'HEAD'),
@@ -233,6 +236,68 @@ describe('LocalExecutor', () => {
       ).rejects.toThrow(
         'The run id "../escape" cannot be used as a folder name',
       );
+    });
+
+    describe('from a private repository', () => {
+      let server: GitHttpServer;
+      let run: RunContext;
+
+      beforeEach(async () => {
+        server = await GitHttpServer.start({
+          root: tmp,
+          accepts: (username, password) =>
+            username === 'deploy-bot' && password === 't0ken',
+        });
+        run = runWithSource();
+        run.source!.repository = server.url(repo.dir);
+      });
+
+      afterEach(() => server.close());
+
+      const executorWith = (credentials: GitCredentials) => {
+        const sourceCredentials = jest.fn(async () => credentials);
+        return {
+          sourceCredentials,
+          executor: new LocalExecutor({
+            workspaceRoot,
+            allowFileUrls: false,
+            sourceCredentials,
+          }),
+        };
+      };
+
+      it("checks out with the credentials of the run's source", async () => {
+        const { executor: privateExecutor, sourceCredentials } = executorWith({
+          username: 'deploy-bot',
+          password: 't0ken',
+        });
+
+        await privateExecutor.prepareRun(run, new RecordingTaskLog());
+
+        expect(sourceCredentials).toHaveBeenCalledWith(run.source);
+        expect(fs.existsSync(path.join(sourceDir(run), 'README.md'))).toBe(
+          true,
+        );
+        expect(server.requests.map(r => r.username)).toContain('deploy-bot');
+      });
+
+      it('tells how to renew credentials the host refuses', async () => {
+        const { executor: privateExecutor } = executorWith({
+          username: 'deploy-bot',
+          password: 'expired',
+          refusedAdvice:
+            'Reconnect your GitHub account on the Repositories page',
+        });
+
+        const error = await privateExecutor
+          .prepareRun(run, new RecordingTaskLog())
+          .catch(e => e);
+
+        expect(error).toBeInstanceOf(SourceError);
+        expect(error.message).toMatch(
+          /the server refused the credentials .*\. Reconnect your GitHub account on the Repositories page$/,
+        );
+      });
     });
   });
 

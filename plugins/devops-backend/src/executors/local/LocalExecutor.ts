@@ -3,6 +3,7 @@ import {
   RunScriptTask,
   TASK_TYPE_TITLES,
 } from '@devops-pipelines/plugin-devops-common';
+import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import {
   RunContext,
   TaskContext,
@@ -23,6 +24,8 @@ export type LocalExecutorOptions = {
   workspaceRoot: string;
   /** Whether `file://` and local-path repositories may be checked out. */
   allowFileUrls: boolean;
+  /** Credentials for the repository of a run; undefined for public ones. */
+  sourceCredentials?: SourceCredentialsLookup;
   logger?: LoggerService;
   /** Time a stopped script gets between SIGTERM and SIGKILL. Default: 5 seconds. */
   killGracePeriodMs?: number;
@@ -36,6 +39,7 @@ export type LocalExecutorOptions = {
 export class LocalExecutor implements TaskExecutor {
   private readonly workspaceRoot: string;
   private readonly allowFileUrls: boolean;
+  private readonly sourceCredentials?: SourceCredentialsLookup;
   private readonly logger?: LoggerService;
   private readonly killGracePeriodMs: number;
   /** Runs whose workspace this process prepared: no need to look at the disk per task. */
@@ -44,13 +48,21 @@ export class LocalExecutor implements TaskExecutor {
   constructor(options: LocalExecutorOptions) {
     this.workspaceRoot = options.workspaceRoot;
     this.allowFileUrls = options.allowFileUrls;
+    this.sourceCredentials = options.sourceCredentials;
     this.logger = options.logger;
     this.killGracePeriodMs =
       options.killGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
   }
 
   async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
-    await this.workspace(run).prepare(run.source, this.allowFileUrls, log);
+    await this.workspace(run).prepare(
+      run.source,
+      {
+        allowFileUrls: this.allowFileUrls,
+        sourceCredentials: this.sourceCredentials,
+      },
+      log,
+    );
     this.prepared.add(run.runId);
   }
 

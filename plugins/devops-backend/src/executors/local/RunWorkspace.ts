@@ -1,6 +1,7 @@
 import fs from 'fs/promises';
 import path from 'path';
 import { checkoutCommit } from '../../scm/git';
+import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import { redactCredentials } from '../../scm/gitUrl';
 import { RunSource, TaskLog } from '../types';
 
@@ -33,10 +34,16 @@ export class RunWorkspace {
     this.checkoutMarker = path.join(this.dir, 'source.commit');
   }
 
-  /** Checks the source out once; a second call (after a takeover) keeps a complete one. */
+  /**
+   * Checks the source out once; a second call (after a takeover) keeps a complete one
+   * and does not ask for credentials.
+   */
   async prepare(
     source: RunSource | undefined,
-    allowFileUrls: boolean,
+    access: {
+      allowFileUrls: boolean;
+      sourceCredentials?: SourceCredentialsLookup;
+    },
     log: TaskLog,
   ): Promise<void> {
     if (!source) {
@@ -68,7 +75,8 @@ export class RunWorkspace {
       repository: source.repository,
       commit: source.commit,
       dir: this.sourceDir,
-      allowFileUrls,
+      allowFileUrls: access.allowFileUrls,
+      credentials: await access.sourceCredentials?.(source),
     });
     await fs.writeFile(this.checkoutMarker, source.commit);
   }
