@@ -169,6 +169,7 @@ export const devopsPlugin = createBackendPlugin({
           triggers,
           logger,
           clients: codeHosts,
+          accountAccess: accountId => accounts.access(accountId),
         });
         const engine = new RunEngine({
           runs,
@@ -186,6 +187,7 @@ export const devopsPlugin = createBackendPlugin({
           staleAfterMs: settings.staleAfterMs,
           observer: new CommitStatusReporter({
             clients: codeHosts,
+            accountAccess: accountId => accounts.access(accountId),
             runUrl: runId =>
               `${appBaseUrl}/devops/runs/${encodeURIComponent(runId)}`,
             logger,

@@ -16,6 +16,7 @@ import {
 import { createHash, randomBytes } from 'crypto';
 import { DatabaseAccountStore } from './DatabaseAccountStore';
 import { parseRepositoryPath } from '../triggers/codeHosts/repositoryPath';
+import type { AccountAccess } from '../triggers/codeHosts/types';
 import { checkHostUrl } from './hostGuard';
 import {
   OAuthApplication,
@@ -227,6 +228,21 @@ export class AccountService {
         throw this.#reconnect(account, error.reason);
       throw error;
     }
+  }
+
+  /** The account's token with where to use it, for calls to the host's API. */
+  async access(accountId: string): Promise<AccountAccess> {
+    const token = await this.accessToken(accountId);
+    const account = await this.deps.store.get(accountId);
+    if (!account?.login) {
+      throw new NotFoundError(`No connected code host account ${accountId}`);
+    }
+    return {
+      token,
+      login: account.login,
+      baseUrl: account.baseUrl,
+      apiBaseUrl: this.#provider(account.provider).apiBaseUrl(account.baseUrl),
+    };
   }
 
   /**

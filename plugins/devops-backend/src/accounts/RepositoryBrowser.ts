@@ -17,7 +17,6 @@ import type { IntegrationCredentials } from './integrationCredentials';
 import { githubLister } from './listing/githubLister';
 import { gitlabLister } from './listing/gitlabLister';
 import type { HostApi, ListQuery, RepositoryLister } from './listing/types';
-import { oauthProviders } from './oauthProviders';
 
 /** Rows per page of the pickers and the Repositories page. */
 const PER_PAGE = 20;
@@ -107,29 +106,27 @@ export class RepositoryBrowser {
         (!host || new URL(candidate.baseUrl).host === host),
     );
     if (account) {
-      const base = new URL(account.baseUrl);
+      const access = await this.deps.accounts.access(account.id);
       return {
         api: {
           call: {
             provider,
-            host: base.host,
+            host: new URL(access.baseUrl).host,
             repository: '',
             purpose: 'repositories',
             credentials: 'account',
-            account: account.login,
+            account: access.login,
           },
-          apiBaseUrl: oauthProviders[provider].apiBaseUrl(account.baseUrl),
-          headers: lister.authorization(
-            await this.deps.accounts.accessToken(account.id),
-          ),
+          apiBaseUrl: access.apiBaseUrl,
+          headers: lister.authorization(access.token),
         },
         via: {
           kind: 'account',
           accountId: account.id,
-          login: account.login!,
-          baseUrl: account.baseUrl,
+          login: access.login,
+          baseUrl: access.baseUrl,
         },
-        basePath: base.pathname,
+        basePath: new URL(access.baseUrl).pathname,
       };
     }
     const integration = repositoryUrl

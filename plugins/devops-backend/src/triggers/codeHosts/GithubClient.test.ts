@@ -279,6 +279,41 @@ describe('GithubClient', () => {
     });
   });
 
+  describe('with a connected account', () => {
+    const account = (token: string) => ({
+      token,
+      login: 'octocat',
+      baseUrl: 'https://github.com',
+      apiBaseUrl: standIn.githubApiBaseUrl,
+    });
+    // No integrations entry with a token: the account's token is all there is.
+    const accountClient = () => GithubClient.fromConfig(new ConfigReader({}));
+
+    it("manages the hook with the account's token", async () => {
+      await accountClient().ensureWebhook(
+        REPOSITORY,
+        spec,
+        account(ADMIN_TOKEN),
+      );
+
+      expect(standIn.hooks('github', 'acme/app')).toHaveLength(1);
+      expect(standIn.requests.at(-1)!.headers.authorization).toBe(
+        `Bearer ${ADMIN_TOKEN}`,
+      );
+    });
+
+    it('names the account and the scope when its token lacks the right', async () => {
+      const error = await failure(
+        accountClient().ensureWebhook(REPOSITORY, spec, account(READ_TOKEN)),
+      );
+
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(error.message).toMatch(
+        /^The GitHub account octocat on github\.com may not manage the webhooks of acme\/app \(GitHub answered 404 Not Found: Not Found\): it needs the admin:repo_hook scope/,
+      );
+    });
+  });
+
   describe('credentials', () => {
     it.each([
       [

@@ -13,7 +13,12 @@ import {
 import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
 import { RepositoryHooks, ensureHook, removeHooks } from './repositoryHooks';
 import { githubOwnerAndRepo, parseRepositoryPath } from './repositoryPath';
-import { CodeHostClient, CommitStatus, WebhookSpec } from './types';
+import {
+  AccountAccess,
+  CodeHostClient,
+  CommitStatus,
+  WebhookSpec,
+} from './types';
 
 /** Tags arrive as pushes of refs/tags/..., so these two cover branches, tags and pull requests. */
 const HOOK_EVENTS = ['push', 'pull_request'];
@@ -53,8 +58,11 @@ export class GithubClient implements CodeHostClient {
   async ensureWebhook(
     repositoryUrl: string,
     spec: WebhookSpec,
+    account?: AccountAccess,
   ): Promise<{ id: string; created: boolean }> {
-    const hooks = this.hooksOf(await this.connect(repositoryUrl, 'webhooks'));
+    const hooks = this.hooksOf(
+      await this.connect(repositoryUrl, 'webhooks', account),
+    );
     return ensureHook(
       hooks,
       spec.url,
@@ -72,8 +80,14 @@ export class GithubClient implements CodeHostClient {
     );
   }
 
-  async removeWebhook(repositoryUrl: string, hookUrl: string): Promise<void> {
-    const hooks = this.hooksOf(await this.connect(repositoryUrl, 'webhooks'));
+  async removeWebhook(
+    repositoryUrl: string,
+    hookUrl: string,
+    account?: AccountAccess,
+  ): Promise<void> {
+    const hooks = this.hooksOf(
+      await this.connect(repositoryUrl, 'webhooks', account),
+    );
     await removeHooks(hooks, hookUrl);
   }
 
@@ -81,8 +95,13 @@ export class GithubClient implements CodeHostClient {
     repositoryUrl: string,
     sha: string,
     status: CommitStatus,
+    account?: AccountAccess,
   ): Promise<void> {
-    const repository = await this.connect(repositoryUrl, 'commitStatuses');
+    const repository = await this.connect(
+      repositoryUrl,
+      'commitStatuses',
+      account,
+    );
     await sendToRepository(repository, {
       method: 'POST',
       url: `${repository.repositoryApiUrl}/statuses/${encodeURIComponent(sha)}`,
@@ -129,9 +148,20 @@ export class GithubClient implements CodeHostClient {
   private async connect(
     repositoryUrl: string,
     purpose: CodeHostCall['purpose'],
+    account?: AccountAccess,
   ): Promise<GithubRepository> {
     const location = parseRepositoryPath(repositoryUrl);
     const { owner, repo } = githubOwnerAndRepo(location);
+    if (account) {
+      return repositoryApi({
+        host: new URL(account.baseUrl).host,
+        owner,
+        repo,
+        apiBaseUrl: account.apiBaseUrl,
+        call: { purpose, credentials: 'account', account: account.login },
+        headers: { Authorization: `Bearer ${account.token}` },
+      });
+    }
     const integration = this.integrations.github.byHost(location.host);
     if (!integration) {
       throw missingCredentialsError('github', location.host, purpose);
@@ -147,26 +177,45 @@ export class GithubClient implements CodeHostClient {
     if (!credentials.token) {
       throw missingCredentialsError('github', host, purpose);
     }
-    return {
-      call: {
-        provider: 'github',
-        host,
-        repository: `${owner}/${repo}`,
-        purpose,
-        credentials: credentials.type,
-        webhooksPage: `https://${host}/${owner}/${repo}/settings/hooks`,
-      },
+    return repositoryApi({
+      host,
+      owner,
+      repo,
       apiBaseUrl,
-      repositoryApiUrl: `${apiBaseUrl}/repos/${encodeURIComponent(
-        owner,
-      )}/${encodeURIComponent(repo)}`,
-      headers: {
-        Accept: 'application/vnd.github+json',
-        'X-GitHub-Api-Version': '2022-11-28',
-        ...credentials.headers,
-      },
-    };
+      call: { purpose, credentials: credentials.type },
+      headers: credentials.headers ?? {},
+    });
   }
+}
+
+/** A repository's API with the credentials' headers, and what error messages name. */
+function repositoryApi(options: {
+  host: string;
+  owner: string;
+  repo: string;
+  apiBaseUrl: string;
+  call: Pick<CodeHostCall, 'purpose' | 'credentials' | 'account'>;
+  headers: Record<string, string>;
+}): GithubRepository {
+  const { host, owner, repo, apiBaseUrl } = options;
+  return {
+    call: {
+      provider: 'github',
+      host,
+      repository: `${owner}/${repo}`,
+      webhooksPage: `https://${host}/${owner}/${repo}/settings/hooks`,
+      ...options.call,
+    },
+    apiBaseUrl,
+    repositoryApiUrl: `${apiBaseUrl}/repos/${encodeURIComponent(
+      owner,
+    )}/${encodeURIComponent(repo)}`,
+    headers: {
+      Accept: 'application/vnd.github+json',
+      'X-GitHub-Api-Version': '2022-11-28',
+      ...options.headers,
+    },
+  };
 }
 
 /**

@@ -271,6 +271,46 @@ describe('GitlabClient', () => {
     });
   });
 
+  describe('with a connected account', () => {
+    const account = (token: string) => ({
+      token,
+      login: 'jane',
+      baseUrl: 'https://gitlab.example.com',
+      apiBaseUrl: standIn.gitlabApiBaseUrl,
+    });
+    // No integrations entry at all: the account's token is all there is.
+    const accountClient = () => GitlabClient.fromConfig(new ConfigReader({}));
+
+    it("calls the API with the account's token as a Bearer token", async () => {
+      await accountClient().setCommitStatus(
+        REPOSITORY,
+        SHA,
+        { state: 'success', ...status },
+        account(DEVELOPER_TOKEN),
+      );
+
+      const post = standIn.requests.at(-1)!;
+      expect(post.path).toBe(`${PROJECT_API}/statuses/${SHA}`);
+      expect(post.headers.authorization).toBe(`Bearer ${DEVELOPER_TOKEN}`);
+      expect(post.headers['private-token']).toBeUndefined();
+    });
+
+    it('asks the user to reconnect a token the host refuses', async () => {
+      const error = await failure(
+        accountClient().ensureWebhook(
+          REPOSITORY,
+          spec,
+          account('gloa_revoked'),
+        ),
+      );
+
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(error.message).toBe(
+        'The GitLab account jane on gitlab.example.com was refused (GitLab answered 401 Unauthorized: 401 Unauthorized); it has expired or was revoked: reconnect your GitLab account on the Repositories page',
+      );
+    });
+  });
+
   describe('credentials', () => {
     it('asks for an integrations.gitlab entry when there is no token', async () => {
       const noToken = GitlabClient.fromConfig(

@@ -9,6 +9,7 @@ import { sendCodeHostRequest, sendToRepository } from './codeHostRequest';
 import { RepositoryHooks, ensureHook, removeHooks } from './repositoryHooks';
 import { parseRepositoryPath, withoutRelativePath } from './repositoryPath';
 import {
+  AccountAccess,
   CodeHostClient,
   CommitState,
   CommitStatus,
@@ -59,8 +60,11 @@ export class GitlabClient implements CodeHostClient {
   async ensureWebhook(
     repositoryUrl: string,
     spec: WebhookSpec,
+    account?: AccountAccess,
   ): Promise<{ id: string; created: boolean }> {
-    const hooks = this.hooksOf(this.connect(repositoryUrl, 'webhooks'));
+    const hooks = this.hooksOf(
+      this.connect(repositoryUrl, 'webhooks', account),
+    );
     return ensureHook(hooks, spec.url, {
       url: spec.url,
       token: spec.secret,
@@ -71,9 +75,13 @@ export class GitlabClient implements CodeHostClient {
     });
   }
 
-  async removeWebhook(repositoryUrl: string, hookUrl: string): Promise<void> {
+  async removeWebhook(
+    repositoryUrl: string,
+    hookUrl: string,
+    account?: AccountAccess,
+  ): Promise<void> {
     await removeHooks(
-      this.hooksOf(this.connect(repositoryUrl, 'webhooks')),
+      this.hooksOf(this.connect(repositoryUrl, 'webhooks', account)),
       hookUrl,
     );
   }
@@ -82,8 +90,9 @@ export class GitlabClient implements CodeHostClient {
     repositoryUrl: string,
     sha: string,
     status: CommitStatus,
+    account?: AccountAccess,
   ): Promise<void> {
-    const project = this.connect(repositoryUrl, 'commitStatuses');
+    const project = this.connect(repositoryUrl, 'commitStatuses', account);
     const state = GITLAB_STATES[status.state];
     await sendToRepository(
       project,
@@ -134,28 +143,59 @@ export class GitlabClient implements CodeHostClient {
   private connect(
     repositoryUrl: string,
     purpose: CodeHostCall['purpose'],
+    account?: AccountAccess,
   ): GitlabProject {
     const location = parseRepositoryPath(repositoryUrl);
+    if (account) {
+      const base = new URL(account.baseUrl);
+      return projectApi({
+        host: base.host,
+        baseUrl: account.baseUrl.replace(/\/+$/, ''),
+        apiBaseUrl: account.apiBaseUrl,
+        path: withoutRelativePath(location.path, base.pathname),
+        call: { purpose, credentials: 'account', account: account.login },
+        headers: { Authorization: `Bearer ${account.token}` },
+      });
+    }
     const integration = this.integrations.gitlab.byHost(location.host);
     if (!integration?.config.token) {
       throw missingCredentialsError('gitlab', location.host, purpose);
     }
     const { host, apiBaseUrl, baseUrl, token } = integration.config;
-    const path = withoutRelativePath(
-      location.path,
-      getGitLabIntegrationRelativePath(integration.config),
-    );
-    return {
-      call: {
-        provider: 'gitlab',
-        host,
-        repository: path,
-        purpose,
-        credentials: 'token',
-        webhooksPage: `${baseUrl}/${path}/-/hooks`,
-      },
-      projectApiUrl: `${apiBaseUrl}/projects/${encodeURIComponent(path)}`,
+    return projectApi({
+      host,
+      baseUrl,
+      apiBaseUrl,
+      path: withoutRelativePath(
+        location.path,
+        getGitLabIntegrationRelativePath(integration.config),
+      ),
+      call: { purpose, credentials: 'token' },
       headers: { 'PRIVATE-TOKEN': token },
-    };
+    });
   }
+}
+
+/** A project's API with the credentials' headers, and what error messages name. */
+function projectApi(options: {
+  host: string;
+  baseUrl: string;
+  apiBaseUrl: string;
+  /** `group/sub/project`, without the path GitLab may be served under. */
+  path: string;
+  call: Pick<CodeHostCall, 'purpose' | 'credentials' | 'account'>;
+  headers: Record<string, string>;
+}): GitlabProject {
+  const { host, baseUrl, apiBaseUrl, path } = options;
+  return {
+    call: {
+      provider: 'gitlab',
+      host,
+      repository: path,
+      webhooksPage: `${baseUrl}/${path}/-/hooks`,
+      ...options.call,
+    },
+    projectApiUrl: `${apiBaseUrl}/projects/${encodeURIComponent(path)}`,
+    headers: options.headers,
+  };
 }

@@ -17,7 +17,24 @@ export type CommitStatus = {
   description: string;
 };
 
-/** The portal's calls to a code host for event triggers: one shared webhook per repository, and commit statuses. */
+/**
+ * A user's connected account, whose token calls the host instead of the portal's
+ * `integrations:` credentials (a pipeline whose source names the account).
+ */
+export type AccountAccess = {
+  token: string;
+  login: string;
+  /** The host's web address, e.g. `https://github.com` or a self-hosted GitLab. */
+  baseUrl: string;
+  /** The REST API root of that host. */
+  apiBaseUrl: string;
+};
+
+/**
+ * The portal's calls to a code host for event triggers: one shared webhook per
+ * repository, and commit statuses; with the account's token when one is given, else
+ * with the portal's `integrations:` credentials.
+ */
 export interface CodeHostClient {
   /**
    * Creates the hook for `spec.url` unless the repository has one already (compared by
@@ -26,12 +43,18 @@ export interface CodeHostClient {
   ensureWebhook(
     repositoryUrl: string,
     spec: WebhookSpec,
+    account?: AccountAccess,
   ): Promise<{ id: string; created: boolean }>;
   /** Removes the repository's hook(s) whose URL is `hookUrl`; none is fine. */
-  removeWebhook(repositoryUrl: string, hookUrl: string): Promise<void>;
+  removeWebhook(
+    repositoryUrl: string,
+    hookUrl: string,
+    account?: AccountAccess,
+  ): Promise<void>;
   setCommitStatus(
     repositoryUrl: string,
     sha: string,
     status: CommitStatus,
+    account?: AccountAccess,
   ): Promise<void>;
 }

@@ -2,7 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import type { RunStatus } from '@devops-pipelines/plugin-devops-common';
 import type { RunRecord } from '../../database/types';
 import type { RunObserver } from '../../engine/RunDriver';
-import type { CodeHostClient, CommitState } from '../codeHosts/types';
+import type {
+  AccountAccess,
+  CodeHostClient,
+  CommitState,
+} from '../codeHosts/types';
 
 const EVENT_TRIGGERS = ['push', 'merge', 'tag'];
 
@@ -28,6 +32,8 @@ export class CommitStatusReporter implements RunObserver {
   constructor(
     private readonly deps: {
       clients: Record<'github' | 'gitlab', CodeHostClient>;
+      /** The token of the connected account a pipeline's source names. */
+      accountAccess(accountId: string): Promise<AccountAccess>;
       /** The run's page in the portal. */
       runUrl(runId: string): string;
       logger: LoggerService;
@@ -61,12 +67,19 @@ export class CommitStatusReporter implements RunObserver {
     const client = this.deps.clients[source.provider];
     const send = async () => {
       try {
-        await client.setCommitStatus(source.repository, run.commit!, {
-          state,
-          targetUrl: this.deps.runUrl(run.id),
-          context: `devops/${run.pipelineName}`,
-          description,
-        });
+        await client.setCommitStatus(
+          source.repository,
+          run.commit!,
+          {
+            state,
+            targetUrl: this.deps.runUrl(run.id),
+            context: `devops/${run.pipelineName}`,
+            description,
+          },
+          source.accountId
+            ? await this.deps.accountAccess(source.accountId)
+            : undefined,
+        );
         this.#failingRepositories.delete(source.repository);
       } catch (error) {
         if (!this.#failingRepositories.has(source.repository)) {

@@ -35,6 +35,17 @@ const onGitlab = (events: {
   triggers: { events },
 });
 
+/** A connected GitLab account, as the account service hands it out. */
+const JANES_ACCOUNT = {
+  id: 'account-jane',
+  access: {
+    token: 'gloa_jane',
+    login: 'jane',
+    baseUrl: 'https://gitlab.example.com',
+    apiBaseUrl: 'https://gitlab.example.com/api/v4',
+  },
+};
+
 /** A backend with the events backend and both webhook modules, as the demo backend has. */
 const WITH_INGRESS = [
   { pluginId: 'devops', modules: [] },
@@ -66,6 +77,12 @@ function registrar(config: object, installedPlugins = WITH_INGRESS) {
       triggers: { subscriptions } as unknown as DatabaseTriggerStore,
       logger: mockServices.logger.mock(),
       clients: { github: gitlab, gitlab },
+      accountAccess: async accountId => {
+        if (accountId !== JANES_ACCOUNT.id) {
+          throw new Error(`No account ${accountId}`);
+        }
+        return JANES_ACCOUNT.access;
+      },
     }),
   };
 }
@@ -139,6 +156,7 @@ describe('WebhookRegistrar', () => {
         url: 'https://portal.example.com/api/events/http/gitlab',
         secret: 'tok',
       },
+      undefined,
     );
     await r.beforeSave(on, undefined, { manual: true });
     await r.beforeSave(onGitlab({ push: true, merge: true, tag: false }), on);
@@ -156,8 +174,34 @@ describe('WebhookRegistrar', () => {
     expect(gitlab.removeWebhook).toHaveBeenCalledWith(
       'https://gitlab.example.com/qa/app.git',
       'https://portal.example.com/api/events/http/gitlab',
+      undefined,
     );
     await r.afterSave(on, on);
     expect(gitlab.removeWebhook).toHaveBeenCalledTimes(1);
+  });
+
+  it("manages the hook with the account the pipeline's source names", async () => {
+    const { registrar: r, gitlab } = registrar({
+      events: { modules: { gitlab: { webhookSecret: 'tok' } } },
+    });
+    const on = onGitlab({ push: true, merge: false, tag: false });
+    const withAccount = {
+      ...on,
+      source: { ...on.source!, accountId: JANES_ACCOUNT.id },
+    };
+
+    await r.beforeSave(withAccount, undefined);
+    await r.afterSave(undefined, withAccount);
+
+    expect(gitlab.ensureWebhook).toHaveBeenCalledWith(
+      'https://gitlab.example.com/qa/app.git',
+      expect.objectContaining({ secret: 'tok' }),
+      JANES_ACCOUNT.access,
+    );
+    expect(gitlab.removeWebhook).toHaveBeenCalledWith(
+      'https://gitlab.example.com/qa/app.git',
+      'https://portal.example.com/api/events/http/gitlab',
+      JANES_ACCOUNT.access,
+    );
   });
 });

@@ -10,7 +10,7 @@ import type {
   PipelineSpec,
   WebhookProviderSettings,
 } from '@devops-pipelines/plugin-devops-common';
-import type { CodeHostClient } from '../codeHosts/types';
+import type { AccountAccess, CodeHostClient } from '../codeHosts/types';
 import type { DatabaseTriggerStore } from '../DatabaseTriggerStore';
 import { repositoryKey } from '../events/repositoryKey';
 import type { CodeHostProvider } from '../types';
@@ -45,6 +45,7 @@ function eventRepository(spec: PipelineSpec | undefined) {
   return {
     provider: source.provider as CodeHostProvider,
     url: source.repository,
+    accountId: source.accountId,
   };
 }
 
@@ -64,6 +65,8 @@ export class WebhookRegistrar {
       triggers: DatabaseTriggerStore;
       logger: LoggerService;
       clients: Record<CodeHostProvider, CodeHostClient>;
+      /** The token of the connected account a pipeline's source names. */
+      accountAccess(accountId: string): Promise<AccountAccess>;
     },
   ) {}
 
@@ -120,10 +123,11 @@ export class WebhookRegistrar {
       before && repositoryKey(before.url) === repositoryKey(wanted.url);
     if (options.manual || unchanged) return;
     const secret = this.deps.config.getString(SECRET_KEYS[wanted.provider]);
-    await this.deps.clients[wanted.provider].ensureWebhook(wanted.url, {
-      url: settings.url,
-      secret,
-    });
+    await this.deps.clients[wanted.provider].ensureWebhook(
+      wanted.url,
+      { url: settings.url, secret },
+      await this.#account(wanted.accountId),
+    );
   }
 
   /**
@@ -145,12 +149,18 @@ export class WebhookRegistrar {
       await this.deps.clients[before.provider].removeWebhook(
         before.url,
         await this.#ingressUrl(before.provider),
+        await this.#account(before.accountId),
       );
     } catch (error) {
       this.deps.logger.warn(
         `The webhook on ${before.url} could not be removed; remove it on the repository's settings page: ${error}`,
       );
     }
+  }
+
+  /** The source's account, whose token manages the hook; else the portal's integration. */
+  async #account(accountId: string | undefined) {
+    return accountId ? this.deps.accountAccess(accountId) : undefined;
   }
 
   async #ingressUrl(provider: CodeHostProvider) {

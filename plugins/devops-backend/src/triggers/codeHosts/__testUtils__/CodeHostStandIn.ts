@@ -547,7 +547,11 @@ export class CodeHostStandIn {
       return { status: 404, body: { error: '404 Not Found' } };
     }
     const [, projectId, collection, item] = match;
-    const token = headers['private-token'];
+    // GitLab takes a personal access token as PRIVATE-TOKEN, and any token (OAuth ones
+    // too) as `Authorization: Bearer`.
+    const token =
+      headers['private-token'] ??
+      /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
     if (typeof token !== 'string' || !this.isKnownToken('gitlab', token)) {
       return { status: 401, body: { message: '401 Unauthorized' } };
     }
