@@ -4,7 +4,10 @@ import type {
   AvailableCluster,
   ClusterBinding,
   CodeHostAccountSummary,
+  CodeHostBranch,
+  CodeHostPage,
   CodeHostProvider,
+  CodeHostRepository,
   LogChunk,
   Page,
   Pipeline,
@@ -26,7 +29,11 @@ export type {
   ClusterHealthState,
   ClusterUser,
   CodeHostAccountSummary,
+  CodeHostBranch,
+  CodeHostPage,
   CodeHostProvider,
+  CodeHostRepository,
+  RepositoryListSource,
 } from '@devops-pipelines/plugin-devops-common';
 
 /** @public */
@@ -35,6 +42,14 @@ export type ConnectAccountRequest = {
   clientSecret: string;
   /** A private or self-hosted host; the public one when left out. */
   baseUrl?: string;
+};
+
+/** @public */
+export type CodeHostListOptions = {
+  /** Only names containing this text (branches: starting with it). */
+  search?: string;
+  /** 1 for the first page; each page names the next in `nextPage`. */
+  page?: number;
 };
 
 /** @public */
@@ -171,6 +186,20 @@ export interface DevopsApi {
   ): Promise<{ authorizeUrl: string }>;
   /** Logs the user's account on the provider out. */
   disconnectAccount(provider: CodeHostProvider): Promise<void>;
+  /**
+   * The repositories the user's connected account can read, or without one those of the
+   * portal's integration for the host; fails with 400 when neither exists.
+   */
+  listRepositories(
+    provider: CodeHostProvider,
+    options?: CodeHostListOptions,
+  ): Promise<CodeHostPage<CodeHostRepository>>;
+  /** The branches of the repository at this URL, read as `listRepositories` reads. */
+  listBranches(
+    provider: CodeHostProvider,
+    repository: string,
+    options?: CodeHostListOptions,
+  ): Promise<CodeHostPage<CodeHostBranch>>;
 }
 
 /** @public */

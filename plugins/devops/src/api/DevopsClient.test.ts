@@ -151,7 +151,12 @@ describe('DevopsClient clusters', () => {
     );
 
     const pipelines = [
-      { id: 'p1', name: 'deploy', entityRef: 'component:default/shop', uses: ['runs'] },
+      {
+        id: 'p1',
+        name: 'deploy',
+        entityRef: 'component:default/shop',
+        uses: ['runs'],
+      },
     ];
     fetch.mockResolvedValue(
       json(
@@ -326,5 +331,71 @@ describe('DevopsClient log stream', () => {
       `${baseUrl}/runs/r1/logs/download`,
       expect.objectContaining({ method: 'GET' }),
     );
+  });
+});
+
+describe('DevopsClient code host lists', () => {
+  const via = {
+    kind: 'account',
+    accountId: 'account-1',
+    login: 'octocat',
+    baseUrl: 'https://github.com',
+  };
+
+  it('lists repositories a page at a time, searching only when there is text', async () => {
+    const page = { items: [], page: 2, via };
+    const { client, fetch } = setup(json(page));
+
+    await expect(
+      client.listRepositories('github', { search: 'jack', page: 2 }),
+    ).resolves.toEqual(page);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/repositories/github/repos?search=jack&page=2`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+
+    fetch.mockResolvedValue(json(page));
+    await client.listRepositories('gitlab', { search: '' });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/repositories/gitlab/repos`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
+  it('lists the branches of a repository given by its URL', async () => {
+    const page = { items: [{ name: 'main' }], page: 1, nextPage: 2, via };
+    const { client, fetch } = setup(json(page));
+
+    await expect(
+      client.listBranches('github', 'https://github.com/jack/2048.git', {
+        search: 'feat',
+      }),
+    ).resolves.toEqual(page);
+    expect(fetch).toHaveBeenCalledWith(
+      `${baseUrl}/repositories/github/branches?repository=${encodeURIComponent(
+        'https://github.com/jack/2048.git',
+      )}&search=feat`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
+  it("passes on the backend's reason when no credentials can list", async () => {
+    const message =
+      'No credentials for gitlab.com: connect your GitLab account on the Repositories page';
+    const { client } = setup(
+      json(
+        {
+          error: { name: 'InputError', message },
+          request: { method: 'GET', url: '/repositories/gitlab/repos' },
+          response: { statusCode: 400 },
+        },
+        400,
+      ),
+    );
+
+    const error = await client.listRepositories('gitlab').catch(e => e);
+
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.body.error.message).toBe(message);
   });
 });

@@ -7,7 +7,10 @@ import {
 import type {
   ApplicationRegistration,
   CodeHostAccountSummary,
+  CodeHostBranch,
+  CodeHostPage,
   CodeHostProvider,
+  CodeHostRepository,
   LogChunk,
   Page,
   Pipeline,
@@ -24,6 +27,7 @@ import type {
   AvailableCluster,
   BindClusterRequest,
   ClusterBinding,
+  CodeHostListOptions,
   ConnectAccountRequest,
   CopyPipelineRequest,
   DevopsApi,
@@ -330,6 +334,25 @@ export class DevopsClient implements DevopsApi {
 
   async disconnectAccount(provider: CodeHostProvider): Promise<void> {
     await this.#fetch(`/repositories/${provider}`, { method: 'DELETE' });
+  }
+
+  listRepositories(
+    provider: CodeHostProvider,
+    options: CodeHostListOptions = {},
+  ): Promise<CodeHostPage<CodeHostRepository>> {
+    return this.#request(`/repositories/${provider}/repos`, {
+      query: options,
+    });
+  }
+
+  listBranches(
+    provider: CodeHostProvider,
+    repository: string,
+    options: CodeHostListOptions = {},
+  ): Promise<CodeHostPage<CodeHostBranch>> {
+    return this.#request(`/repositories/${provider}/branches`, {
+      query: { repository, ...options },
+    });
   }
 
   async #request<T>(path: string, options?: RequestOptions): Promise<T> {

@@ -6,7 +6,11 @@ export type {
   ClusterHealthState,
   ClusterUser,
   CodeHostAccountSummary,
+  CodeHostBranch,
+  CodeHostListOptions,
+  CodeHostPage,
   CodeHostProvider,
+  CodeHostRepository,
   ConnectAccountRequest,
   ApplicationRegistration,
   CopyPipelineRequest,
@@ -14,6 +18,7 @@ export type {
   ListPipelinesOptions,
   ListRunsOptions,
   PipelineSettings,
+  RepositoryListSource,
   RerunOptions,
 } from './DevopsApi';
 export { DevopsClient } from './DevopsClient';

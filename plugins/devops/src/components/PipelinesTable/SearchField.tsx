@@ -3,9 +3,7 @@ import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
 import { useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
-
-/** Long enough to skip the keystrokes of a word, short enough to feel immediate. */
-const DEBOUNCE_MS = 300;
+import { SEARCH_DEBOUNCE_MS } from '../../lib/searchDebounce';
 
 export type SearchFieldProps = {
   /** Called with the trimmed text once typing pauses. */
@@ -15,7 +13,7 @@ export type SearchFieldProps = {
 /** Filters the list by name; each search is a request, so typing is debounced. */
 export const SearchField = ({ onSearch }: SearchFieldProps) => {
   const [text, setText] = useState('');
-  useDebounce(() => onSearch(text.trim()), DEBOUNCE_MS, [text]);
+  useDebounce(() => onSearch(text.trim()), SEARCH_DEBOUNCE_MS, [text]);
   return (
     <TextField
       type="search"

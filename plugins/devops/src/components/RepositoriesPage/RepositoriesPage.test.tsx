@@ -1,6 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { CodeHostAccountSummary, DevopsApi } from '../../api';
+import type {
+  CodeHostAccountSummary,
+  CodeHostRepository,
+  DevopsApi,
+  RepositoryListSource,
+} from '../../api';
 import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 import { leaveAppFor } from '../../lib/leaveApp';
 import { RepositoriesPage } from './RepositoriesPage';
@@ -30,6 +35,21 @@ const octocat: CodeHostAccountSummary = {
   connected: true,
 };
 
+const viaOctocat: RepositoryListSource = {
+  kind: 'account',
+  accountId: 'account-1',
+  login: 'octocat',
+  baseUrl: 'https://github.com',
+};
+
+const repository = (name: string, isPrivate = false): CodeHostRepository => ({
+  name,
+  url: `https://github.com/${name}.git`,
+  webUrl: `https://github.com/${name}`,
+  defaultBranch: 'main',
+  private: isPrivate,
+});
+
 function api(overrides: Partial<DevopsApi> = {}): Partial<DevopsApi> {
   return {
     listAccounts: jest.fn().mockResolvedValue([]),
@@ -38,6 +58,9 @@ function api(overrides: Partial<DevopsApi> = {}): Partial<DevopsApi> {
       authorizeUrl: 'https://gitlab.example.com/oauth/authorize?x=1',
     }),
     disconnectAccount: jest.fn().mockResolvedValue(undefined),
+    listRepositories: jest
+      .fn()
+      .mockResolvedValue({ items: [], page: 1, via: viaOctocat }),
     ...overrides,
   };
 }
@@ -165,5 +188,96 @@ describe('RepositoriesPage', () => {
       await screen.findByRole('button', { name: 'Connect GitHub' }),
     ).toBeInTheDocument();
     expect(devopsApi.disconnectAccount).toHaveBeenCalledWith('github');
+  });
+
+  it('lists the repositories the account can read, a page at a time, and searches them', async () => {
+    const listRepositories = jest.fn(
+      async (_provider, { search = '', page = 1 } = {}) => {
+        if (search) return { items: [], page, via: viaOctocat };
+        return page === 1
+          ? {
+              items: [repository('jack/2048', true)],
+              page,
+              nextPage: 2,
+              via: viaOctocat,
+            }
+          : { items: [repository('jack/docs')], page, via: viaOctocat };
+      },
+    );
+    await renderWithDevopsApi(
+      <RepositoriesPage />,
+      api({
+        listAccounts: jest.fn().mockResolvedValue([octocat]),
+        listRepositories,
+      }),
+    );
+
+    const row = await screen.findByTestId('repository-row-jack/2048');
+    expect(
+      within(row).getByRole('link', { name: /^jack\/2048/ }),
+    ).toHaveAttribute('href', 'https://github.com/jack/2048');
+    expect(row).toHaveTextContent('https://github.com/jack/2048.git');
+    expect(row).toHaveTextContent('Private');
+    expect(
+      within(row).getByRole('button', {
+        name: 'Copy the clone URL of jack/2048',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Page 1')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(
+      await screen.findByTestId('repository-row-jack/docs'),
+    ).toHaveTextContent('Public');
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    expect(listRepositories).toHaveBeenLastCalledWith('github', {
+      search: '',
+      page: 2,
+    });
+
+    await userEvent.type(
+      screen.getByRole('searchbox', { name: 'Search repositories' }),
+      'zzz',
+    );
+    expect(
+      await screen.findByText('No repositories match “zzz”'),
+    ).toBeInTheDocument();
+    // A new search starts from the first page.
+    expect(listRepositories).toHaveBeenLastCalledWith('github', {
+      search: 'zzz',
+      page: 1,
+    });
+  });
+
+  it('says when the account can read no repositories', async () => {
+    await renderWithDevopsApi(
+      <RepositoriesPage />,
+      api({ listAccounts: jest.fn().mockResolvedValue([octocat]) }),
+    );
+    expect(
+      await screen.findByText('This account can read no repositories'),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the backend's reason when the repositories cannot be listed", async () => {
+    await renderWithDevopsApi(
+      <RepositoriesPage />,
+      api({
+        listAccounts: jest.fn().mockResolvedValue([octocat]),
+        listRepositories: jest
+          .fn()
+          .mockRejectedValue(
+            new Error('github.com answered 401 Bad credentials'),
+          ),
+      }),
+    );
+    expect(
+      await screen.findByText(/The repositories could not be listed$/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('github.com answered 401 Bad credentials'),
+    ).toBeInTheDocument();
   });
 });

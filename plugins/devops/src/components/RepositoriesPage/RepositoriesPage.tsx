@@ -16,13 +16,14 @@ import { useSearchParams } from 'react-router-dom';
 import type { CodeHostProvider } from '../../api';
 import { ConnectAccountForm } from './ConnectAccountForm';
 import { ConnectedAccount } from './ConnectedAccount';
+import { RepositoryList } from './RepositoryList';
 import { useAccounts } from './useAccounts';
 
 /**
  * Code repositories (SPEC §7): a tab per code host with the user's own account on it,
- * connected through an OAuth application registered for this portal, or the form to
- * connect one. The host's authorization sends the browser back here, with the account
- * connected or the host's reason why not.
+ * connected through an OAuth application registered for this portal, and the
+ * repositories it can read; or the form to connect one. The host's authorization sends
+ * the browser back here, with the account connected or the host's reason why not.
  */
 export const RepositoriesPage = () => {
   const [params] = useSearchParams();
@@ -73,6 +74,12 @@ export const RepositoriesPage = () => {
         ))}
       </Tabs>
       <InfoCard title={`${name} account`}>{content}</InfoCard>
+      {account && (
+        <Box mt={2}>
+          {/* Keyed, so that another tab's list starts over from its first page. */}
+          <RepositoryList key={account.id} provider={provider} />
+        </Box>
+      )}
     </>
   );
 };

@@ -9,6 +9,7 @@ import {
   type PipelineSource,
 } from '@devops-pipelines/plugin-devops-common';
 import { useState, type FormEvent } from 'react';
+import { CodeHostSourceFields } from './CodeHostSourceFields';
 
 export type SourceDialogProps = {
   source?: PipelineSource;
@@ -22,7 +23,13 @@ const PROVIDERS: Array<{ value: PipelineSource['provider']; label: string }> = [
   { value: 'git', label: 'Git (any repository URL)' },
 ];
 
-/** The code source: the repository and branch every run checks out. */
+const BRANCH_HINT =
+  'Each run checks out the commit this branch points to when it starts';
+
+/**
+ * The code source: the repository and branch every run checks out, picked from what
+ * GitHub or GitLab lists or typed, and the account that reads a private repository.
+ */
 export const SourceDialog = ({
   source,
   onSave,
@@ -40,7 +47,11 @@ export const SourceDialog = ({
     }
   }
   const set = (change: Partial<PipelineSource>) =>
-    setForm(f => ({ ...f, ...change }));
+    setForm(f => {
+      // Left out rather than undefined, so that a saved source names no account.
+      const { accountId, ...rest } = { ...f, ...change };
+      return accountId ? { ...rest, accountId } : rest;
+    });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -68,7 +79,11 @@ export const SourceDialog = ({
             SelectProps={{ native: true }}
             value={form.provider}
             onChange={e =>
-              set({ provider: e.target.value as PipelineSource['provider'] })
+              set({
+                provider: e.target.value as PipelineSource['provider'],
+                // An account is of one host only.
+                accountId: undefined,
+              })
             }
             fullWidth
             margin="dense"
@@ -79,32 +94,43 @@ export const SourceDialog = ({
               </option>
             ))}
           </TextField>
-          <TextField
-            id="source-repository"
-            label="Repository URL"
-            required
-            placeholder="https://github.com/jack/2048.git"
-            value={form.repository}
-            onChange={e => set({ repository: e.target.value })}
-            error={Boolean(errors.repository)}
-            helperText={errors.repository}
-            fullWidth
-            margin="dense"
-          />
-          <TextField
-            id="source-branch"
-            label="Branch"
-            required
-            value={form.branch}
-            onChange={e => set({ branch: e.target.value })}
-            error={Boolean(errors.branch)}
-            helperText={
-              errors.branch ??
-              'Each run checks out the commit this branch points to when it starts'
-            }
-            fullWidth
-            margin="dense"
-          />
+          {form.provider === 'git' ? (
+            <>
+              <TextField
+                id="source-repository"
+                label="Repository URL"
+                required
+                placeholder="https://github.com/jack/2048.git"
+                value={form.repository}
+                onChange={e => set({ repository: e.target.value })}
+                error={Boolean(errors.repository)}
+                helperText={errors.repository}
+                fullWidth
+                margin="dense"
+              />
+              <TextField
+                id="source-branch"
+                label="Branch"
+                required
+                value={form.branch}
+                onChange={e => set({ branch: e.target.value })}
+                error={Boolean(errors.branch)}
+                helperText={errors.branch ?? BRANCH_HINT}
+                fullWidth
+                margin="dense"
+              />
+            </>
+          ) : (
+            // Keyed, so that another host's lists start empty.
+            <CodeHostSourceFields
+              key={form.provider}
+              provider={form.provider}
+              source={form}
+              errors={errors}
+              branchHint={BRANCH_HINT}
+              onChange={set}
+            />
+          )}
         </DialogContent>
         <DialogActions>
           <Button onClick={onClose}>Cancel</Button>

@@ -1,7 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ParametersDialog } from './ParametersDialog';
-import { SourceDialog } from './SourceDialog';
 import { StageDialog } from './StageDialog';
 
 jest.setTimeout(30_000);
@@ -36,30 +35,6 @@ describe('StageDialog', () => {
     await userEvent.click(screen.getByLabelText(/^Sequential/));
     await userEvent.click(screen.getByRole('button', { name: 'Save stage' }));
     expect(onSave).toHaveBeenCalledWith({ name: 'Test', order: 'sequential' });
-  });
-});
-
-describe('SourceDialog', () => {
-  it('needs a repository and a branch', async () => {
-    const onSave = jest.fn();
-    render(<SourceDialog onSave={onSave} onClose={jest.fn()} />);
-    fill(/^Branch/, '');
-    await userEvent.click(screen.getByRole('button', { name: 'Save source' }));
-    expect(
-      screen.getByLabelText(/^Repository URL/),
-    ).toHaveAccessibleDescription('a repository URL is required');
-    expect(screen.getByLabelText(/^Branch/)).toHaveAccessibleDescription(
-      'a branch is required',
-    );
-    await userEvent.selectOptions(screen.getByLabelText('Provider'), 'gitlab');
-    fill(/^Repository URL/, 'https://gitlab.example.com/qa/jack-2048.git');
-    fill(/^Branch/, 'master');
-    await userEvent.click(screen.getByRole('button', { name: 'Save source' }));
-    expect(onSave).toHaveBeenCalledWith({
-      provider: 'gitlab',
-      repository: 'https://gitlab.example.com/qa/jack-2048.git',
-      branch: 'master',
-    });
   });
 });
 
