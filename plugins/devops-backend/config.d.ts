@@ -139,6 +139,13 @@ export interface Config {
      * @visibility secret
      */
     encryptionKey?: string;
+    /**
+     * Keys `encryptionKey` had before it was rotated. Values they sealed are still read,
+     * and are sealed again with `encryptionKey` at startup; remove them once every
+     * replica runs with the new key.
+     * @visibility secret
+     */
+    previousEncryptionKeys?: string[];
     /** Pipeline documents (YAML files) loaded at startup when missing, for demos. */
     seed?: {
       /** Folders holding `*.yaml` pipeline documents. */

@@ -9,6 +9,8 @@ export type DevopsConfig = {
   maxPipelines: number;
   maxLogBytesPerTask: number;
   encryptionKey?: string;
+  /** Keys of before a rotation, still read until everything is sealed again. */
+  previousEncryptionKeys: string[];
   seedDirectories: string[];
   /** Internal hosts users may connect code host accounts of. */
   allowedAccountHosts: string[];
@@ -35,6 +37,8 @@ export function readDevopsConfig(root: Config): DevopsConfig {
       config?.getOptionalNumber('limits.maxLogBytesPerTask') ??
       10 * 1024 * 1024,
     encryptionKey: config?.getOptionalString('encryptionKey'),
+    previousEncryptionKeys:
+      config?.getOptionalStringArray('previousEncryptionKeys') ?? [],
     seedDirectories: config?.getOptionalStringArray('seed.directories') ?? [],
     allowedAccountHosts:
       config?.getOptionalStringArray('repositories.allowedHosts') ?? [],

@@ -33,6 +33,7 @@ import { pipelineResourceRef } from './permissions/resource';
 import { pipelineRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
 import { resolveBranchHead } from './scm/git';
+import { resealSecrets } from './secrets/resealSecrets';
 import { SecretBox } from './secrets/SecretBox';
 import { GithubClient } from './triggers/codeHosts/GithubClient';
 import { GitlabClient } from './triggers/codeHosts/GitlabClient';
@@ -98,7 +99,11 @@ export const devopsPlugin = createBackendPlugin({
         }
         const secretBox = new SecretBox(
           settings.encryptionKey ?? randomBytes(32).toString('hex'),
+          settings.previousEncryptionKeys,
         );
+        if (settings.previousEncryptionKeys.length) {
+          await resealSecrets(db, secretBox, logger);
+        }
         const triggerSettings = readTriggerSettings(config);
         const triggers = new DatabaseTriggerStore(db, {
           zone: triggerSettings.timezone,
