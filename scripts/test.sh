@@ -18,5 +18,8 @@ scripts/k8s/start-apiserver.sh start
 CI=true yarn test --passWithNoTests
 # The browser tests bind that control plane on the Clusters page: the portal knows it
 # through its kubeconfig (an app-config override, so the demo config stays cluster-free).
+# They connect a code host account on a stand-in at 127.0.0.1, which user-given URLs may
+# reach only when the admin allows it.
 APP_CONFIG_devops_kubernetes_kubeconfig="$(scripts/k8s/start-apiserver.sh kubeconfig)" \
+  APP_CONFIG_devops_repositories_allowedHosts='["127.0.0.1"]' \
   scripts/browser-test.sh
