@@ -19,10 +19,11 @@ import { taskPlanners } from '../../tasks';
 import { TestRepository } from '../../scm/__testUtils__/TestRepository';
 import { RecordingLog } from '../../tasks/__testUtils__/recordingLog';
 import { testTools } from '../../tasks/__testUtils__/planInput';
+import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import { RunAbandoned, RunContext, TaskContext } from '../types';
 import type { PodRetention } from './config';
 import { KubernetesExecutor } from './KubernetesExecutor';
-import { runSelector, taskPodName } from './names';
+import { runSelector, runSourceSecretName, taskPodName } from './names';
 import { TASK_RUNNER_SERVICE_ACCOUNT, provisionNamespace } from '../../clusters/provisionNamespace';
 
 jest.setTimeout(60_000);
@@ -99,6 +100,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       namespace?: string;
       podRetention?: PodRetention;
       tasks?: Record<string, TestTask>;
+      sourceCredentials?: SourceCredentialsLookup;
     } = {},
   ) =>
     new KubernetesExecutor({
@@ -110,6 +112,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       imagePullTimeoutMs: 2000,
       allowFileUrls: true,
       requestTimeoutMs: 5000,
+      sourceCredentials: options.sourceCredentials,
       testHooks: {
         podAnnotations: ctx => testPodAnnotations(options.tasks?.[ctx.task.name] ?? {}),
         nodeSelector: ctx => options.tasks?.[ctx.task.name]?.nodeSelector,
@@ -209,6 +212,42 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
     await expect(
       core.readNamespacedSecret({ name: `${name}-env`, namespace: cluster.namespace }),
     ).rejects.toMatchObject({ code: 404 });
+  });
+
+  it("gives a private source's credentials to the source init container through the run's Secret only", async () => {
+    const token = 'gho_private-source-token';
+    const sourceCredentials = jest.fn(async () => ({ username: 'x-access-token', password: token }));
+    const exec = executor({ sourceCredentials });
+    const run: RunContext = {
+      ...newRun(),
+      source: {
+        provider: 'github',
+        repository: 'https://github.com/acme/private.git',
+        branch: 'main',
+        accountId: 'account-1',
+        commit: 'c'.repeat(40),
+      },
+    };
+    await exec.prepareRun(run, new RecordingLog());
+    const { ctx } = context(run, script('build'));
+    await setPodLogs(cluster.kubeConfig, cluster.namespace, podOf(ctx), { source: ['Checked out'], task: ['ok'] });
+
+    expect(await exec.execute(ctx)).toMatchObject({ status: 'succeeded' });
+
+    expect(sourceCredentials).toHaveBeenCalledWith(run.source);
+    const secret = await core.readNamespacedSecret({
+      name: runSourceSecretName(run.runId),
+      namespace: cluster.namespace,
+    });
+    const data = Object.fromEntries(
+      Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
+    );
+    expect(data).toMatchObject({ GIT_USERNAME: 'x-access-token', GIT_PASSWORD: token });
+    const pod = await core.readNamespacedPod({ name: podOf(ctx), namespace: cluster.namespace });
+    expect(pod.spec?.initContainers?.[0].envFrom).toEqual([
+      { secretRef: { name: runSourceSecretName(run.runId) } },
+    ]);
+    expect(JSON.stringify(pod)).not.toContain(token);
   });
 
   it('fails with the exit code of a failing container', async () => {

@@ -34,14 +34,15 @@ const FILES_VOLUME = 'task-files';
  * fetch only that commit when the server allows it, else all branches. The repository
  * (whose URL may hold a token) and any credentials come from the run's source Secret;
  * the credential helper reads them from the environment, so nothing secret is written
- * into the workspace the task sees.
+ * into the workspace the task sees (printf, not echo: dash's echo would expand
+ * backslashes in a password).
  */
 const CLONE_SCRIPT = `set -eu
 mkdir -p "${WORKSPACE_SOURCE_DIR}"
 cd "${WORKSPACE_SOURCE_DIR}"
 git init -q --object-format="$DEVOPS_OBJECT_FORMAT" .
 if [ -n "\${GIT_PASSWORD:-}" ]; then
-  git config credential.helper '!f() { echo "username=\${GIT_USERNAME:-git}"; echo "password=\${GIT_PASSWORD}"; }; f'
+  git config credential.helper '!f() { test "$1" = get || return 0; printf "username=%s\\npassword=%s\\n" "\${GIT_USERNAME:-git}" "\${GIT_PASSWORD}"; }; f'
 fi
 if ! git fetch -q --no-tags --depth=1 -- "$DEVOPS_REPOSITORY" "$DEVOPS_COMMIT"; then
   echo "The server does not serve single commits; fetching all branches"
