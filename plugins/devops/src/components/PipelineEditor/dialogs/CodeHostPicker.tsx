@@ -1,6 +1,12 @@
+import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import type { ReactNode } from 'react';
+import {
+  forwardRef,
+  type HTMLAttributes,
+  type ReactNode,
+  useMemo,
+} from 'react';
 
 export type CodeHostPickerProps<T> = {
   id: string;
@@ -19,6 +25,8 @@ export type CodeHostPickerProps<T> = {
   /** The text typed, to search the list for. */
   onType(text: string): void;
   onPick(option: T): void;
+  /** Loads the next page of the list; undefined on its last page. */
+  onLoadMore?: () => void;
   error: boolean;
   helperText?: string;
 };
@@ -28,15 +36,18 @@ export type CodeHostPickerProps<T> = {
  * types, and still takes any text: a list that cannot load leaves a plain field.
  */
 export function CodeHostPicker<T>(props: CodeHostPickerProps<T>) {
-  const { optionText, renderOption, onChange, onType, onPick } = props;
+  const { optionText, renderOption, onChange, onType, onPick, onLoadMore } =
+    props;
   const text = (option: T | string) =>
     typeof option === 'string' ? option : optionText(option);
+  const listbox = useMemo(() => pagedListbox(onLoadMore), [onLoadMore]);
   return (
     <Autocomplete<T | string, false, false, true>
       id={props.id}
       freeSolo
       forcePopupIcon
       openOnFocus
+      ListboxComponent={listbox}
       options={props.options}
       loading={props.loading}
       // The host searched already; the field's text need not match an option's.
@@ -70,5 +81,36 @@ export function CodeHostPicker<T>(props: CodeHostPickerProps<T>) {
         />
       )}
     />
+  );
+}
+
+/**
+ * The picker's list, with a button below the options that loads the next page: a
+ * button rather than an option, so that using it keeps the list open and the text as
+ * typed.
+ */
+function pagedListbox(onLoadMore: (() => void) | undefined) {
+  return forwardRef<HTMLUListElement, HTMLAttributes<HTMLElement>>(
+    function PagedListbox({ children, ...listProps }, ref) {
+      return (
+        <ul ref={ref} {...listProps}>
+          {children}
+          {onLoadMore && (
+            <li>
+              <Button
+                size="small"
+                color="primary"
+                fullWidth
+                // Keeps the focus (and so the list) in the field.
+                onMouseDown={event => event.preventDefault()}
+                onClick={onLoadMore}
+              >
+                Show more
+              </Button>
+            </li>
+          )}
+        </ul>
+      );
+    },
   );
 }

@@ -21,14 +21,14 @@ import { SourceCredentialsField } from './SourceCredentialsField';
 const isUrl = (text: string) =>
   /^[a-z][a-z0-9+.-]*:\/\/|^[^\s@/]+@[^\s:/]+:/i.test(text.trim());
 
-/** Why the list could not load, or that it goes on past the first page. */
-function listNote(list: { value?: CodeHostPage<unknown>; error?: Error }) {
-  if (list.error) return errorMessage(list.error);
-  if (list.value?.nextPage) {
-    return `Only the first ${list.value.items.length} are listed: type to search`;
-  }
-  return undefined;
+/** Why the list could not load. */
+function listNote(list: { error?: Error }) {
+  return list.error ? errorMessage(list.error) : undefined;
 }
+
+/** The picker's "Show more" while the host has further pages. */
+const moreOf = (list: { value?: CodeHostPage<unknown>; loadMore(): void }) =>
+  list.value?.nextPage ? list.loadMore : undefined;
 
 const RepositoryOption = ({
   repository,
@@ -67,23 +67,24 @@ export const CodeHostSourceFields = (props: CodeHostSourceFieldsProps) => {
 
   const repositories = useCodeHostList(
     { search: isUrl(repositoryTyped) ? '' : repositoryTyped.trim() },
-    ({ search }) => devopsApi.listRepositories(provider, { search }),
+    ({ search }, page) =>
+      devopsApi.listRepositories(provider, { search, page }),
   );
   const branches = useCodeHostList(
     {
       repository: isUrl(source.repository) ? source.repository.trim() : '',
       search: branchTyped.trim(),
     },
-    ({ repository, search }) =>
+    ({ repository, search }, page) =>
       repository
-        ? devopsApi.listBranches(provider, repository, { search })
+        ? devopsApi.listBranches(provider, repository, { search, page })
         : undefined,
   );
   const accounts = useAsync(() => devopsApi.listAccounts(), [devopsApi]);
 
   // A typed URL narrows the listed repositories to those it begins.
   const typedUrl = isUrl(repositoryTyped) && repositoryTyped.trim();
-  const repositoryOptions = (repositories.value?.items ?? []).filter(
+  const repositoryOptions = repositories.loaded.filter(
     repository => !typedUrl || repository.url.startsWith(typedUrl),
   );
   // Missing credentials fail both lists alike; saying it once is enough.
@@ -114,6 +115,7 @@ export const CodeHostSourceFields = (props: CodeHostSourceFieldsProps) => {
         options={repositoryOptions}
         loading={repositories.loading}
         optionText={repository => repository.url}
+        onLoadMore={moreOf(repositories)}
         renderOption={repository => (
           <RepositoryOption repository={repository} />
         )}
@@ -127,7 +129,8 @@ export const CodeHostSourceFields = (props: CodeHostSourceFieldsProps) => {
         id="source-branch"
         label="Branch"
         value={source.branch}
-        options={branches.value?.items ?? []}
+        options={branches.loaded}
+        onLoadMore={moreOf(branches)}
         loading={branches.loading}
         optionText={branch => branch.name}
         onChange={branch => onChange({ branch })}

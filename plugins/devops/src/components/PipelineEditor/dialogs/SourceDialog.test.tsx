@@ -45,15 +45,29 @@ const docs: CodeHostRepository = {
   private: false,
 };
 
+const tiles: CodeHostRepository = {
+  name: 'jack/tiles',
+  url: 'https://github.com/jack/tiles.git',
+  webUrl: 'https://github.com/jack/tiles',
+  defaultBranch: 'main',
+  private: true,
+};
+
 function api(overrides: Partial<DevopsApi> = {}): Partial<DevopsApi> {
   return {
     listAccounts: jest.fn().mockResolvedValue([octocat]),
-    listRepositories: jest.fn(async (_provider, { search = '' } = {}) => ({
-      items: [game, docs].filter(r => r.name.includes(search)),
-      page: 1,
-      nextPage: search ? undefined : 2,
-      via: viaOctocat,
-    })),
+    // Two pages without a search: the second has the tiles repository.
+    listRepositories: jest.fn(
+      async (_provider, { search = '', page = 1 } = {}) => ({
+        items:
+          page === 2
+            ? [tiles]
+            : [game, docs].filter(r => r.name.includes(search)),
+        page,
+        nextPage: search || page === 2 ? undefined : 2,
+        via: viaOctocat,
+      }),
+    ),
     listBranches: jest.fn().mockResolvedValue({
       items: [{ name: 'master' }, { name: 'feature/tiles' }],
       page: 1,
@@ -129,14 +143,25 @@ describe('SourceDialog', () => {
     expect(
       await screen.findByRole('option', { name: /jack\/docs/ }),
     ).toBeInTheDocument();
-    expect(field(/^Repository URL/)).toHaveAccessibleDescription(
-      'Only the first 2 are listed: type to search',
-    );
+    // The host has more: the next page joins the list, which stays open.
+    await userEvent.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(
+      await screen.findByRole('option', { name: /jack\/tiles/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('option', { name: /jack\/docs/ }),
+    ).toBeInTheDocument();
+    expect(devopsApi.listRepositories).toHaveBeenCalledWith('github', {
+      search: '',
+      page: 2,
+    });
+    expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
 
     await userEvent.type(field(/^Repository URL/), '2048');
     await waitFor(() =>
       expect(devopsApi.listRepositories).toHaveBeenCalledWith('github', {
         search: '2048',
+        page: 1,
       }),
     );
     await waitFor(() =>
@@ -157,6 +182,7 @@ describe('SourceDialog', () => {
     await waitFor(() =>
       expect(devopsApi.listBranches).toHaveBeenCalledWith('github', game.url, {
         search: 'feat',
+        page: 1,
       }),
     );
     await userEvent.click(
@@ -187,7 +213,7 @@ describe('SourceDialog', () => {
       expect(devopsApi.listBranches).toHaveBeenCalledWith(
         'github',
         'https://github.com/acme/private.git',
-        { search: '' },
+        { search: '', page: 1 },
       ),
     );
     // A URL is no name to search for.
