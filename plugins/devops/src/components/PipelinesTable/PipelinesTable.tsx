@@ -10,7 +10,7 @@ import { type PipelineColumn, pipelineColumns } from './columns';
 import { CreateButtons } from './CreateButtons';
 import { PipelineActions } from './PipelineActions';
 import { PipelinesList } from './PipelinesList';
-import { SearchField } from './SearchField';
+import { SearchField } from '../SearchField';
 import { usePipelines } from './usePipelines';
 
 /** @public */
@@ -87,7 +87,7 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
           emptyText={`No pipeline matches "${q}".`}
           tools={
             <Box display="flex" alignItems="center" gridGap={16}>
-              <SearchField onSearch={setQ} />
+              <SearchField label="Search pipelines" onSearch={setQ} />
               {createButtons}
             </Box>
           }

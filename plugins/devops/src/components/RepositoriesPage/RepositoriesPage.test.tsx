@@ -1,12 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type {
-  CodeHostAccountSummary,
-  CodeHostRepository,
-  DevopsApi,
-  RepositoryListSource,
-} from '../../api';
+import type { CodeHostRepository, DevopsApi } from '../../api';
 import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import { octocat, viaOctocat } from '../../__testUtils__/codeHostAccounts';
 import { leaveAppFor } from '../../lib/leaveApp';
 import { RepositoriesPage } from './RepositoriesPage';
 
@@ -25,22 +21,6 @@ const registration = (provider: string) => ({
   defaultBaseUrl:
     provider === 'gitlab' ? 'https://gitlab.com' : 'https://github.com',
 });
-
-const octocat: CodeHostAccountSummary = {
-  id: 'account-1',
-  provider: 'github',
-  baseUrl: 'https://github.com',
-  clientId: 'Iv1.portal',
-  login: 'octocat',
-  connected: true,
-};
-
-const viaOctocat: RepositoryListSource = {
-  kind: 'account',
-  accountId: 'account-1',
-  login: 'octocat',
-  baseUrl: 'https://github.com',
-};
 
 const repository = (name: string, isPrivate = false): CodeHostRepository => ({
   name,

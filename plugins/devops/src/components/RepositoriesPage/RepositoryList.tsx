@@ -6,7 +6,6 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   CopyTextButton,
@@ -24,6 +23,7 @@ import {
 import { errorMessage } from '../../lib/errorMessage';
 import { useCodeHostList } from '../../lib/useCodeHostList';
 import { ListPanel } from '../ListPanel';
+import { SearchInput } from '../SearchField';
 
 const COLUMNS = ['Repository', 'Clone URL', 'Default branch', 'Visibility'];
 
@@ -122,13 +122,11 @@ export const RepositoryList = ({
       title="Repositories"
       loading={loading}
       tools={
-        <TextField
-          type="search"
-          placeholder="Search by name"
+        // The list debounces what is typed itself (useCodeHostList).
+        <SearchInput
+          label="Search repositories"
           value={text}
-          onChange={event => setText(event.target.value)}
-          inputProps={{ 'aria-label': 'Search repositories' }}
-          size="small"
+          onChange={setText}
         />
       }
     >

@@ -2,32 +2,12 @@ import { ResponseError } from '@backstage/errors';
 import type { PipelineSource } from '@devops-pipelines/plugin-devops-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type {
-  CodeHostAccountSummary,
-  CodeHostRepository,
-  DevopsApi,
-  RepositoryListSource,
-} from '../../../api';
+import type { CodeHostRepository, DevopsApi } from '../../../api';
 import { renderWithDevopsApi } from '../../../__testUtils__/renderWithDevopsApi';
+import { octocat, viaOctocat } from '../../../__testUtils__/codeHostAccounts';
 import { SourceDialog } from './SourceDialog';
 
 jest.setTimeout(30_000);
-
-const octocat: CodeHostAccountSummary = {
-  id: 'account-1',
-  provider: 'github',
-  baseUrl: 'https://github.com',
-  clientId: 'Iv1.portal',
-  login: 'octocat',
-  connected: true,
-};
-
-const viaOctocat: RepositoryListSource = {
-  kind: 'account',
-  accountId: 'account-1',
-  login: 'octocat',
-  baseUrl: 'https://github.com',
-};
 
 const game: CodeHostRepository = {
   name: 'jack/2048',

@@ -1,0 +1,1 @@
+export { SearchField, SearchInput } from './SearchField';
