@@ -299,11 +299,21 @@ export class AccountService {
         `The source is a ${source.provider} repository but the chosen account is on ${name}; choose credentials of that host in the Source`,
       );
     }
-    const accountHost = new URL(account.baseUrl).host;
+    const base = new URL(account.baseUrl);
     const { host } = parseRepositoryPath(source.repository);
-    if (host !== accountHost) {
+    if (host !== base.host) {
       throw new InputError(
-        `Your ${name} account is on ${accountHost}, but the repository is on ${host}; choose credentials of that host in the Source`,
+        `Your ${name} account is on ${base.host}, but the repository is on ${host}; choose credentials of that host in the Source`,
+      );
+    }
+    // The token goes only where the account was connected, the way it was: never over
+    // plain http to an https host, and not to an ssh URL, which cannot use it.
+    if (!source.repository.startsWith(`${base.origin}/`)) {
+      throw new InputError(
+        `To be read with your ${name} account, the repository must be its ${base.protocol.replace(
+          ':',
+          '',
+        )} clone URL on ${base.host} (${base.origin}/owner/repository.git)`,
       );
     }
   }

@@ -1,3 +1,4 @@
+import { NotFoundError } from '@backstage/errors';
 import { CODE_HOST_NAMES } from '@devops-pipelines/plugin-devops-common';
 import { SourceError, type RunSource } from '../executors/types';
 import type { GitCredentials } from '../scm/gitCredentials';
@@ -37,7 +38,11 @@ export class SourceCredentials {
         token = await this.deps.accounts.accessToken(accountId);
       } catch (error) {
         // The run's source step fails saying what to do, like any other source problem.
-        throw new SourceError((error as Error).message);
+        throw new SourceError(
+          error instanceof NotFoundError
+            ? `The ${name} account the pipeline's source is read with is no longer connected; choose other credentials in the pipeline's Source`
+            : (error as Error).message,
+        );
       }
       return {
         username: TOKEN_USERNAMES[provider],
@@ -45,7 +50,8 @@ export class SourceCredentials {
         refusedAdvice: `${name} refused the account's token: reconnect your ${name} account on the Repositories page`,
       };
     }
-    if (!/^https?:\/\//i.test(repository)) return undefined;
+    // The portal's token never travels over plain http, nor to an ssh URL.
+    if (!/^https:\/\//i.test(repository)) return undefined;
     const integration = await this.deps.integrations.forRepository(
       provider,
       repository,

@@ -136,6 +136,22 @@ describe('private sources', () => {
     );
   });
 
+  it("takes only clone URLs of the account's host, as it was connected, for a source read with it", async () => {
+    const { host, origin } = new URL(github.baseUrl);
+    const res = await userApi(backend, ALICE).post(
+      '/pipelines',
+      privatePipeline({
+        ...aliceSource(),
+        repository: repositoryUrl.replace('http://', 'https://'),
+      }),
+    );
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      `To be read with your GitHub account, the repository must be its http clone URL on ${host} (${origin}/owner/repository.git)`,
+    );
+  });
+
   it('lets another editor keep the account where the repository stays, not move it elsewhere', async () => {
     const created = await userApi(backend, ALICE).post(
       '/pipelines',
@@ -162,6 +178,61 @@ describe('private sources', () => {
 
     expect(rename.status).toBe(200);
     expect(move.status).toBe(403);
+  });
+
+  it('fails a re-run whose account has logged out since, saying to choose other credentials', async () => {
+    const standIn = await OAuthStandIn.start('github', 'erin');
+    standIn.registerApplication('Iv1.portal-app', 'portal-app-secret');
+    const erin = 'user:default/erin';
+    try {
+      await connectAccount(backend, erin, standIn);
+      const { body: accounts } = await userApi(backend, erin).get(
+        '/repositories/accounts',
+      );
+      const source = {
+        provider: 'github',
+        repository: `${standIn.baseUrl}/erin/app.git`,
+        branch: 'main',
+        accountId: accounts.items[0].id,
+      };
+      const created = await userApi(backend, erin).post(
+        '/pipelines',
+        privatePipeline(source),
+      );
+      const first = await backend.waitForRun(
+        (
+          await backend.startRun(created.body.status.id)
+        ).id,
+      );
+      // The pipeline moves to a public source, and the account logs out.
+      const { accountId: _dropped, ...publicSource } = source;
+      const document = documentOf(created.body);
+      const moved = await userApi(backend, erin).put(
+        `/pipelines/${created.body.status.id}`,
+        {
+          ...document,
+          spec: { ...document.spec, source: publicSource },
+          version: created.body.status.version,
+        },
+      );
+      expect(moved.status).toBe(200);
+      expect(
+        (await userApi(backend, erin).delete('/repositories/github')).status,
+      ).toBe(204);
+
+      const rerun = await userApi(backend, erin).post(
+        `/runs/${first.id}/rerun`,
+        {},
+      );
+      const run = await backend.waitForRun(rerun.body.id);
+
+      expect(run.status).toBe('failed');
+      expect(run.message).toBe(
+        "The GitHub account the pipeline's source is read with is no longer connected; choose other credentials in the pipeline's Source",
+      );
+    } finally {
+      await standIn.stop();
+    }
   });
 
   it('refuses to log out while pipelines read their source with the account, naming them', async () => {
