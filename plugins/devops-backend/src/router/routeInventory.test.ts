@@ -122,11 +122,12 @@ describe('every route of the DevOps router', () => {
           asked: true,
         });
         expect(res.status).toBeLessThan(500);
-        if (res.status < 300) {
-          // Only lists answer, and with nothing in them.
-          expect(route).toMatchObject({ method: 'get' });
-          expect(res.body.items ?? res.body).toEqual([]);
-        }
+        // Only lists answer, and with nothing in them.
+        const answered =
+          res.status < 300
+            ? { method: route.method, items: res.body.items ?? res.body }
+            : null;
+        expect([null, { method: 'get', items: [] }]).toContainEqual(answered);
       } finally {
         backend.resetPermissions();
       }
