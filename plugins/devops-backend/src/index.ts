@@ -4,3 +4,7 @@
  * @packageDocumentation
  */
 export { devopsPlugin as default } from './plugin';
+export {
+  createDevopsPipelineConditionalDecision,
+  devopsPipelineConditions,
+} from './permissions/conditionExports';

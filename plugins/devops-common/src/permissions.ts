@@ -10,10 +10,15 @@ export const devopsPipelineReadPermission = createPermission({
   resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
 });
 
-/** Create a pipeline, from scratch, by copying or by import. */
+/**
+ * Create a pipeline, from scratch, by copying or by import. A resource permission: the
+ * policy's conditions are applied to the pipeline about to be made (its entity, its
+ * creator), so a policy can allow creating in some projects only (SPEC §9).
+ */
 export const devopsPipelineCreatePermission = createPermission({
   name: 'devops.pipeline.create',
   attributes: { action: 'create' },
+  resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
 });
 
 /** Edit a pipeline, its trigger rules and its advanced settings. */

@@ -13,6 +13,7 @@ import {
   createConditionAuthorizer,
   createConditionTransformer,
 } from '@backstage/plugin-permission-node';
+import { devopsPipelineCreatePermission, type PipelineDocument } from '@devops-pipelines/plugin-devops-common';
 import type { PipelineRecord, QueryFilter } from '../database/types';
 import { conditionsToFilter } from './conditionsToFilter';
 import { pipelineResourceRef } from './resource';
@@ -70,6 +71,28 @@ export class PipelineAuthorizer {
       throw new NotAllowedError(
         `You are not allowed to ${describe(permission)} "${pipeline.document.metadata.name}"`,
       );
+    }
+  }
+
+  /**
+   * Throws NotAllowedError unless the policy allows creating this pipeline: the create
+   * permission's conditions are applied to the pipeline about to be made, so a policy
+   * can allow creating for some entities (projects) only.
+   */
+  async authorizeCreate(credentials: BackstageCredentials, document: PipelineDocument, createdBy: string) {
+    const now = new Date().toISOString();
+    const candidate: PipelineRecord = {
+      id: '',
+      document,
+      secrets: {},
+      active: true,
+      version: 0,
+      createdBy,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await this.isAllowed(credentials, devopsPipelineCreatePermission, candidate))) {
+      throw new NotAllowedError(`You are not allowed to create pipelines for ${document.metadata.entityRef}`);
     }
   }
 

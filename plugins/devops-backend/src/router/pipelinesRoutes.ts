@@ -3,7 +3,6 @@ import {
   PipelineDocument,
   copyPipelineRequestSchema,
   devopsPipelineActivatePermission,
-  devopsPipelineCreatePermission,
   devopsPipelineDeletePermission,
   devopsPipelineExecutePermission,
   devopsPipelineReadPermission,
@@ -76,7 +75,11 @@ export function pipelinesRoutes(options: RouterOptions) {
     createOptions: { allowMissingSecrets?: boolean } = {},
   ) => {
     const credentials = await httpAuth.credentials(req);
-    await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+    await authorizer.authorizeCreate(
+      credentials,
+      document,
+      principalRef(credentials),
+    );
     await checkPipelineLimit();
     const { spec, secrets } = separateSecrets(
       document.spec,
@@ -223,20 +226,22 @@ export function pipelinesRoutes(options: RouterOptions) {
     const { name, title } = parseBody(copyPipelineRequestSchema, req.body);
     // Triggers are not copied: two pipelines would fire on one push (SPEC §2).
     const { triggers: _notCopied, ...spec } = pipeline.document.spec;
-    await authorizer.authorize(credentials, devopsPipelineCreatePermission);
+    const document = {
+      ...pipeline.document,
+      metadata: {
+        ...pipeline.document.metadata,
+        name,
+        ...(title ? { title } : {}),
+      },
+      spec,
+    };
+    const createdBy = principalRef(credentials);
+    await authorizer.authorizeCreate(credentials, document, createdBy);
     await checkPipelineLimit();
     const copy = await pipelines.create({
-      document: {
-        ...pipeline.document,
-        metadata: {
-          ...pipeline.document.metadata,
-          name,
-          ...(title ? { title } : {}),
-        },
-        spec,
-      },
+      document,
       secrets: pipeline.secrets,
-      createdBy: principalRef(credentials),
+      createdBy,
     });
     res.status(201).json(toApiPipeline(copy));
   });

@@ -2,10 +2,15 @@ import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DEVOPS_PIPELINE_RESOURCE_TYPE,
+  devopsPipelineCreatePermission,
   Pipeline,
   RunScriptTask,
 } from '@devops-pipelines/plugin-devops-common';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import {
+  createDevopsPipelineConditionalDecision,
+  devopsPipelineConditions,
+} from '../permissions/conditionExports';
 import {
   DevopsTestBackend,
   collectText,
@@ -932,6 +937,48 @@ describe('devops router: pipelines', () => {
           .send(document);
         expect(create.status).toBe(401);
         expect(await countFor(document.metadata.entityRef)).toBe(0);
+      });
+
+      it("creates only where the policy's conditions allow it, for the document's entity", async () => {
+        const allowed = `component:default/${uniqueName('allowed')}`;
+        const elsewhere = `component:default/${uniqueName('elsewhere')}`;
+        const source = await devops.createPipeline(
+          pipelineDocument({ entityRef: allowed }),
+        );
+        // A policy written with the package's condition exports, as an adopter would.
+        devops.setPermissions(name =>
+          name === 'devops.pipeline.create'
+            ? createDevopsPipelineConditionalDecision(
+                devopsPipelineCreatePermission,
+                devopsPipelineConditions.isPipelineOfEntity({
+                  entityRefs: [allowed],
+                }),
+              )
+            : { result: AuthorizeResult.ALLOW },
+        );
+
+        const here = await api()
+          .post('/api/devops/pipelines')
+          .send(pipelineDocument({ entityRef: allowed }));
+        const there = await api()
+          .post('/api/devops/pipelines')
+          .send(pipelineDocument({ entityRef: elsewhere }));
+        const imported = await api()
+          .post('/api/devops/pipelines/import')
+          .set('Content-Type', 'application/yaml')
+          .send(stringifyYaml(pipelineDocument({ entityRef: elsewhere })));
+        const copy = await api()
+          .post(`/api/devops/pipelines/${source.status.id}/copy`)
+          .send({ name: uniqueName('copy') });
+
+        expect(here.status).toBe(201);
+        expect(there.status).toBe(403);
+        expect(there.body.error.message).toBe(
+          `You are not allowed to create pipelines for ${elsewhere}`,
+        );
+        expect(imported.status).toBe(403);
+        expect(copy.status).toBe(201);
+        expect(await countFor(elsewhere)).toBe(0);
       });
 
       it('with DENY: an empty list, and 403 for creating', async () => {
