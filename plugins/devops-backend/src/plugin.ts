@@ -18,7 +18,8 @@ import { RepositoryBrowser } from './accounts/RepositoryBrowser';
 import { SourceCredentials } from './accounts/SourceCredentials';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
-import { catalogEntityOwners } from './clusters/entityOwners';
+import { CatalogProjects } from './catalog/CatalogProjects';
+import { catalogEntityOwners } from './catalog/entityOwners';
 import { scheduleClusterHealthChecks } from './clusters/scheduleHealthChecks';
 import { readDevopsConfig } from './config';
 import { DatabaseClusterStore } from './database/DatabaseClusterStore';
@@ -28,7 +29,10 @@ import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { applyMigrations } from './database/migrate';
 import { RunEngine } from './engine/RunEngine';
 import { createTaskExecutor } from './executors/createTaskExecutor';
-import { PipelineAuthorizer } from './permissions/PipelineAuthorizer';
+import {
+  PipelineAuthorizer,
+  withProjectMembers,
+} from './permissions/PipelineAuthorizer';
 import { pipelineResourceRef } from './permissions/resource';
 import { pipelineRules } from './permissions/rules';
 import { createRouter } from './router/createRouter';
@@ -113,11 +117,13 @@ export const devopsPlugin = createBackendPlugin({
         const runs = new DatabaseRunStore(db, secretBox);
         const logs = new DatabaseLogStore(db);
         const clusterSettings = readClusterSettings(config);
+        const entityOwners = catalogEntityOwners(catalog, auth);
+        const projects = new CatalogProjects(catalog, auth, entityOwners);
         const clusters = new ClusterService({
           config,
           store: new DatabaseClusterStore(db),
           pipelines,
-          owners: catalogEntityOwners(catalog, auth),
+          owners: entityOwners,
           defaultNamespace: clusterSettings.defaultNamespace,
           logger,
         });
@@ -126,8 +132,16 @@ export const devopsPlugin = createBackendPlugin({
           resourceRef: pipelineResourceRef,
           permissions: devopsPermissions,
           rules: Object.values(pipelineRules),
-          getResources: async ids =>
-            Promise.all(ids.map(async id => pipelines.get(id))),
+          // With their projects' members, for the IS_PROJECT_MEMBER rule.
+          getResources: async ids => {
+            const found = await pipelines.getMany(ids);
+            const resources = new Map(
+              (await withProjectMembers([...found.values()], projects)).map(
+                resource => [resource.id, resource],
+              ),
+            );
+            return ids.map(id => resources.get(id));
+          },
         });
         permissionsRegistry.addPermissions(devopsPermissions);
 
@@ -219,6 +233,7 @@ export const devopsPlugin = createBackendPlugin({
             authorizer: new PipelineAuthorizer(
               permissions,
               permissionsRegistry,
+              projects,
             ),
             pipelines,
             runs,

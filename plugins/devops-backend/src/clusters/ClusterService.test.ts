@@ -22,7 +22,7 @@ import {
   useBindableTestCluster,
 } from './__testUtils__/testClusters';
 import { ClusterInUseError, ClusterService } from './ClusterService';
-import { EntityOwners } from './entityOwners';
+import { EntityOwners } from '../catalog/entityOwners';
 import { TASK_RUNNER_SERVICE_ACCOUNT } from './provisionNamespace';
 
 jest.setTimeout(120_000);

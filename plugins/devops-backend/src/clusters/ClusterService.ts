@@ -11,7 +11,7 @@ import type { DatabaseClusterStore } from '../database/DatabaseClusterStore';
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { KnownCluster, kubeConfigFor, readKnownClusters } from '../kubernetes/knownClusters';
 import { chooseBinding, hasScopedBindings } from './chooseBinding';
-import type { EntityOwners } from './entityOwners';
+import type { EntityOwners } from '../catalog/entityOwners';
 import { describeKubernetesError } from './kubernetesErrors';
 import { pipelinesUsingCluster } from './pipelinesUsingCluster';
 import { ClusterHealth, REMOVED_FROM_CONFIG, healthOf, probeCluster } from './probeCluster';

@@ -1,4 +1,4 @@
-import { normalizeRef } from './entityOwners';
+import { normalizeRef } from '../catalog/entityOwners';
 import type { ClusterBinding } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import type { PipelineRecord } from '../database/types';
 import { chooseBinding, hasScopedBindings } from './chooseBinding';
-import type { EntityOwners } from './entityOwners';
+import type { EntityOwners } from '../catalog/entityOwners';
 import type { ClusterBinding } from './types';
 import type { ClusterUser } from '@devops-pipelines/plugin-devops-common';
 

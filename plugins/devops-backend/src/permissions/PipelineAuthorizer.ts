@@ -6,7 +6,9 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  AllOfCriteria,
   BasicPermission,
+  PermissionCriteria,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -16,7 +18,10 @@ import {
 import { devopsPipelineCreatePermission, type PipelineDocument } from '@devops-pipelines/plugin-devops-common';
 import type { PipelineRecord, QueryFilter } from '../database/types';
 import { conditionsToFilter } from './conditionsToFilter';
-import { pipelineResourceRef } from './resource';
+import type { CatalogProjects } from '../catalog/CatalogProjects';
+import { normalizeRef } from '../catalog/entityOwners';
+import { pipelineResourceRef, type PipelineQuery, type PipelineResource } from './resource';
+import { isProjectMember } from './rules/isProjectMember';
 
 /** "devops.pipeline.delete" reads as "delete pipelines". */
 const describe = (permission: { name: string }) => {
@@ -32,6 +37,8 @@ export class PipelineAuthorizer {
   constructor(
     private readonly permissions: PermissionsService,
     registry: PermissionsRegistryService,
+    /** Who belongs to a pipeline's project, for the IS_PROJECT_MEMBER rule. */
+    private readonly projects: ProjectLookup,
   ) {
     const ruleset = registry.getPermissionRuleset(pipelineResourceRef);
     this.#isAllowed = createConditionAuthorizer(ruleset);
@@ -56,7 +63,10 @@ export class PipelineAuthorizer {
       credentials,
     });
     if (decision.result === AuthorizeResult.CONDITIONAL) {
-      return this.#isAllowed(decision, pipeline);
+      // The catalog is read only when a condition compares project members.
+      const needsMembers = JSON.stringify(decision.conditions).includes(`"${isProjectMember.name}"`);
+      const [resource] = needsMembers ? await withProjectMembers([pipeline], this.projects) : [pipeline];
+      return this.#isAllowed(decision, resource);
     }
     return decision.result === AuthorizeResult.ALLOW;
   }
@@ -109,8 +119,35 @@ export class PipelineAuthorizer {
     });
     if (decision.result === AuthorizeResult.DENY) return 'none';
     if (decision.result === AuthorizeResult.CONDITIONAL) {
-      return conditionsToFilter(this.#toCriteria(decision.conditions));
+      return conditionsToFilter(await this.#resolveProjects(this.#toCriteria(decision.conditions)));
     }
     return undefined;
   }
+
+  /** Project conditions become the entities of the claims' projects, read from the catalog. */
+  async #resolveProjects(criteria: PermissionCriteria<PipelineQuery>): Promise<PermissionCriteria<PipelineQuery>> {
+    type Criteria = AllOfCriteria<PipelineQuery>['allOf'];
+    const each = (list: Criteria) =>
+      Promise.all(list.map(c => this.#resolveProjects(c))) as Promise<Criteria>;
+    if ('allOf' in criteria) return { allOf: await each(criteria.allOf) };
+    if ('anyOf' in criteria) return { anyOf: await each(criteria.anyOf) };
+    if ('not' in criteria) return { not: await this.#resolveProjects(criteria.not) };
+    if (!('projectOf' in criteria)) return criteria;
+    return { column: 'entity_ref', values: await this.projects.entitiesOf(criteria.projectOf), ignoreCase: true };
+  }
+}
+
+/** What the authorizer needs of the catalog (CatalogProjects). */
+export type ProjectLookup = Pick<CatalogProjects, 'members' | 'entitiesOf'>;
+
+/** The pipelines with the members of their projects, for rules that compare them. */
+export async function withProjectMembers(
+  pipelines: PipelineRecord[],
+  projects: ProjectLookup,
+): Promise<PipelineResource[]> {
+  const members = await projects.members(pipelines.map(p => normalizeRef(p.document.metadata.entityRef)));
+  return pipelines.map(pipeline => ({
+    ...pipeline,
+    projectMembers: members.get(normalizeRef(pipeline.document.metadata.entityRef)) ?? [],
+  }));
 }

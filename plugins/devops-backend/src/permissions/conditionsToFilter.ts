@@ -16,6 +16,12 @@ export function conditionsToFilter(
       });
     } else if ('not' in criteria) {
       query.whereNot(conditionsToFilter(criteria.not));
+    } else if ('projectOf' in criteria) {
+      throw new Error('Project conditions are resolved through the catalog before they become a filter');
+    } else if (criteria.ignoreCase) {
+      // The column is one of two fixed names, never user input.
+      if (criteria.values.length === 0) query.whereRaw('1 = 0');
+      else query.whereRaw(`lower(${criteria.column}) in (${criteria.values.map(() => '?').join(', ')})`, criteria.values);
     } else {
       query.whereIn(criteria.column, criteria.values);
     }

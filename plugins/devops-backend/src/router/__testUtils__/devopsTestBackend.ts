@@ -1,3 +1,5 @@
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import {
   TestBackend,
@@ -75,6 +77,8 @@ export class DevopsTestBackend {
       };
       /** The portal's code host credentials (`integrations:` in app-config). */
       integrations?: object;
+      /** What the catalog holds (the in-memory catalog of Backstage's test utils). */
+      catalog?: Entity[];
     } = {},
   ): Promise<DevopsTestBackend> {
     const workspaceDir = fs.mkdtempSync(
@@ -115,6 +119,7 @@ export class DevopsTestBackend {
           },
         }),
         mockServices.database.mock({ getClient: async () => knex }).factory,
+        catalogServiceMock.factory({ entities: options.catalog ?? [] }),
         permissions.factory,
       ],
     });
