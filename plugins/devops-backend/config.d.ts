@@ -12,6 +12,14 @@ export interface Config {
        */
       allowedHosts?: string[];
     };
+    /** The default permission policy (devopsPermissionPolicyModule), when installed. */
+    permissions?: {
+      /**
+       * Groups whose members are the portal's admins (SPEC §9's cloud admins), as entity
+       * refs: `group:default/platform-admins`. Default: none.
+       */
+      adminGroups?: string[];
+    };
     /** Triggers that start pipelines by themselves. */
     triggers?: {
       /**

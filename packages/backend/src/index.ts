@@ -13,7 +13,8 @@ backend.add(import('@backstage/plugin-events-backend-module-github'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // Development only: every permission is allowed. Production adopters install their own
-// policy; the role matrix of SPEC §9 ships as one in a later release.
+// policy, or the role matrix of SPEC §9 with devopsPermissionPolicyModule (see the README's
+// Permissions); the demo moves to it once it ships example users for each role.
 backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );

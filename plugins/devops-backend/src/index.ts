@@ -8,3 +8,8 @@ export {
   createDevopsPipelineConditionalDecision,
   devopsPipelineConditions,
 } from './permissions/conditionExports';
+export {
+  DevopsPermissionPolicy,
+  type DevopsPermissionPolicyOptions,
+} from './permissions/policy/DevopsPermissionPolicy';
+export { devopsPermissionPolicyModule } from './permissions/policy/policyModule';

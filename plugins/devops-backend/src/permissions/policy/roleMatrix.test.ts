@@ -1,0 +1,167 @@
+import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
+import type { PolicyDecision } from '@backstage/plugin-permission-common';
+import type { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { devopsPermissions } from '@devops-pipelines/plugin-devops-common';
+import { PROJECT_CATALOG } from '../../catalog/__testUtils__/projectCatalog';
+import {
+  DevopsTestBackend,
+  documentOf,
+  pipelineDocument,
+  uniqueName,
+  userHeader,
+} from '../../router/__testUtils__/devopsTestBackend';
+import { DevopsPermissionPolicy } from './DevopsPermissionPolicy';
+
+jest.setTimeout(60_000);
+
+const userOf = (userEntityRef: string, groups: string[]): PolicyQueryUser => ({
+  credentials: mockCredentials.user(userEntityRef),
+  info: { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] },
+});
+
+/** An admin; a member of web-team (jack-2048's owner, nested in org, shop's owner); a normal user. */
+const ADA = userOf('user:default/ada', ['group:default/platform-admins']);
+const PAT = userOf('user:default/pat', ['group:default/web-team']);
+const NORA = userOf('user:default/nora', []);
+const OTHER = 'user:default/someone-else';
+
+const policy = new DevopsPermissionPolicy({
+  adminGroups: ['group:default/platform-admins'],
+});
+
+/*
+ * SPEC §9 through the HTTP API with the shipped policy's decisions for each user, on a
+ * catalog with nested groups. (The test backend's permission service answers with the
+ * decisions the policy gives that user; the whole stack with sign-in tokens is the
+ * browser tests' to prove.)
+ */
+describe('the default policy through the API', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let backend: DevopsTestBackend;
+  const ids: Record<string, string> = {};
+
+  /** From now on the backend decides as the policy does for `user`. */
+  async function actAs(user: PolicyQueryUser) {
+    const decisions = new Map<string, PolicyDecision>();
+    for (const permission of devopsPermissions) {
+      decisions.set(permission.name, await policy.handle({ permission }, user));
+    }
+    backend.setPermissions(name => decisions.get(name)!);
+    const header = userHeader(user.info.userEntityRef);
+    return {
+      get: (path: string) =>
+        backend.http.get(`/api/devops${path}`).set('Authorization', header),
+      post: (path: string, body: object) =>
+        backend.http
+          .post(`/api/devops${path}`)
+          .set('Authorization', header)
+          .send(body),
+      put: (path: string, body: object) =>
+        backend.http
+          .put(`/api/devops${path}`)
+          .set('Authorization', header)
+          .send(body),
+      delete: (path: string) =>
+        backend.http.delete(`/api/devops${path}`).set('Authorization', header),
+    };
+  }
+
+  const entityOf = (name: string) => `component:default/${name}`;
+  const listed = async (api: Awaited<ReturnType<typeof actAs>>) =>
+    (await api.get('/pipelines?limit=200')).body.items.map(
+      (p: { metadata: { entityRef: string } }) => p.metadata.entityRef,
+    );
+  const rename = async (api: Awaited<ReturnType<typeof actAs>>, id: string) => {
+    const pipeline = (await backend.http.get(`/api/devops/pipelines/${id}`))
+      .body;
+    return api.put(`/pipelines/${id}`, {
+      ...documentOf(pipeline),
+      metadata: { ...pipeline.metadata, title: uniqueName('renamed') },
+      version: pipeline.status.version,
+    });
+  };
+
+  beforeAll(async () => {
+    backend = await DevopsTestBackend.start(await databases.init('SQLITE_3'), {
+      catalog: PROJECT_CATALOG,
+    });
+    for (const [key, entity, creator] of [
+      ['jack', 'jack-2048', OTHER],
+      ['pats-jack', 'jack-2048', PAT.info.userEntityRef],
+      ['shop', 'shop', OTHER],
+      ['payments', 'payments-api', OTHER],
+      ['noras-solo', 'solo', NORA.info.userEntityRef],
+    ]) {
+      const created = await backend.createPipeline(
+        pipelineDocument({
+          name: uniqueName(key),
+          entityRef: entityOf(entity),
+        }),
+        creator,
+      );
+      ids[key] = created.status.id;
+    }
+  });
+  afterAll(() => backend?.stop());
+
+  it('an admin sees and runs everything, and edits only what they created', async () => {
+    const ada = await actAs(ADA);
+
+    expect(await listed(ada)).toEqual(
+      expect.arrayContaining([entityOf('payments-api'), entityOf('solo')]),
+    );
+    expect((await ada.post(`/pipelines/${ids.payments}/runs`, {})).status).toBe(
+      201,
+    );
+    expect((await rename(ada, ids.payments)).status).toBe(403);
+    expect((await ada.get('/clusters')).status).toBe(200);
+  });
+
+  it("a project member works in their projects' pipelines, nested groups included, and edits their own", async () => {
+    const pat = await actAs(PAT);
+
+    const seen = await listed(pat);
+    expect(seen).toEqual(
+      expect.arrayContaining([entityOf('jack-2048'), entityOf('shop')]),
+    );
+    expect(seen).not.toContain(entityOf('payments-api'));
+    expect((await pat.get(`/pipelines/${ids.payments}`)).status).toBe(404);
+    expect((await pat.post(`/pipelines/${ids.jack}/runs`, {})).status).toBe(
+      201,
+    );
+    expect((await rename(pat, ids.jack)).status).toBe(403);
+    expect((await rename(pat, ids['pats-jack'])).status).toBe(200);
+    expect(
+      (
+        await pat.post(
+          '/pipelines',
+          pipelineDocument({ entityRef: entityOf('payments-api') }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await pat.post(`/pipelines/${ids.shop}/copy`, { name: uniqueName('c') }))
+        .status,
+    ).toBe(201);
+    expect((await pat.get('/clusters')).status).toBe(403);
+  });
+
+  it('a normal user sees only what they created, and can do nothing else', async () => {
+    const nora = await actAs(NORA);
+
+    expect(await listed(nora)).toEqual([entityOf('solo')]);
+    expect((await nora.post(`/pipelines/${ids.jack}/runs`, {})).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await nora.post(
+          '/pipelines',
+          pipelineDocument({ entityRef: entityOf('jack-2048') }),
+        )
+      ).status,
+    ).toBe(403);
+    expect((await nora.get('/repositories/accounts')).status).toBe(200);
+    expect((await nora.get('/clusters')).status).toBe(403);
+  });
+});
