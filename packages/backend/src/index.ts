@@ -1,4 +1,5 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { devopsPermissionPolicyModule } from '@devops-pipelines/plugin-devops-backend';
 
 const backend = createBackend();
 
@@ -12,12 +13,8 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-github'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 backend.add(import('@backstage/plugin-permission-backend'));
-// Development only: every permission is allowed. Production adopters install their own
-// policy, or the role matrix of SPEC §9 with devopsPermissionPolicyModule (see the README's
-// Permissions); the demo moves to it once it ships example users for each role.
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// SPEC §9's role matrix; admins are the members of devops.permissions.adminGroups.
+backend.add(devopsPermissionPolicyModule);
 backend.add(import('@devops-pipelines/plugin-devops-backend'));
 
 backend.start();
