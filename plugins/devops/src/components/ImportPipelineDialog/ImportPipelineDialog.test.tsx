@@ -6,6 +6,9 @@ import { makePipeline } from '../../__testUtils__/pipelines';
 import { type DevopsApi, devopsApiRef } from '../../api';
 import { ImportPipelineDialog } from './ImportPipelineDialog';
 
+// MUI dialogs make a test here take seconds in jsdom, more on a busy machine.
+jest.setTimeout(30_000);
+
 async function render(devopsApi: Partial<DevopsApi>) {
   const onImported = jest.fn();
   await renderInTestApp(
