@@ -158,6 +158,12 @@ export interface Config {
     seed?: {
       /** Folders holding `*.yaml` pipeline documents. */
       directories?: string[];
+      /**
+       * Who is recorded as the seed pipelines' creator, e.g. the demo's guest so that it
+       * may edit them (only a pipeline's creator edits it, SPEC §9). Default:
+       * service:devops-seed.
+       */
+      createdBy?: string;
     };
   };
 }

@@ -12,6 +12,8 @@ export type DevopsConfig = {
   /** Keys of before a rotation, still read until everything is sealed again. */
   previousEncryptionKeys: string[];
   seedDirectories: string[];
+  /** Who the seed pipelines are recorded as created by. */
+  seedCreatedBy?: string;
   /** Internal hosts users may connect code host accounts of. */
   allowedAccountHosts: string[];
 };
@@ -40,6 +42,7 @@ export function readDevopsConfig(root: Config): DevopsConfig {
     previousEncryptionKeys:
       config?.getOptionalStringArray('previousEncryptionKeys') ?? [],
     seedDirectories: config?.getOptionalStringArray('seed.directories') ?? [],
+    seedCreatedBy: config?.getOptionalString('seed.createdBy'),
     allowedAccountHosts:
       config?.getOptionalStringArray('repositories.allowedHosts') ?? [],
   };

@@ -213,7 +213,12 @@ export const devopsPlugin = createBackendPlugin({
           }),
         });
 
-        await loadSeedPipelines(settings.seedDirectories, pipelines, logger);
+        await loadSeedPipelines(
+          settings.seedDirectories,
+          pipelines,
+          logger,
+          settings.seedCreatedBy,
+        );
         const reindexed = await triggers.reindex();
         if (reindexed.indexed || reindexed.rezoned) {
           logger.info(

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { separateSecrets } from '../secrets/parameters';
 
-/** The creator recorded for pipelines that came from seed files. */
+/** The creator recorded for pipelines that came from seed files, unless config names one. */
 export const SEED_CREATOR = 'service:devops-seed';
 
 /**
@@ -17,6 +17,7 @@ export async function loadSeedPipelines(
   directories: string[],
   store: DatabasePipelineStore,
   logger: LoggerService,
+  createdBy = SEED_CREATOR,
 ): Promise<void> {
   for (const directory of directories) {
     const dir = resolve(directory);
@@ -41,7 +42,7 @@ export async function loadSeedPipelines(
         await store.create({
           document: { ...parsed.data, spec },
           secrets,
-          createdBy: SEED_CREATOR,
+          createdBy,
         });
         logger.info(`Loaded seed pipeline ${metadata.name} from ${file}`);
       }
