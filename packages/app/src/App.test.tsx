@@ -1,6 +1,8 @@
 import { render, screen } from '@testing-library/react';
 import app from './App';
 
+jest.setTimeout(30_000);
+
 describe('App', () => {
   beforeEach(() => {
     // The app reads its configuration from here, as the CLI injects it when bundling.
@@ -21,7 +23,10 @@ describe('App', () => {
   it('offers guest sign-in before anything else', async () => {
     render(app.createRoot());
 
-    expect(await screen.findByText('Guest')).toBeInTheDocument();
+    // The whole app loads first, which takes a while on a busy machine.
+    expect(
+      await screen.findByText('Guest', {}, { timeout: 20_000 }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Enter' })).toBeInTheDocument();
   });
 });
