@@ -1,11 +1,34 @@
 import { alertApiRef } from '@backstage/core-plugin-api';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import {
+  AuthorizeResult,
+  type Permission,
+} from '@backstage/plugin-permission-common';
+import {
+  type PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
+import {
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
 import type { ReactElement } from 'react';
+import { SWRConfig } from 'swr';
 import { type DevopsApi, devopsApiRef } from '../api';
+
+/** A permission API whose policy refuses the given permissions and allows the rest. */
+export const permissionApiDenying = (...denied: Permission[]) =>
+  mockApis.permission({
+    authorize: request =>
+      denied.some(permission => permission.name === request.permission.name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
 
 /**
  * Renders a page or component of the plugin in a test app with the given DevopsApi
- * methods and a recording alert API, which it returns for assertions.
+ * methods, a permission API (one that allows everything unless given) and a recording
+ * alert API, which it returns for assertions.
  */
 export async function renderWithDevopsApi(
   element: ReactElement,
@@ -13,15 +36,27 @@ export async function renderWithDevopsApi(
   options: {
     /** More APIs the element needs. */
     apis?: Parameters<typeof TestApiProvider>[0]['apis'];
+    permissionApi?: PermissionApi;
   } & Parameters<typeof renderInTestApp>[1] = {},
 ) {
-  const { apis = [], ...appOptions } = options;
+  const {
+    apis = [],
+    permissionApi = mockApis.permission(),
+    ...appOptions
+  } = options;
   const alertApi = { post: jest.fn() };
   await renderInTestApp(
     <TestApiProvider
-      apis={[[devopsApiRef, devopsApi], [alertApiRef, alertApi], ...apis]}
+      apis={[
+        [devopsApiRef, devopsApi],
+        [alertApiRef, alertApi],
+        [permissionApiRef, permissionApi],
+        ...apis,
+      ]}
     >
-      {element}
+      {/* usePermission keeps its answers in SWR's cache, which would otherwise carry
+          one test's decisions into the next. */}
+      <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>
     </TestApiProvider>,
     appOptions,
   );

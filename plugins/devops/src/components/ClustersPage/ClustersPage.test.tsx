@@ -1,12 +1,14 @@
 import { ResponseError } from '@backstage/errors';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
+import { devopsClusterManagePermission } from '@devops-pipelines/plugin-devops-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  type ClusterBinding,
-  type DevopsApi,
-} from '../../api';
+import { type ClusterBinding, type DevopsApi } from '../../api';
 import { ClustersPage } from './ClustersPage';
-import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import {
+  permissionApiDenying,
+  renderWithDevopsApi,
+} from '../../__testUtils__/renderWithDevopsApi';
 
 // MUI dialogs and selects make a test here take seconds in jsdom.
 jest.setTimeout(30_000);
@@ -35,8 +37,8 @@ const responseError = (status: number, error: Record<string, unknown>) =>
     ),
   );
 
-const render = (devopsApi: Partial<DevopsApi>) =>
-  renderWithDevopsApi(<ClustersPage />, devopsApi);
+const render = (devopsApi: Partial<DevopsApi>, permissionApi?: PermissionApi) =>
+  renderWithDevopsApi(<ClustersPage />, devopsApi, { permissionApi });
 
 describe('ClustersPage', () => {
   it('says that runs use the local executor while no cluster is bound', async () => {
@@ -44,9 +46,13 @@ describe('ClustersPage', () => {
 
     expect(await screen.findByText('No cluster bound')).toBeInTheDocument();
     expect(
-      screen.getByText(/^No cluster bound: runs use the local executor\. Bind a cluster/),
+      screen.getByText(
+        /^No cluster bound: runs use the local executor\. Bind a cluster/,
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Bind cluster' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Bind cluster' }),
+    ).toBeInTheDocument();
   });
 
   it('lists each binding with its namespace, scope, health and last check', async () => {
@@ -103,16 +109,35 @@ describe('ClustersPage', () => {
     expect(fresh.getByText('Never')).toBeInTheDocument();
   });
 
+  it('offers no binding or unbinding to whom the policy does not let manage clusters', async () => {
+    const denied = permissionApiDenying(devopsClusterManagePermission);
+    await render({ listClusters: jest.fn().mockResolvedValue([]) }, denied);
+
+    expect(await screen.findByText('No cluster bound')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Bind cluster' })).toBeNull();
+  });
+
+  it('lists the bindings without their actions to whom the policy does not let manage clusters', async () => {
+    const denied = permissionApiDenying(devopsClusterManagePermission);
+    await render(
+      { listClusters: jest.fn().mockResolvedValue([binding()]) },
+      denied,
+    );
+
+    expect(await screen.findByTestId('cluster-row-prod')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Bind cluster' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Unbind prod' })).toBeNull();
+    expect(screen.queryByRole('columnheader', { name: 'Actions' })).toBeNull();
+  });
+
   it('shows why the clusters could not be read', async () => {
     await render({
-      listClusters: jest
-        .fn()
-        .mockRejectedValue(
-          await responseError(403, {
-            name: 'NotAllowedError',
-            message: 'You are not allowed to read clusters',
-          }),
-        ),
+      listClusters: jest.fn().mockRejectedValue(
+        await responseError(403, {
+          name: 'NotAllowedError',
+          message: 'You are not allowed to read clusters',
+        }),
+      ),
     });
 
     expect(
@@ -135,18 +160,33 @@ describe('ClustersPage', () => {
     const { alertApi } = await render({
       listClusters,
       listAvailableClusters: jest.fn().mockResolvedValue([
-        { name: 'staging', title: 'Staging', url: 'https://staging:6443', source: 'config' },
-        { name: 'kind-dev', url: 'https://127.0.0.1:41000', source: 'kubeconfig' },
+        {
+          name: 'staging',
+          title: 'Staging',
+          url: 'https://staging:6443',
+          source: 'config',
+        },
+        {
+          name: 'kind-dev',
+          url: 'https://127.0.0.1:41000',
+          source: 'kubeconfig',
+        },
       ]),
       bindCluster,
     });
 
-    await userEvent.click(await screen.findByRole('button', { name: 'Bind cluster' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Bind cluster' }),
+    );
     const dialog = within(await screen.findByRole('dialog'));
     expect(dialog.getByRole('button', { name: 'Bind' })).toBeDisabled();
-    await userEvent.click(await dialog.findByRole('button', { name: /Cluster/ }));
     await userEvent.click(
-      await screen.findByRole('option', { name: 'Staging (staging) — https://staging:6443' }),
+      await dialog.findByRole('button', { name: /Cluster/ }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', {
+        name: 'Staging (staging) — https://staging:6443',
+      }),
     );
     await userEvent.type(dialog.getByLabelText('Namespace'), 'ci-pods');
     await userEvent.type(dialog.getByLabelText('Scope'), 'team-a, ');
@@ -165,7 +205,9 @@ describe('ClustersPage', () => {
         message: 'Bound cluster staging: task pods run in namespace ci-pods',
       }),
     );
-    expect(await screen.findByTestId('cluster-row-staging')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('cluster-row-staging'),
+    ).toBeInTheDocument();
   });
 
   it("keeps the dialog open with the cluster's refusal when binding fails", async () => {
@@ -175,16 +217,27 @@ describe('ClustersPage', () => {
       listClusters: jest.fn().mockResolvedValue([]),
       listAvailableClusters: jest
         .fn()
-        .mockResolvedValue([{ name: 'staging', url: 'https://staging:6443', source: 'config' }]),
-      bindCluster: jest
-        .fn()
-        .mockRejectedValue(await responseError(503, { name: 'ServiceUnavailableError', message })),
+        .mockResolvedValue([
+          { name: 'staging', url: 'https://staging:6443', source: 'config' },
+        ]),
+      bindCluster: jest.fn().mockRejectedValue(
+        await responseError(503, {
+          name: 'ServiceUnavailableError',
+          message,
+        }),
+      ),
     });
 
-    await userEvent.click(await screen.findByRole('button', { name: 'Bind cluster' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Bind cluster' }),
+    );
     const dialog = within(await screen.findByRole('dialog'));
-    await userEvent.click(await dialog.findByRole('button', { name: /Cluster/ }));
-    await userEvent.click(await screen.findByRole('option', { name: /^staging/ }));
+    await userEvent.click(
+      await dialog.findByRole('button', { name: /Cluster/ }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: /^staging/ }),
+    );
     await userEvent.click(dialog.getByRole('button', { name: 'Bind' }));
 
     expect(await dialog.findByRole('alert')).toHaveTextContent(message);
@@ -197,10 +250,14 @@ describe('ClustersPage', () => {
       listAvailableClusters: jest.fn().mockResolvedValue([]),
     });
 
-    await userEvent.click(await screen.findByRole('button', { name: 'Bind cluster' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Bind cluster' }),
+    );
 
     expect(
-      await screen.findByText(/No cluster left to bind: every cluster the portal knows is bound, or none is configured/),
+      await screen.findByText(
+        /No cluster left to bind: every cluster the portal knows is bound, or none is configured/,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Bind' })).toBeDisabled();
   });
@@ -220,7 +277,12 @@ describe('ClustersPage', () => {
               entityRef: 'component:default/jack-2048',
               uses: ['runs', 'deploys'],
             },
-            { id: 'p2', name: 'nightly', entityRef: 'component:default/shop', uses: ['runs'] },
+            {
+              id: 'p2',
+              name: 'nightly',
+              entityRef: 'component:default/shop',
+              uses: ['runs'],
+            },
           ],
         }),
       )
@@ -231,27 +293,42 @@ describe('ClustersPage', () => {
       .mockResolvedValue([]);
     const { alertApi } = await render({ listClusters, unbindCluster });
 
-    await userEvent.click(await screen.findByRole('button', { name: 'Unbind prod' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Unbind prod' }),
+    );
     const dialog = within(await screen.findByRole('dialog'));
     expect(dialog.getByText('Unbind cluster prod?')).toBeInTheDocument();
-    expect(dialog.getByText(/stop working until another binding covers them/)).toBeInTheDocument();
+    expect(
+      dialog.getByText(/stop working until another binding covers them/),
+    ).toBeInTheDocument();
     await userEvent.click(dialog.getByRole('button', { name: 'Unbind' }));
 
     expect(unbindCluster).toHaveBeenLastCalledWith('prod', { force: false });
-    expect(await dialog.findByText(/2 pipelines use this cluster/)).toBeInTheDocument();
-    const list = within(dialog.getByRole('list', { name: 'Pipelines using the cluster' }));
-    expect(list.getByRole('link', { name: 'YAML deploy of the 2048 game' })).toHaveAttribute(
-      'href',
-      '/devops/pipelines/p1',
+    expect(
+      await dialog.findByText(/2 pipelines use this cluster/),
+    ).toBeInTheDocument();
+    const list = within(
+      dialog.getByRole('list', { name: 'Pipelines using the cluster' }),
     );
     expect(
-      list.getByText('component:default/jack-2048: its runs execute there; a deploy task targets it'),
+      list.getByRole('link', { name: 'YAML deploy of the 2048 game' }),
+    ).toHaveAttribute('href', '/devops/pipelines/p1');
+    expect(
+      list.getByText(
+        'component:default/jack-2048: its runs execute there; a deploy task targets it',
+      ),
     ).toBeInTheDocument();
-    expect(list.getByText('component:default/shop: its runs execute there')).toBeInTheDocument();
+    expect(
+      list.getByText('component:default/shop: its runs execute there'),
+    ).toBeInTheDocument();
 
-    await userEvent.click(dialog.getByRole('button', { name: 'Unbind anyway' }));
+    await userEvent.click(
+      dialog.getByRole('button', { name: 'Unbind anyway' }),
+    );
 
-    await waitFor(() => expect(unbindCluster).toHaveBeenLastCalledWith('prod', { force: true }));
+    await waitFor(() =>
+      expect(unbindCluster).toHaveBeenLastCalledWith('prod', { force: true }),
+    );
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(alertApi.post).toHaveBeenCalledWith(
       expect.objectContaining({ message: 'Unbound cluster prod' }),
@@ -270,7 +347,9 @@ describe('ClustersPage', () => {
       ),
     });
 
-    await userEvent.click(await screen.findByRole('button', { name: 'Unbind prod' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Unbind prod' }),
+    );
     const dialog = within(await screen.findByRole('dialog'));
     await userEvent.click(dialog.getByRole('button', { name: 'Unbind' }));
 

@@ -7,6 +7,8 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { devopsClusterManagePermission } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
 import type { ClusterBinding } from '../../api';
 import { formatTime } from '../../lib/formatTime';
@@ -18,13 +20,18 @@ import { useClusters } from './useClusters';
 
 /**
  * The clusters pipelines run on: each binding with its scope and health as the
- * backend's periodic check last saw it, binding another, and unbinding.
+ * backend's periodic check last saw it, binding another, and unbinding. Binding and
+ * unbinding are offered only to those the portal's permission policy lets manage
+ * clusters: to everyone else the page is a view.
  */
 export const ClustersPage = () => {
   const alertApi = useApi(alertApiRef);
   const { clusters, loading, error, reload } = useClusters();
   const [binding, setBinding] = useState(false);
   const [unbinding, setUnbinding] = useState<ClusterBinding>();
+  const { allowed: manage } = usePermission({
+    permission: devopsClusterManagePermission,
+  });
 
   const onBound = (bound: ClusterBinding) => {
     setBinding(false);
@@ -38,15 +45,23 @@ export const ClustersPage = () => {
 
   const onUnbound = (name: string) => {
     setUnbinding(undefined);
-    alertApi.post({ message: `Unbound cluster ${name}`, severity: 'success', display: 'transient' });
+    alertApi.post({
+      message: `Unbound cluster ${name}`,
+      severity: 'success',
+      display: 'transient',
+    });
     reload();
   };
 
-  const bindButton = (
-    <Button variant="contained" color="primary" onClick={() => setBinding(true)}>
+  const bindButton = manage ? (
+    <Button
+      variant="contained"
+      color="primary"
+      onClick={() => setBinding(true)}
+    >
       Bind cluster
     </Button>
-  );
+  ) : undefined;
 
   let content;
   if (error) {
@@ -66,7 +81,11 @@ export const ClustersPage = () => {
     );
   } else {
     content = (
-      <ListPanel title={`Clusters (${clusters.length})`} tools={bindButton} loading={loading}>
+      <ListPanel
+        title={`Clusters (${clusters.length})`}
+        tools={bindButton}
+        loading={loading}
+      >
         <Table size="small">
           <TableHead>
             <TableRow>
@@ -75,16 +94,21 @@ export const ClustersPage = () => {
               <TableCell>Scope</TableCell>
               <TableCell>Health</TableCell>
               <TableCell>Last check</TableCell>
-              <TableCell>Actions</TableCell>
+              {manage && <TableCell>Actions</TableCell>}
             </TableRow>
           </TableHead>
           <TableBody>
             {clusters.map(cluster => (
-              <TableRow key={cluster.name} data-testid={`cluster-row-${cluster.name}`}>
+              <TableRow
+                key={cluster.name}
+                data-testid={`cluster-row-${cluster.name}`}
+              >
                 <TableCell>{cluster.name}</TableCell>
                 <TableCell>{cluster.namespace}</TableCell>
                 <TableCell>
-                  {cluster.scope.length === 0 ? 'Whole portal' : cluster.scope.join(', ')}
+                  {cluster.scope.length === 0
+                    ? 'Whole portal'
+                    : cluster.scope.join(', ')}
                 </TableCell>
                 <TableCell>
                   <ClusterHealthStatus health={cluster.health} />
@@ -94,17 +118,21 @@ export const ClustersPage = () => {
                     </Typography>
                   )}
                 </TableCell>
-                <TableCell>{cluster.checkedAt ? formatTime(cluster.checkedAt) : 'Never'}</TableCell>
                 <TableCell>
-                  <Button
-                    size="small"
-                    color="secondary"
-                    aria-label={`Unbind ${cluster.name}`}
-                    onClick={() => setUnbinding(cluster)}
-                  >
-                    Unbind
-                  </Button>
+                  {cluster.checkedAt ? formatTime(cluster.checkedAt) : 'Never'}
                 </TableCell>
+                {manage && (
+                  <TableCell>
+                    <Button
+                      size="small"
+                      color="secondary"
+                      aria-label={`Unbind ${cluster.name}`}
+                      onClick={() => setUnbinding(cluster)}
+                    >
+                      Unbind
+                    </Button>
+                  </TableCell>
+                )}
               </TableRow>
             ))}
           </TableBody>
@@ -116,7 +144,11 @@ export const ClustersPage = () => {
   return (
     <>
       {content}
-      <BindClusterDialog open={binding} onClose={() => setBinding(false)} onBound={onBound} />
+      <BindClusterDialog
+        open={binding}
+        onClose={() => setBinding(false)}
+        onBound={onBound}
+      />
       <UnbindClusterDialog
         binding={unbinding}
         onClose={() => setUnbinding(undefined)}

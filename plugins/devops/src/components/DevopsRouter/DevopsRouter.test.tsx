@@ -1,10 +1,10 @@
-import { alertApiRef, discoveryApiRef } from '@backstage/core-plugin-api';
+import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
-import { type DevopsApi, devopsApiRef } from '../../api';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import type { DevopsApi } from '../../api';
 import { DevopsRouter } from './DevopsRouter';
 
 jest.setTimeout(30_000);
@@ -14,19 +14,25 @@ async function render(options: { path: string; entityRef?: string }) {
     listPipelines: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
     listClusters: jest.fn().mockResolvedValue([]),
   };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [alertApiRef, { post: jest.fn() }],
-        [discoveryApiRef, { getBaseUrl: jest.fn().mockResolvedValue('http://backstage:7007/api/devops') }],
-      ]}
-    >
-      <Routes>
-        <Route path="/devops/*" element={<DevopsRouter entityRef={options.entityRef} />} />
-      </Routes>
-    </TestApiProvider>,
+  await renderWithDevopsApi(
+    <Routes>
+      <Route
+        path="/devops/*"
+        element={<DevopsRouter entityRef={options.entityRef} />}
+      />
+    </Routes>,
+    devopsApi,
     {
+      apis: [
+        [
+          discoveryApiRef,
+          {
+            getBaseUrl: jest
+              .fn()
+              .mockResolvedValue('http://backstage:7007/api/devops'),
+          },
+        ],
+      ],
       routeEntries: [options.path],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
@@ -40,12 +46,18 @@ describe('DevopsRouter', () => {
     expect(await screen.findByText('No pipelines yet')).toBeInTheDocument();
     const clustersTab = screen.getByRole('tab', { name: 'Clusters' });
     expect(clustersTab).toHaveAttribute('href', '/devops/clusters');
-    expect(screen.getByRole('tab', { name: 'Pipelines' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tab', { name: 'Pipelines' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
 
     await userEvent.click(clustersTab);
 
     expect(await screen.findByText('No cluster bound')).toBeInTheDocument();
-    expect(screen.getByRole('tab', { name: 'Clusters' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tab', { name: 'Clusters' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
 
     await userEvent.click(screen.getByRole('tab', { name: 'Pipelines' }));
     expect(await screen.findByText('No pipelines yet')).toBeInTheDocument();
@@ -60,7 +72,9 @@ describe('DevopsRouter', () => {
   it("shows no tabs in an entity's Pipelines tab: bindings belong to the portal", async () => {
     await render({ path: '/devops', entityRef: 'component:default/jack-2048' });
 
-    expect(await screen.findByText('This entity has no pipelines yet')).toBeInTheDocument();
+    expect(
+      await screen.findByText('This entity has no pipelines yet'),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('tab')).toBeNull();
   });
 });

@@ -3,10 +3,9 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { makePipeline } from '../../__testUtils__/pipelines';
-import { devopsApiRef } from '../../api';
+import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
 import { EntityPipelinesContent } from './EntityPipelinesContent';
 
 const entity: Entity = {
@@ -26,12 +25,11 @@ describe('EntityPipelinesContent', () => {
       totalCount: 1,
     });
 
-    await renderInTestApp(
-      <TestApiProvider apis={[[devopsApiRef, { listPipelines }]]}>
-        <EntityProvider entity={entity}>
-          <EntityPipelinesContent />
-        </EntityProvider>
-      </TestApiProvider>,
+    await renderWithDevopsApi(
+      <EntityProvider entity={entity}>
+        <EntityPipelinesContent />
+      </EntityProvider>,
+      { listPipelines },
       { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
 

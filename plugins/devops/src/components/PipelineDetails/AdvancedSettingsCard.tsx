@@ -23,6 +23,7 @@ export const AdvancedSettingsCard = ({
       action={
         <EditCardAction
           label="Edit advanced settings"
+          pipelineId={pipeline.status.id}
           onClick={() => setEditing(true)}
         />
       }

@@ -1,6 +1,5 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
 import EditIcon from '@material-ui/icons/Edit';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import StopIcon from '@material-ui/icons/Stop';
@@ -14,7 +13,9 @@ import { Link as RouterLink } from 'react-router-dom';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { pipelineTitle } from '../../lib/pipelineTitle';
+import { usePipelinePermissions } from '../../lib/usePipelinePermissions';
 import { ConfirmDialog } from '../ConfirmDialog';
+import { DisabledTooltip } from '../DisabledTooltip';
 import { useDevopsLinks } from '../../links';
 import { RunPipelineDialog } from './RunPipelineDialog';
 
@@ -26,7 +27,10 @@ export type PipelineActionsBarProps = {
 
 type Confirmed = 'stop' | 'activate' | 'deactivate';
 
-/** Run, stop, edit, activate and deactivate, each but edit confirmed first. */
+/**
+ * Run, stop, edit, activate and deactivate, each but edit confirmed first. Those the
+ * portal's permission policy refuses are disabled, saying why.
+ */
 export const PipelineActionsBar = ({
   pipeline,
   onChanged,
@@ -39,6 +43,7 @@ export const PipelineActionsBar = ({
   const [busy, setBusy] = useState(false);
 
   const { id, active, lastRun } = pipeline.status;
+  const { execute, update, activate } = usePipelinePermissions(id);
   const title = pipelineTitle(pipeline);
   // Stop acts on the latest run, so it is offered only while that one is unfinished.
   const stoppable = lastRun !== undefined && !isFinalStatus(lastRun.status);
@@ -90,43 +95,53 @@ export const PipelineActionsBar = ({
   const confirmation = pending && confirmations[pending];
   return (
     <Box display="flex" flexWrap="wrap" gridGap={8}>
-      <Tooltip title={active ? '' : 'Activate the pipeline to run it'}>
-        {/* A disabled button fires no events, so the tooltip needs a wrapper. */}
-        <span>
-          <Button
-            variant="contained"
-            color="primary"
-            startIcon={<PlayArrowIcon />}
-            disabled={!active}
-            onClick={() => setRunning(true)}
-          >
-            Run
-          </Button>
-        </span>
-      </Tooltip>
+      <DisabledTooltip
+        title={
+          execute.reason ?? (active ? '' : 'Activate the pipeline to run it')
+        }
+      >
+        <Button
+          variant="contained"
+          color="primary"
+          startIcon={<PlayArrowIcon />}
+          disabled={!active || !execute.allowed}
+          onClick={() => setRunning(true)}
+        >
+          Run
+        </Button>
+      </DisabledTooltip>
       {stoppable && (
+        <DisabledTooltip title={execute.reason}>
+          <Button
+            variant="outlined"
+            startIcon={<StopIcon />}
+            disabled={!execute.allowed}
+            onClick={() => setPending('stop')}
+          >
+            Stop
+          </Button>
+        </DisabledTooltip>
+      )}
+      <DisabledTooltip title={update.reason}>
         <Button
           variant="outlined"
-          startIcon={<StopIcon />}
-          onClick={() => setPending('stop')}
+          startIcon={<EditIcon />}
+          component={RouterLink}
+          to={links.editPipeline(id)}
+          disabled={!update.allowed}
         >
-          Stop
+          Edit
         </Button>
-      )}
-      <Button
-        variant="outlined"
-        startIcon={<EditIcon />}
-        component={RouterLink}
-        to={links.editPipeline(id)}
-      >
-        Edit
-      </Button>
-      <Button
-        variant="outlined"
-        onClick={() => setPending(active ? 'deactivate' : 'activate')}
-      >
-        {active ? 'Deactivate' : 'Activate'}
-      </Button>
+      </DisabledTooltip>
+      <DisabledTooltip title={activate.reason}>
+        <Button
+          variant="outlined"
+          disabled={!activate.allowed}
+          onClick={() => setPending(active ? 'deactivate' : 'activate')}
+        >
+          {active ? 'Deactivate' : 'Activate'}
+        </Button>
+      </DisabledTooltip>
       {running && (
         <RunPipelineDialog
           pipeline={pipeline}

@@ -1,9 +1,12 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
+import { devopsPipelineUpdatePermission } from '@devops-pipelines/plugin-devops-common';
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import type { DevopsApi } from '../../api';
+import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import {
   makeRun,
   makeRuns,
@@ -12,7 +15,10 @@ import {
   page,
 } from '../RunHistory/__testUtils__/runs';
 import { PipelineDetailsPage } from './PipelineDetailsPage';
-import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import {
+  permissionApiDenying,
+  renderWithDevopsApi,
+} from '../../__testUtils__/renderWithDevopsApi';
 
 // The drawing is the canvas's own business; here it matters which run colours it.
 jest.mock('../PipelineCanvas', () => ({
@@ -47,6 +53,7 @@ const pipeline = makePipeline({
 async function render(
   devopsApi: Partial<DevopsApi>,
   path = '/devops/pipelines/p1',
+  permissionApi?: PermissionApi,
 ) {
   return renderWithDevopsApi(
     <Routes>
@@ -58,6 +65,7 @@ async function render(
     devopsApi,
     {
       routeEntries: [path],
+      permissionApi,
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
@@ -290,6 +298,48 @@ describe('PipelineDetailsPage', () => {
       expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 30 }),
     );
     await waitFor(() => expect(timeout).toHaveTextContent('30 minutes'));
+  });
+
+  it("disables Edit and the cards' pencils, saying why, where the policy refuses to update", async () => {
+    await render(
+      {
+        getPipeline: jest.fn().mockResolvedValue(pipeline),
+        listRuns: jest.fn().mockResolvedValue(page([running])),
+      },
+      undefined,
+      permissionApiDenying(devopsPipelineUpdatePermission),
+    );
+
+    const edit = await screen.findByRole('button', { name: 'Edit' });
+    expect(edit).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByLabelText('Edit trigger rules')).toBeDisabled();
+    expect(screen.getByLabelText('Edit advanced settings')).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Run' })).toBeEnabled();
+    await userEvent.hover(edit.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      NOT_ALLOWED.update,
+    );
+  });
+
+  it('keeps the actions disabled, without a reason, while the policy is asked', async () => {
+    await render(
+      {
+        getPipeline: jest.fn().mockResolvedValue(pipeline),
+        listRuns: jest.fn().mockResolvedValue(page([running])),
+      },
+      undefined,
+      { authorize: () => new Promise(() => {}) },
+    );
+
+    expect(await screen.findByRole('button', { name: 'Run' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Deactivate' })).toBeDisabled();
+    // A link, which takes aria-disabled rather than disabled.
+    expect(screen.getByRole('button', { name: 'Edit' })).toHaveAttribute(
+      'aria-disabled',
+      'true',
+    );
+    expect(screen.queryByTitle(/permission policy/)).toBeNull();
   });
 
   it('says when the pipeline cannot be read', async () => {

@@ -53,6 +53,7 @@ export const TriggerRulesCard = ({
       action={
         <EditCardAction
           label="Edit trigger rules"
+          pipelineId={pipeline.status.id}
           onClick={() => setEditing(true)}
         />
       }

@@ -6,12 +6,18 @@ import RedoIcon from '@material-ui/icons/Redo';
 import RestoreIcon from '@material-ui/icons/Restore';
 import TuneIcon from '@material-ui/icons/Tune';
 import UndoIcon from '@material-ui/icons/Undo';
+import type { ActionPermission } from '../../lib/usePipelinePermissions';
+import { DisabledTooltip } from '../DisabledTooltip';
 
 export type EditorToolbarProps = {
   canUndo: boolean;
   canRedo: boolean;
   dirty: boolean;
   saving: boolean;
+  /** Whether the user may save the pipeline. */
+  save: ActionPermission;
+  /** Whether the user may run it once saved. */
+  run: ActionPermission;
   parameterCount: number;
   onUndo: () => void;
   onRedo: () => void;
@@ -67,22 +73,26 @@ export const EditorToolbar = (props: EditorToolbarProps) => (
       </Typography>
     )}
     <Button onClick={props.onCancel}>Cancel</Button>
-    <Button
-      variant="outlined"
-      color="primary"
-      onClick={props.onSave}
-      disabled={props.saving}
-    >
-      Save
-    </Button>
-    <Button
-      variant="contained"
-      color="primary"
-      startIcon={<PlayArrowIcon />}
-      onClick={props.onSaveAndRun}
-      disabled={props.saving}
-    >
-      Save and run
-    </Button>
+    <DisabledTooltip title={props.save.reason}>
+      <Button
+        variant="outlined"
+        color="primary"
+        onClick={props.onSave}
+        disabled={props.saving || !props.save.allowed}
+      >
+        Save
+      </Button>
+    </DisabledTooltip>
+    <DisabledTooltip title={props.save.reason ?? props.run.reason}>
+      <Button
+        variant="contained"
+        color="primary"
+        startIcon={<PlayArrowIcon />}
+        onClick={props.onSaveAndRun}
+        disabled={props.saving || !props.save.allowed || !props.run.allowed}
+      >
+        Save and run
+      </Button>
+    </DisabledTooltip>
   </Box>
 );

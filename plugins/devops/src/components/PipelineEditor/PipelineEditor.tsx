@@ -14,6 +14,10 @@ import {
 import { useNavigate } from 'react-router-dom';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
+import {
+  NOT_CHECKED,
+  usePipelinePermission,
+} from '../../lib/usePipelinePermissions';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { useDevopsLinks } from '../../links';
 import { PipelineCanvas } from '../PipelineCanvas';
@@ -73,6 +77,12 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
   const [checking, setChecking] = useState(false);
   const [reloading, setReloading] = useState(false);
   const saver = useSavePipeline();
+  const update = usePipelinePermission('update', pipelineId);
+  const execute = usePipelinePermission('execute', pipelineId);
+  // Whether a new pipeline may be created depends on the entity it is for, which the
+  // backend checks when it is saved.
+  const savePermission = creating ? NOT_CHECKED : update;
+  const runPermission = creating ? NOT_CHECKED : execute;
   const guard = useLeaveGuard(dirty);
   const editor = useCanvasEditor(dispatch, setDialog);
 
@@ -152,6 +162,14 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
       <Typography variant="h5" component="h2" gutterBottom>
         {props.heading}
       </Typography>
+      {savePermission.reason && (
+        <Box role="status" mb={1}>
+          <Typography variant="body2" color="error">
+            {savePermission.reason}: you can look at it here, but not save
+            changes.
+          </Typography>
+        </Box>
+      )}
       <PipelineNameFields
         title={draft.title}
         name={draft.name}
@@ -167,6 +185,8 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
         canRedo={canRedo(state)}
         dirty={dirty}
         saving={saver.saving}
+        save={savePermission}
+        run={runPermission}
         parameterCount={draft.spec.parameters?.length ?? 0}
         onUndo={onUndo}
         onRedo={onRedo}

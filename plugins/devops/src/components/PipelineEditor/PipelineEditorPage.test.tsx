@@ -1,5 +1,10 @@
 import { ResponseError } from '@backstage/errors';
-import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
+import {
+  devopsPipelineExecutePermission,
+  devopsPipelineUpdatePermission,
+  type Pipeline,
+} from '@devops-pipelines/plugin-devops-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent, {
   PointerEventsCheckLevel,
@@ -7,10 +12,14 @@ import userEvent, {
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import type { DevopsApi } from '../../api';
+import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import { DevopsMountContext } from '../../links';
 import { installCanvasShims } from '../PipelineCanvas/__testUtils__/domShims';
 import { PipelineEditorPage } from './PipelineEditorPage';
-import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import {
+  permissionApiDenying,
+  renderWithDevopsApi,
+} from '../../__testUtils__/renderWithDevopsApi';
 
 beforeAll(installCanvasShims);
 // Each test goes through several dialogs; jsdom renders Material UI slowly.
@@ -37,6 +46,7 @@ async function renderEditor(
   path: string,
   devopsApi: Partial<DevopsApi>,
   entityRef?: string,
+  permissionApi?: PermissionApi,
 ) {
   return renderWithDevopsApi(
     <DevopsMountContext.Provider value={{ basePath: '/devops', entityRef }}>
@@ -51,7 +61,7 @@ async function renderEditor(
       <Link to="/catalog">Catalog</Link>
     </DevopsMountContext.Provider>,
     devopsApi,
-    { routeEntries: [path] },
+    { routeEntries: [path], permissionApi },
   );
 }
 
@@ -296,6 +306,44 @@ describe('PipelineEditorPage', () => {
     expect(await screen.findByTestId('location')).toHaveTextContent(
       '/devops/pipelines/p1',
     );
+  });
+
+  it('says that a pipeline the policy does not let the user edit cannot be saved', async () => {
+    await renderEditor(
+      '/devops/pipelines/p1/edit',
+      {
+        getPipeline: jest
+          .fn()
+          .mockResolvedValue(makePipeline({ id: 'p1', title: 'Jack 2048' })),
+      },
+      undefined,
+      permissionApiDenying(devopsPipelineUpdatePermission),
+    );
+
+    expect(await screen.findByText('Edit Jack 2048')).toBeInTheDocument();
+    expect(
+      screen.getByText(NOT_ALLOWED.update, { exact: false }),
+    ).toHaveTextContent('you can look at it here, but not save changes');
+    expect(button('Save')).toBeDisabled();
+    expect(button('Save and run')).toBeDisabled();
+  });
+
+  it('saves, but does not run, a pipeline the policy does not let the user run', async () => {
+    await renderEditor(
+      '/devops/pipelines/p1/edit',
+      {
+        getPipeline: jest
+          .fn()
+          .mockResolvedValue(makePipeline({ id: 'p1', title: 'Jack 2048' })),
+      },
+      undefined,
+      permissionApiDenying(devopsPipelineExecutePermission),
+    );
+
+    expect(await screen.findByText('Edit Jack 2048')).toBeInTheDocument();
+    expect(button('Save')).toBeEnabled();
+    expect(button('Save and run')).toBeDisabled();
+    expect(screen.queryByText(NOT_ALLOWED.update, { exact: false })).toBeNull();
   });
 
   it('shows what the server refused', async () => {

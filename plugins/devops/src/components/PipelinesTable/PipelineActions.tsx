@@ -1,6 +1,5 @@
 import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import StopIcon from '@material-ui/icons/Stop';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
@@ -12,10 +11,16 @@ import { useState } from 'react';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { pipelineTitle } from '../../lib/pipelineTitle';
+import { usePipelinePermissions } from '../../lib/usePipelinePermissions';
 import { AdvancedSettingsDialog } from '../AdvancedSettingsDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
+import { DisabledTooltip } from '../DisabledTooltip';
 import { TriggerRulesDialog } from '../TriggerRulesDialog';
-import { pipelineActions, type PipelineActionId } from './pipelineActions';
+import {
+  actionPermission,
+  pipelineActions,
+  type PipelineActionId,
+} from './pipelineActions';
 import { PipelineMenu, type PipelineDialogId } from './PipelineMenu';
 
 export type PipelineActionsProps = {
@@ -27,6 +32,7 @@ export type PipelineActionsProps = {
 /**
  * Run and Stop buttons and a menu with the rest. Actions are confirmed before they
  * happen; the trigger and settings dialogs save the part of the pipeline they edit.
+ * Actions the portal's permission policy refuses are disabled, saying why.
  */
 export const PipelineActions = ({
   pipeline,
@@ -37,6 +43,9 @@ export const PipelineActions = ({
   const [pending, setPending] = useState<PipelineActionId>();
   const [dialog, setDialog] = useState<PipelineDialogId>();
   const [busy, setBusy] = useState(false);
+  const permissions = usePipelinePermissions(pipeline.status.id);
+  const run = actionPermission(permissions, 'run');
+  const stop = actionPermission(permissions, 'stop');
 
   const { active, lastRun } = pipeline.status;
   // Stop acts on the latest run, so it is offered only while that one is unfinished.
@@ -92,33 +101,35 @@ export const PipelineActions = ({
   return (
     // One line, so that the buttons of a row do not stack in a narrow column.
     <Box display="flex" alignItems="center">
-      <Tooltip title={active ? 'Run' : 'Activate the pipeline to run it'}>
-        {/* A disabled button fires no events, so the tooltip needs a wrapper. */}
-        <span>
-          <IconButton
-            aria-label={`Run ${name}`}
-            size="small"
-            disabled={!active || busy}
-            onClick={() => start('run')}
-          >
-            <PlayArrowIcon />
-          </IconButton>
-        </span>
-      </Tooltip>
+      <DisabledTooltip
+        title={
+          run.reason ?? (active ? 'Run' : 'Activate the pipeline to run it')
+        }
+      >
+        <IconButton
+          aria-label={`Run ${name}`}
+          size="small"
+          disabled={!active || busy || !run.allowed}
+          onClick={() => start('run')}
+        >
+          <PlayArrowIcon />
+        </IconButton>
+      </DisabledTooltip>
       {running && (
-        <Tooltip title="Stop the running run">
+        <DisabledTooltip title={stop.reason ?? 'Stop the running run'}>
           <IconButton
             aria-label={`Stop ${name}`}
             size="small"
-            disabled={busy}
+            disabled={busy || !stop.allowed}
             onClick={() => start('stop')}
           >
             <StopIcon />
           </IconButton>
-        </Tooltip>
+        </DisabledTooltip>
       )}
       <PipelineMenu
         pipeline={pipeline}
+        permissions={permissions}
         disabled={busy}
         onAction={start}
         onDialog={setDialog}

@@ -6,14 +6,22 @@ import MoreVertIcon from '@material-ui/icons/MoreVert';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import type { PipelinePermissions } from '../../lib/usePipelinePermissions';
 import { useDevopsLinks } from '../../links';
-import type { PipelineActionId } from './pipelineActions';
+import { DisabledTooltip } from '../DisabledTooltip';
+import {
+  actionPermission,
+  pipelineActions,
+  type PipelineActionId,
+} from './pipelineActions';
 
 /** The dialogs the menu opens, which edit one part of the pipeline in place. */
 export type PipelineDialogId = 'triggers' | 'settings';
 
 export type PipelineMenuProps = {
   pipeline: Pipeline;
+  /** What the user may do to the pipeline: refused items are disabled, saying why. */
+  permissions: PipelinePermissions;
   disabled: boolean;
   onAction: (id: PipelineActionId) => void;
   onDialog: (id: PipelineDialogId) => void;
@@ -21,20 +29,34 @@ export type PipelineMenuProps = {
 
 /** The "more" button of a row: pages to go to, dialogs to open, actions to take. */
 export const PipelineMenu = (props: PipelineMenuProps) => {
-  const { pipeline, disabled, onAction, onDialog } = props;
+  const { pipeline, permissions, disabled, onAction, onDialog } = props;
   const links = useDevopsLinks();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const { id, active } = pipeline.status;
+  const { update } = permissions;
 
   const close = () => setAnchor(null);
-  const act = (action: PipelineActionId) => () => {
-    close();
-    onAction(action);
-  };
   const open = (dialog: PipelineDialogId) => () => {
     close();
     onDialog(dialog);
   };
+  const actionItem = (action: PipelineActionId, label: string) => {
+    const { allowed, reason } = actionPermission(permissions, action);
+    return (
+      <DisabledTooltip title={reason}>
+        <MenuItem
+          disabled={!allowed}
+          onClick={() => {
+            close();
+            onAction(action);
+          }}
+        >
+          {label}
+        </MenuItem>
+      </DisabledTooltip>
+    );
+  };
+  const activation = active ? 'deactivate' : 'activate';
 
   return (
     <>
@@ -48,21 +70,34 @@ export const PipelineMenu = (props: PipelineMenuProps) => {
         <MoreVertIcon />
       </IconButton>
       <Menu anchorEl={anchor} open={Boolean(anchor)} onClose={close}>
-        <MenuItem component={Link} to={links.editPipeline(id)}>
-          Edit
-        </MenuItem>
-        {/* The editor opens prefilled; nothing is stored until it is saved (SPEC §2). */}
+        <DisabledTooltip title={update.reason}>
+          <MenuItem
+            component={Link}
+            to={links.editPipeline(id)}
+            disabled={!update.allowed}
+          >
+            Edit
+          </MenuItem>
+        </DisabledTooltip>
+        {/* The editor opens prefilled; nothing is stored until it is saved (SPEC §2),
+            and only then can the backend tell whether the copy may be created. */}
         <MenuItem component={Link} to={links.newPipeline({ copyOf: id })}>
           Copy
         </MenuItem>
-        <MenuItem onClick={open('triggers')}>Edit triggers</MenuItem>
-        <MenuItem onClick={open('settings')}>Advanced settings</MenuItem>
+        <DisabledTooltip title={update.reason}>
+          <MenuItem disabled={!update.allowed} onClick={open('triggers')}>
+            Edit triggers
+          </MenuItem>
+        </DisabledTooltip>
+        <DisabledTooltip title={update.reason}>
+          <MenuItem disabled={!update.allowed} onClick={open('settings')}>
+            Advanced settings
+          </MenuItem>
+        </DisabledTooltip>
         <Divider />
-        <MenuItem onClick={act(active ? 'deactivate' : 'activate')}>
-          {active ? 'Deactivate' : 'Activate'}
-        </MenuItem>
-        <MenuItem onClick={act('export')}>Export YAML</MenuItem>
-        <MenuItem onClick={act('delete')}>Delete</MenuItem>
+        {actionItem(activation, pipelineActions[activation].verb)}
+        {actionItem('export', 'Export YAML')}
+        {actionItem('delete', pipelineActions.delete.verb)}
       </Menu>
     </>
   );

@@ -1,6 +1,12 @@
 import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
+import {
+  devopsPipelineDeletePermission,
+  devopsPipelineExecutePermission,
+  devopsPipelineUpdatePermission,
+  type Pipeline,
+} from '@devops-pipelines/plugin-devops-common';
 import {
   act,
   fireEvent,
@@ -12,8 +18,12 @@ import userEvent from '@testing-library/user-event';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
 import type { DevopsApi } from '../../api';
+import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import { PipelinesTable } from './PipelinesTable';
-import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import {
+  permissionApiDenying,
+  renderWithDevopsApi,
+} from '../../__testUtils__/renderWithDevopsApi';
 
 // MUI menus and dialogs make a test here take seconds in jsdom, more than Jest's
 // default 5 on a busy machine.
@@ -29,7 +39,11 @@ const Destination = () => {
   );
 };
 
-async function render(devopsApi: Partial<DevopsApi>, entityRef?: string) {
+async function render(
+  devopsApi: Partial<DevopsApi>,
+  entityRef?: string,
+  permissionApi?: PermissionApi,
+) {
   const discoveryApi = {
     getBaseUrl: jest.fn().mockResolvedValue('http://backstage:7007/api/devops'),
   };
@@ -41,6 +55,7 @@ async function render(devopsApi: Partial<DevopsApi>, entityRef?: string) {
     devopsApi,
     {
       apis: [[discoveryApiRef, discoveryApi]],
+      permissionApi,
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
@@ -374,6 +389,73 @@ describe('PipelinesTable', () => {
       'Export YAML',
       'Delete',
     ]);
+  });
+
+  it('disables Run and Stop, saying why, where the policy refuses to execute the pipeline', async () => {
+    const running = makePipeline({
+      name: 'nightly',
+      lastRun: {
+        id: 'run-7',
+        buildId: 7,
+        status: 'running',
+        trigger: { type: 'schedule' },
+        queuedAt: '2026-11-21T09:00:00Z',
+      },
+    });
+    await render(
+      { listPipelines: jest.fn().mockResolvedValue(page([running])) },
+      undefined,
+      permissionApiDenying(devopsPipelineExecutePermission),
+    );
+
+    const run = await screen.findByRole('button', { name: 'Run nightly' });
+    expect(run).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Stop nightly' })).toBeDisabled();
+    await userEvent.hover(run.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      NOT_ALLOWED.execute,
+    );
+
+    // What the policy allows stays as it was.
+    await openMenu('nightly');
+    expect(
+      screen.getByRole('menuitem', { name: 'Deactivate' }),
+    ).not.toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('disables editing and deleting in the menu where the policy refuses them', async () => {
+    await render(
+      {
+        listPipelines: jest
+          .fn()
+          .mockResolvedValue(page([makePipeline({ name: 'nightly' })])),
+      },
+      undefined,
+      permissionApiDenying(
+        devopsPipelineUpdatePermission,
+        devopsPipelineDeletePermission,
+      ),
+    );
+
+    expect(
+      await screen.findByRole('button', { name: 'Run nightly' }),
+    ).toBeEnabled();
+    await openMenu('nightly');
+    const disabled = (name: string) =>
+      screen.getByRole('menuitem', { name }).getAttribute('aria-disabled') ===
+      'true';
+    expect(
+      ['Edit', 'Edit triggers', 'Advanced settings', 'Delete'].filter(disabled),
+    ).toHaveLength(4);
+    // Copying is decided when the copy is saved; export only needs to see the pipeline.
+    expect(['Copy', 'Deactivate', 'Export YAML'].filter(disabled)).toEqual([]);
+
+    await userEvent.hover(
+      screen.getByRole('menuitem', { name: 'Delete' }).parentElement!,
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      NOT_ALLOWED.delete,
+    );
   });
 
   it('searches by name once typing pauses', async () => {

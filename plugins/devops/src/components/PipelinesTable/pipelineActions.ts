@@ -2,11 +2,19 @@ import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import type { DevopsApi } from '../../api';
 import { downloadText } from '../../lib/downloadText';
 import { pipelineTitle } from '../../lib/pipelineTitle';
+import {
+  NOT_CHECKED,
+  type ActionPermission,
+  type PipelinePermissionName,
+  type PipelinePermissions,
+} from '../../lib/usePipelinePermissions';
 
 /** What the list can do to one pipeline, and what it asks first. */
 export type PipelineAction = {
   /** The verb of menus, buttons and error messages ("Could not run ..."). */
   verb: string;
+  /** The permission the action needs; export needs none beyond seeing the pipeline. */
+  permission?: PipelinePermissionName;
   /** Asked before the action; actions without it (export) start straight away. */
   confirm?: {
     title: string;
@@ -30,6 +38,7 @@ export type PipelineActionId =
 export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
   run: {
     verb: 'Run',
+    permission: 'execute',
     confirm: {
       title: 'Run pipeline?',
       text: p => `Start a new run of "${pipelineTitle(p)}" now?`,
@@ -43,6 +52,7 @@ export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
   },
   stop: {
     verb: 'Stop',
+    permission: 'execute',
     confirm: {
       title: 'Stop the running run?',
       text: p =>
@@ -59,6 +69,7 @@ export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
   },
   activate: {
     verb: 'Activate',
+    permission: 'activate',
     confirm: {
       title: 'Activate pipeline?',
       text: p =>
@@ -73,6 +84,7 @@ export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
   },
   deactivate: {
     verb: 'Deactivate',
+    permission: 'activate',
     confirm: {
       title: 'Deactivate pipeline?',
       text: p =>
@@ -96,6 +108,7 @@ export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
   },
   delete: {
     verb: 'Delete',
+    permission: 'delete',
     confirm: {
       title: 'Delete pipeline?',
       text: p =>
@@ -111,4 +124,13 @@ export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
     },
     changesList: true,
   },
+};
+
+/** What the portal's permission policy says about one of the actions on a pipeline. */
+export const actionPermission = (
+  permissions: PipelinePermissions,
+  id: PipelineActionId,
+): ActionPermission => {
+  const { permission } = pipelineActions[id];
+  return permission ? permissions[permission] : NOT_CHECKED;
 };

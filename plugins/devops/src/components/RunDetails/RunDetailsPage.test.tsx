@@ -1,4 +1,8 @@
-import type { Run } from '@devops-pipelines/plugin-devops-common';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
+import {
+  devopsPipelineExecutePermission,
+  type Run,
+} from '@devops-pipelines/plugin-devops-common';
 import {
   act,
   configure,
@@ -10,11 +14,15 @@ import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import type { DevopsApi } from '../../api';
 import type { StreamRunLogOptions } from '../../api/DevopsApi';
+import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import { makeRun, makeStage, makeTask } from '../RunHistory/__testUtils__/runs';
 import { RunDetailsPage } from './RunDetailsPage';
 import { RUN_DETAIL_POLL_MS } from './useRun';
 import { LOG_RETRY_FIRST_MS } from './useRunLog';
-import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import {
+  permissionApiDenying,
+  renderWithDevopsApi,
+} from '../../__testUtils__/renderWithDevopsApi';
 
 // A whole page with the lazily loaded LogViewer: the defaults are short on a busy machine.
 jest.setTimeout(30_000);
@@ -85,13 +93,14 @@ function controllableStreams() {
 async function render(
   devopsApi: Partial<DevopsApi>,
   path = '/devops/runs/run-12',
+  permissionApi?: PermissionApi,
 ) {
   return renderWithDevopsApi(
     <Routes>
       <Route path="/devops/runs/:runId" element={<RunDetailsPage />} />
     </Routes>,
     devopsApi,
-    { routeEntries: [path] },
+    { routeEntries: [path], permissionApi },
   );
 }
 
@@ -337,6 +346,26 @@ describe('RunDetailsPage', () => {
       await screen.findByText('Run #13', { selector: 'h1' }),
     ).toBeInTheDocument();
     expect(getRun).toHaveBeenLastCalledWith('run-13');
+  });
+
+  it('disables Stop and Re-run, saying why, where the policy refuses to execute the pipeline', async () => {
+    const { streamRunLog } = controllableStreams();
+
+    await render(
+      { getRun: jest.fn().mockResolvedValue(runningRun()), streamRunLog },
+      undefined,
+      permissionApiDenying(devopsPipelineExecutePermission),
+    );
+
+    expect(
+      await screen.findByText('Run #12', { selector: 'h1' }),
+    ).toBeInTheDocument();
+    // The pipeline is asked about once the run names it.
+    await waitFor(() =>
+      expect(screen.getAllByTitle(NOT_ALLOWED.execute)).toHaveLength(2),
+    );
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Re-run' })).toBeDisabled();
   });
 
   it('downloads the full log through the API', async () => {

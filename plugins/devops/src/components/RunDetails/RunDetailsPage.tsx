@@ -14,6 +14,7 @@ import {
   useParams,
   useSearchParams,
 } from 'react-router-dom';
+import { usePipelinePermission } from '../../lib/usePipelinePermissions';
 import { useDevopsLinks } from '../../links';
 import { useRunActions } from '../RunHistory';
 import { RunHeader } from './RunHeader';
@@ -36,6 +37,8 @@ const RunDetails = ({ runId }: { runId: string }) => {
     onRerun: ([started]) => navigate(links.run(started.id)),
     onStopped: reload,
   });
+  // Asked once the run, and so its pipeline, is known.
+  const execute = usePipelinePermission('execute', value?.run.pipelineId);
 
   if (!value) {
     return error ? <ResponseErrorPanel error={error} /> : <Progress />;
@@ -61,6 +64,7 @@ const RunDetails = ({ runId }: { runId: string }) => {
         run={run}
         readAt={readAt}
         now={now}
+        execute={execute}
         onRerun={() => actions.ask('rerun', [run])}
         onStop={() => actions.ask('stop', [run])}
       />

@@ -8,6 +8,8 @@ import {
   type Run,
 } from '@devops-pipelines/plugin-devops-common';
 import { formatTime } from '../../lib/formatTime';
+import type { ActionPermission } from '../../lib/usePipelinePermissions';
+import { DisabledTooltip } from '../DisabledTooltip';
 import { formatDuration, runCause } from '../RunHistory';
 import { RunStatus } from '../RunStatus';
 import { liveDuration } from './runSteps';
@@ -16,6 +18,8 @@ export type RunHeaderProps = {
   run: Run;
   readAt: number;
   now: number;
+  /** Whether the user may re-run and stop the run. */
+  execute: ActionPermission;
   onRerun: () => void;
   onStop: () => void;
 };
@@ -34,6 +38,7 @@ export const RunHeader = ({
   run,
   readAt,
   now,
+  execute,
   onRerun,
   onStop,
 }: RunHeaderProps) => (
@@ -46,13 +51,27 @@ export const RunHeader = ({
         <RunStatus status={run.status} />
       </span>
       <Box flexGrow={1} />
-      <Button variant="outlined" startIcon={<ReplayIcon />} onClick={onRerun}>
-        Re-run
-      </Button>
-      {!isFinalStatus(run.status) && (
-        <Button variant="outlined" startIcon={<StopIcon />} onClick={onStop}>
-          Stop
+      <DisabledTooltip title={execute.reason}>
+        <Button
+          variant="outlined"
+          startIcon={<ReplayIcon />}
+          disabled={!execute.allowed}
+          onClick={onRerun}
+        >
+          Re-run
         </Button>
+      </DisabledTooltip>
+      {!isFinalStatus(run.status) && (
+        <DisabledTooltip title={execute.reason}>
+          <Button
+            variant="outlined"
+            startIcon={<StopIcon />}
+            disabled={!execute.allowed}
+            onClick={onStop}
+          >
+            Stop
+          </Button>
+        </DisabledTooltip>
       )}
     </Box>
     <Box display="flex" flexWrap="wrap" gridGap={32} mt={1}>

@@ -2,7 +2,6 @@ import Box from '@material-ui/core/Box';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import ReplayIcon from '@material-ui/icons/Replay';
 import StopIcon from '@material-ui/icons/Stop';
@@ -11,6 +10,8 @@ import {
   type RunSummary,
 } from '@devops-pipelines/plugin-devops-common';
 import { formatTime } from '../../lib/formatTime';
+import type { ActionPermission } from '../../lib/usePipelinePermissions';
+import { DisabledTooltip } from '../DisabledTooltip';
 import { RunStatus } from '../RunStatus';
 import { formatDuration } from './formatDuration';
 import { runCause } from './runCause';
@@ -19,11 +20,13 @@ import type { RunAction } from './useRunActions';
 
 export type RunCardProps = {
   run: RunSummary;
+  /** Whether the user may re-run and stop the run. */
+  execute: ActionPermission;
   onAction: (action: RunAction, run: RunSummary) => void;
 };
 
 /** One run in the timeline: number, status, branch, duration, cause; re-run and stop. */
-export const RunCard = ({ run, onAction }: RunCardProps) => (
+export const RunCard = ({ run, execute, onAction }: RunCardProps) => (
   <Card
     variant="outlined"
     data-testid={`run-record-${run.buildId}`}
@@ -36,25 +39,29 @@ export const RunCard = ({ run, onAction }: RunCardProps) => (
         </Typography>
         <RunStatus status={run.status} />
         <Box flexGrow={1} />
-        <Tooltip title="Run again with this run's configuration">
+        <DisabledTooltip
+          title={execute.reason ?? "Run again with this run's configuration"}
+        >
           <IconButton
             size="small"
             aria-label={`Re-run #${run.buildId}`}
+            disabled={!execute.allowed}
             onClick={() => onAction('rerun', run)}
           >
             <ReplayIcon />
           </IconButton>
-        </Tooltip>
+        </DisabledTooltip>
         {!isFinalStatus(run.status) && (
-          <Tooltip title="Stop this run">
+          <DisabledTooltip title={execute.reason ?? 'Stop this run'}>
             <IconButton
               size="small"
               aria-label={`Stop #${run.buildId}`}
+              disabled={!execute.allowed}
               onClick={() => onAction('stop', run)}
             >
               <StopIcon />
             </IconButton>
-          </Tooltip>
+          </DisabledTooltip>
         )}
       </Box>
       <Typography variant="body2" color="textSecondary">

@@ -5,12 +5,18 @@ import {
   waitFor,
   within,
 } from '@testing-library/react';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
+import { devopsPipelineExecutePermission } from '@devops-pipelines/plugin-devops-common';
 import userEvent from '@testing-library/user-event';
 import type { DevopsApi } from '../../api';
+import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import { makeRun, makeRuns, page } from './__testUtils__/runs';
 import { RunHistory } from './RunHistory';
 import { RUN_POLL_MS, useRunHistory } from './useRunHistory';
-import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import {
+  permissionApiDenying,
+  renderWithDevopsApi,
+} from '../../__testUtils__/renderWithDevopsApi';
 
 // Renders MUI tables and dialogs; the defaults are short on a busy machine.
 jest.setTimeout(30_000);
@@ -20,8 +26,14 @@ const History = ({ pageSize }: { pageSize: number }) => (
   <RunHistory history={useRunHistory('p1', { pageSize })} />
 );
 
-const render = (devopsApi: Partial<DevopsApi>, pageSize = 50) =>
-  renderWithDevopsApi(<History pageSize={pageSize} />, devopsApi);
+const render = (
+  devopsApi: Partial<DevopsApi>,
+  pageSize = 50,
+  permissionApi?: PermissionApi,
+) =>
+  renderWithDevopsApi(<History pageSize={pageSize} />, devopsApi, {
+    permissionApi,
+  });
 
 describe('RunHistory', () => {
   afterEach(() => {
@@ -139,6 +151,31 @@ describe('RunHistory', () => {
 
     await waitFor(() => expect(stopRun).toHaveBeenCalledWith('run-3'));
     expect(stopRun).toHaveBeenCalledTimes(1);
+  });
+
+  it('disables re-run and stop, saying why, where the policy refuses to execute the pipeline', async () => {
+    const listRuns = jest
+      .fn()
+      .mockResolvedValue(page([makeRun(2, { status: 'running' })]));
+
+    await render(
+      { listRuns },
+      50,
+      permissionApiDenying(devopsPipelineExecutePermission),
+    );
+
+    const card = within(await screen.findByTestId('run-record-2'));
+    expect(card.getByLabelText('Re-run #2')).toBeDisabled();
+    expect(card.getByLabelText('Stop #2')).toBeDisabled();
+    await userEvent.hover(card.getByLabelText('Stop #2').parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      NOT_ALLOWED.execute,
+    );
+
+    await userEvent.click(screen.getByText('List'));
+    await userEvent.click(screen.getByLabelText('Select #2'));
+    expect(screen.getByLabelText('Re-run selected')).toBeDisabled();
+    expect(screen.getByLabelText('Stop selected')).toBeDisabled();
   });
 
   it('reads the newest runs again while one is unfinished', async () => {

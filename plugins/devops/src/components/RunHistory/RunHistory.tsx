@@ -5,6 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useState } from 'react';
+import { usePipelinePermission } from '../../lib/usePipelinePermissions';
 import { RunList } from './RunList';
 import { RunTimeline } from './RunTimeline';
 import type { RunHistory as RunHistoryState } from './useRunHistory';
@@ -28,6 +29,7 @@ export const RunHistory = ({
 }: RunHistoryProps) => {
   const alertApi = useApi(alertApiRef);
   const [view, setView] = useState<View>('timeline');
+  const execute = usePipelinePermission('execute', history.pipelineId);
   const changed = () => {
     history.reload();
     onChanged?.();
@@ -56,11 +58,12 @@ export const RunHistory = ({
     content = (
       <RunTimeline
         runs={runs}
+        execute={execute}
         onAction={(action, run) => actions.ask(action, [run])}
       />
     );
   } else {
-    content = <RunList runs={runs} onAction={actions.ask} />;
+    content = <RunList runs={runs} execute={execute} onAction={actions.ask} />;
   }
 
   return (

@@ -13,6 +13,8 @@ import {
 } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
 import { formatTime } from '../../lib/formatTime';
+import type { ActionPermission } from '../../lib/usePipelinePermissions';
+import { DisabledTooltip } from '../DisabledTooltip';
 import { RunStatus } from '../RunStatus';
 import { formatDuration } from './formatDuration';
 import { runCause } from './runCause';
@@ -21,11 +23,13 @@ import type { RunAction } from './useRunActions';
 
 export type RunListProps = {
   runs: RunSummary[];
+  /** Whether the user may re-run and stop the runs. */
+  execute: ActionPermission;
   onAction: (action: RunAction, runs: RunSummary[]) => void;
 };
 
 /** Runs as table rows with checkboxes; re-run and stop act on the selected ones. */
-export const RunList = ({ runs, onAction }: RunListProps) => {
+export const RunList = ({ runs, execute, onAction }: RunListProps) => {
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(
     new Set(),
   );
@@ -52,24 +56,28 @@ export const RunList = ({ runs, onAction }: RunListProps) => {
         <Typography variant="body2" color="textSecondary">
           {selected.length} selected
         </Typography>
-        <Button
-          size="small"
-          variant="outlined"
-          aria-label="Re-run selected"
-          disabled={selected.length === 0}
-          onClick={() => onAction('rerun', selected)}
-        >
-          Re-run
-        </Button>
-        <Button
-          size="small"
-          variant="outlined"
-          aria-label="Stop selected"
-          disabled={unfinished.length === 0}
-          onClick={() => onAction('stop', unfinished)}
-        >
-          Stop
-        </Button>
+        <DisabledTooltip title={execute.reason}>
+          <Button
+            size="small"
+            variant="outlined"
+            aria-label="Re-run selected"
+            disabled={selected.length === 0 || !execute.allowed}
+            onClick={() => onAction('rerun', selected)}
+          >
+            Re-run
+          </Button>
+        </DisabledTooltip>
+        <DisabledTooltip title={execute.reason}>
+          <Button
+            size="small"
+            variant="outlined"
+            aria-label="Stop selected"
+            disabled={unfinished.length === 0 || !execute.allowed}
+            onClick={() => onAction('stop', unfinished)}
+          >
+            Stop
+          </Button>
+        </DisabledTooltip>
       </Box>
       <Table size="small">
         <TableHead>

@@ -1,6 +1,7 @@
 import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
 import type { RunSummary } from '@devops-pipelines/plugin-devops-common';
+import type { ActionPermission } from '../../lib/usePipelinePermissions';
 import { RunCard } from './RunCard';
 import type { RunAction } from './useRunActions';
 
@@ -29,17 +30,19 @@ const useStyles = makeStyles(theme => ({
 
 export type RunTimelineProps = {
   runs: RunSummary[];
+  /** Whether the user may re-run and stop the runs. */
+  execute: ActionPermission;
   onAction: (action: RunAction, run: RunSummary) => void;
 };
 
 /** Runs as cards on a vertical line, newest on top. */
-export const RunTimeline = ({ runs, onAction }: RunTimelineProps) => {
+export const RunTimeline = ({ runs, execute, onAction }: RunTimelineProps) => {
   const classes = useStyles();
   return (
     <Box className={classes.timeline}>
       {runs.map(run => (
         <Box key={run.id} className={classes.item}>
-          <RunCard run={run} onAction={onAction} />
+          <RunCard run={run} execute={execute} onAction={onAction} />
         </Box>
       ))}
     </Box>

@@ -12,6 +12,8 @@ import { usePolling } from './usePolling';
 export const RUN_POLL_MS = 3000;
 
 export type RunHistory = {
+  /** The pipeline the runs are of. */
+  pipelineId: string;
   /** Newest first. */
   runs: Run[];
   totalCount: number;
@@ -121,6 +123,7 @@ export function useRunHistory(
   }, [devopsApi, pipelineId, pageSize, nextCursor]);
 
   return {
+    pipelineId,
     runs: shown.runs,
     totalCount: shown.totalCount,
     loading: first.loading,

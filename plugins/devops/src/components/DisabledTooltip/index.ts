@@ -1,0 +1,2 @@
+export { DisabledTooltip } from './DisabledTooltip';
+export type { DisabledTooltipProps } from './DisabledTooltip';
