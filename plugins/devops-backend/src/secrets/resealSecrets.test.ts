@@ -1,11 +1,8 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import {
-  PIPELINE_API_VERSION,
-  PIPELINE_KIND,
-} from '@devops-pipelines/plugin-devops-common';
 import { DatabaseAccountStore } from '../accounts/DatabaseAccountStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { applyMigrations } from '../database/migrate';
+import { pipelineDocument } from '../router/__testUtils__/devopsTestBackend';
 import { resealSecrets } from './resealSecrets';
 import { SecretBox } from './SecretBox';
 
@@ -24,29 +21,10 @@ describe.each(databases.eachSupportedId())(
       await applyMigrations(db);
       const before = new SecretBox(OLD_KEY);
       const pipeline = await new DatabasePipelineStore(db, before).create({
-        document: {
-          apiVersion: PIPELINE_API_VERSION,
-          kind: PIPELINE_KIND,
-          metadata: { name: 'rotated', entityRef: 'component:default/app' },
-          spec: {
-            parameters: [{ name: 'TOKEN', secret: true }],
-            stages: [
-              {
-                name: 'Build',
-                order: 'sequential',
-                tasks: [
-                  {
-                    name: 'b',
-                    type: 'runScript',
-                    image: 'alpine',
-                    tag: '3',
-                    script: 'make',
-                  },
-                ],
-              },
-            ],
-          },
-        },
+        document: pipelineDocument({
+          name: 'rotated',
+          parameters: [{ name: 'TOKEN', secret: true }],
+        }),
         secrets: { TOKEN: 'pipeline-secret' },
         createdBy: 'user:default/alice',
       });
