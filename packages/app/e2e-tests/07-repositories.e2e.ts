@@ -14,9 +14,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+/* eslint-disable @backstage/no-relative-monorepo-imports -- the browser test drives the
+   stand-ins of the backend's tests, which no package publishes: test code, not a
+   dependency of the app */
 import { OAuthStandIn } from '../../../plugins/devops-backend/src/accounts/__testUtils__/OAuthStandIn';
 import { GitHttpServer } from '../../../plugins/devops-backend/src/scm/__testUtils__/GitHttpServer';
 import { TestRepository } from '../../../plugins/devops-backend/src/scm/__testUtils__/TestRepository';
+/* eslint-enable @backstage/no-relative-monorepo-imports */
 import { canvasClick, toolbarButton } from './lib/canvas';
 import {
   ENTITY_TAB,
