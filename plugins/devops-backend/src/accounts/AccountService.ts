@@ -200,6 +200,24 @@ export class AccountService {
    * token the host no longer accepts is the user's to renew: the error says where.
    */
   async accessToken(accountId: string): Promise<string> {
+    return (await this.#token(accountId)).token;
+  }
+
+  /** The account's token with where to use it, for calls to the host's API. */
+  async access(accountId: string): Promise<AccountAccess> {
+    const { account, token } = await this.#token(accountId);
+    return {
+      token,
+      login: account.login ?? '',
+      baseUrl: account.baseUrl,
+      apiBaseUrl: this.#provider(account.provider).apiBaseUrl(account.baseUrl),
+    };
+  }
+
+  /** The account, read once, with its access token refreshed where it is about to expire. */
+  async #token(
+    accountId: string,
+  ): Promise<{ account: CodeHostAccount; token: string }> {
     const found = await this.deps.store.getWithSecrets(accountId);
     if (!found) throw new NotFoundError(`No code host account ${accountId}`);
     const { account, secrets } = found;
@@ -207,7 +225,7 @@ export class AccountService {
     const expiring =
       account.tokenExpiresAt &&
       account.tokenExpiresAt.getTime() - Date.now() < REFRESH_BEFORE_MS;
-    if (!expiring) return secrets.accessToken;
+    if (!expiring) return { account, token: secrets.accessToken };
     if (!secrets.refreshToken) throw this.#reconnect(account);
     try {
       const tokens = await this.#provider(account.provider).refresh(
@@ -222,27 +240,12 @@ export class AccountService {
         secrets.clientSecret,
         tokens,
       );
-      return tokens.accessToken;
+      return { account, token: tokens.accessToken };
     } catch (error) {
       if (error instanceof OAuthError)
         throw this.#reconnect(account, error.reason);
       throw error;
     }
-  }
-
-  /** The account's token with where to use it, for calls to the host's API. */
-  async access(accountId: string): Promise<AccountAccess> {
-    const token = await this.accessToken(accountId);
-    const account = await this.deps.store.get(accountId);
-    if (!account?.login) {
-      throw new NotFoundError(`No connected code host account ${accountId}`);
-    }
-    return {
-      token,
-      login: account.login,
-      baseUrl: account.baseUrl,
-      apiBaseUrl: this.#provider(account.provider).apiBaseUrl(account.baseUrl),
-    };
   }
 
   /**
