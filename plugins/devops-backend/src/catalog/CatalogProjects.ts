@@ -28,9 +28,13 @@ export class CatalogProjects {
   /** The refs that count as members of each entity's project, lower-cased. */
   async members(entityRefs: string[]): Promise<Map<string, string[]>> {
     const owners = await this.owners(entityRefs);
+    // Entities of one team share their owners: their group tree is walked once.
+    const trees = new Map<string, Promise<string[]>>();
     const members = new Map<string, string[]>();
     for (const [ref, entityOwners] of owners) {
-      members.set(ref, await this.#withNested(entityOwners));
+      const key = [...entityOwners].sort().join(',');
+      if (!trees.has(key)) trees.set(key, this.#withNested(entityOwners));
+      members.set(ref, await trees.get(key)!);
     }
     return members;
   }
