@@ -75,6 +75,28 @@ export interface Config {
       imagePullTimeout?: HumanDuration | string;
     };
     /**
+     * Where pipelines may deploy besides the cluster their runs are bound to (where they
+     * may deploy into any namespace). A Deploy YAML or Deploy chart task whose target no
+     * entry allows is refused when its pipeline is saved (403, naming the cluster) and
+     * fails when it runs. Default: none, so each project deploys to its bound cluster only.
+     */
+    deployTargets?: Array<{
+      /** A cluster the portal knows (kubernetes.clusterLocatorMethods or the kubeconfig). */
+      cluster: string;
+      /**
+       * The namespaces allowed there; `*` matches any run of name characters (`web-*`).
+       * Default: every namespace.
+       */
+      namespaces?: string[];
+      /**
+       * Groups whose entities may deploy there: those the group owns and those owned by
+       * a group nested in it. `web-team` means `group:default/web-team`.
+       */
+      groups?: string[];
+      /** Catalog entities whose pipelines may deploy there (`component:default/shop`). */
+      entities?: string[];
+    }>;
+    /**
      * The image registry buildImage tasks push to, as `<host>/<workspace>/<image>:<tag>`.
      * Without it, buildImage tasks fail saying so.
      */

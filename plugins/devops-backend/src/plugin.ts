@@ -19,6 +19,8 @@ import { SourceCredentials } from './accounts/SourceCredentials';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
 import { CatalogProjects } from './catalog/CatalogProjects';
+import { DeployTargets } from './deployTargets/DeployTargets';
+import { readDeployTargets } from './deployTargets/readDeployTargets';
 import { catalogEntityOwners } from './catalog/entityOwners';
 import { scheduleClusterHealthChecks } from './clusters/scheduleHealthChecks';
 import { readDevopsConfig } from './config';
@@ -128,6 +130,12 @@ export const devopsPlugin = createBackendPlugin({
           logger,
         });
 
+        const deployTargets = new DeployTargets({
+          rules: readDeployTargets(config),
+          clusters,
+          projects,
+        });
+
         permissionsRegistry.addResourceType({
           resourceRef: pipelineResourceRef,
           permissions: devopsPermissions,
@@ -174,6 +182,7 @@ export const devopsPlugin = createBackendPlugin({
           pipelines,
           runs,
           sourceCredentials,
+          deployTargets,
         });
         const local = settings.localExecutor;
 
@@ -245,6 +254,7 @@ export const devopsPlugin = createBackendPlugin({
             logs,
             engine,
             clusters,
+            deployTargets,
             triggers,
             webhooks,
             accounts,

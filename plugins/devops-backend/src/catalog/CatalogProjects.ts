@@ -56,6 +56,15 @@ export class CatalogProjects {
     return items.map(refOf);
   }
 
+  /**
+   * The owners of an entity with every group they are nested in, lower-cased: rights
+   * given to a group cover the entities of the teams below it.
+   */
+  async ownersWithParents(entityRef: string): Promise<string[]> {
+    const ref = normalizeRef(entityRef);
+    return this.#withParents((await this.owners([ref])).get(ref) ?? []);
+  }
+
   /** The groups with every group nested below them, at any depth. */
   async #withNested(refs: string[]): Promise<string[]> {
     const all = new Set(refs);

@@ -2,6 +2,7 @@ import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import type { PipelineRecord } from '../database/types';
 import { chooseBinding, hasScopedBindings } from './chooseBinding';
 import type { EntityOwners } from '../catalog/entityOwners';
+import { deployTasksOf } from '../deployTargets/deployTasks';
 import type { ClusterBinding } from './types';
 import type { ClusterUser } from '@devops-pipelines/plugin-devops-common';
 
@@ -41,12 +42,21 @@ export async function pipelinesUsingCluster(options: {
 
 /** A `${VAR}` in a task's cluster field is only known at run time, so it is not counted. */
 function deploysTo(pipeline: PipelineRecord, clusterName: string): boolean {
-  return pipeline.document.spec.stages.some(stage =>
-    stage.tasks.some(task => 'cluster' in task && task.cluster === clusterName),
+  return deployTasksOf(pipeline.document.spec).some(
+    task => task.cluster === clusterName,
   );
 }
 
-function toUser(pipeline: PipelineRecord, uses: ClusterUser['uses']): ClusterUser {
+function toUser(
+  pipeline: PipelineRecord,
+  uses: ClusterUser['uses'],
+): ClusterUser {
   const { name, title, entityRef } = pipeline.document.metadata;
-  return { id: pipeline.id, name, ...(title ? { title } : {}), entityRef, uses };
+  return {
+    id: pipeline.id,
+    name,
+    ...(title ? { title } : {}),
+    entityRef,
+    uses,
+  };
 }

@@ -3,6 +3,8 @@ import type { Config } from '@backstage/config';
 import type { ClusterDirectory } from '../clusters/types';
 import type { SourceCredentialsLookup } from '../scm/gitCredentials';
 import { readDevopsConfig } from '../config';
+import { DeployTargetGuard } from '../deployTargets/DeployTargetGuard';
+import type { DeployTargets } from '../deployTargets/DeployTargets';
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import type { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { taskPlanners } from '../tasks';
@@ -15,8 +17,8 @@ import type { TaskExecutor } from './types';
 
 /**
  * The executor the run engine uses: routes each run to the Kubernetes executor of its
- * pipeline's bound cluster or to the local executor, per `devops.executor.type`.
- * Configuration mistakes fail here, at startup.
+ * pipeline's bound cluster or to the local executor, per `devops.executor.type`, each
+ * deploy task's target checked as it starts. Configuration mistakes fail here, at startup.
  */
 export function createTaskExecutor(options: {
   config: Config;
@@ -26,9 +28,12 @@ export function createTaskExecutor(options: {
   runs: DatabaseRunStore;
   /** The credentials each run reads its repository with (accounts, integrations). */
   sourceCredentials: SourceCredentialsLookup;
+  deployTargets: DeployTargets;
 }): TaskExecutor {
   const { config, logger, clusters, pipelines, runs, sourceCredentials } =
     options;
+  const pipelineEntityRef = async (id: string) =>
+    (await pipelines.get(id))?.document.metadata.entityRef;
   const settings = readKubernetesExecutorSettings(config);
   const tools = readTaskToolSettings(config);
   const localSettings = readDevopsConfig(config).localExecutor;
@@ -44,13 +49,12 @@ export function createTaskExecutor(options: {
       logger,
     });
   }
-  return new ExecutorRouter({
+  const router = new ExecutorRouter({
     type: settings.executorType,
     local,
     clusters,
     runs,
-    pipelineEntityRef: async id =>
-      (await pipelines.get(id))?.document.metadata.entityRef,
+    pipelineEntityRef,
     kubernetes: target =>
       new KubernetesExecutor({
         target,
@@ -64,4 +68,9 @@ export function createTaskExecutor(options: {
         logger,
       }),
   });
+  return new DeployTargetGuard(
+    router,
+    options.deployTargets,
+    pipelineEntityRef,
+  );
 }

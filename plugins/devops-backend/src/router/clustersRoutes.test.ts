@@ -77,6 +77,8 @@ describe('devops router: clusters', () => {
                 ...config.devops,
                 kubernetes: { ...config.devops.kubernetes, namespace: defaultNamespace },
                 encryptionKey: 'clusters-routes-test',
+                // The deploying pipeline's entity is owned by no one: no binding covers it.
+                deployTargets: [{ cluster: LOCAL_CLUSTER, entities: [DEPLOYER_ENTITY] }],
               },
             },
           }),
@@ -306,8 +308,10 @@ describe('devops router: clusters', () => {
   });
 });
 
+const DEPLOYER_ENTITY = 'component:default/deployer';
+
 function deployPipeline(clusterName: string) {
-  const document = pipelineDocument({ name: uniqueName('deploys') });
+  const document = pipelineDocument({ name: uniqueName('deploys'), entityRef: DEPLOYER_ENTITY });
   document.spec.stages[0].tasks = [
     { name: 'deploy', type: 'deployYaml', file: 'app.yaml', cluster: clusterName, namespace: 'web' },
   ];

@@ -44,8 +44,16 @@ function manualWebhook(req: Request): boolean {
 
 /** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
 export function pipelinesRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, pipelines, runs, engine, webhooks, accounts } =
-    options;
+  const {
+    httpAuth,
+    authorizer,
+    pipelines,
+    runs,
+    engine,
+    webhooks,
+    accounts,
+    deployTargets,
+  } = options;
   const router = Router();
 
   const readablePipeline = (req: Request<{ id: string }>) =>
@@ -80,6 +88,7 @@ export function pipelinesRoutes(options: RouterOptions) {
       document,
       principalRef(credentials),
     );
+    await deployTargets.checkDocument(document);
     await checkPipelineLimit();
     const { spec, secrets } = separateSecrets(
       document.spec,
@@ -186,6 +195,7 @@ export function pipelinesRoutes(options: RouterOptions) {
         },
       );
     }
+    await deployTargets.checkDocument(document);
     const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
     await accounts.checkSourceAccount(
       principalRef(credentials),
@@ -237,6 +247,8 @@ export function pipelinesRoutes(options: RouterOptions) {
     };
     const createdBy = principalRef(credentials);
     await authorizer.authorizeCreate(credentials, document, createdBy);
+    // The same tasks and entity, but the bindings or devops.deployTargets may have changed.
+    await deployTargets.checkDocument(document);
     await checkPipelineLimit();
     const copy = await pipelines.create({
       document,

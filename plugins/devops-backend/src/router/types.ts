@@ -6,6 +6,7 @@ import {
 import type { AccountService } from '../accounts/AccountService';
 import type { RepositoryBrowser } from '../accounts/RepositoryBrowser';
 import type { ClusterService } from '../clusters/ClusterService';
+import type { DeployTargets } from '../deployTargets/DeployTargets';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
@@ -23,6 +24,8 @@ export type RouterOptions = {
   logs: DatabaseLogStore;
   engine: RunEngine;
   clusters: ClusterService;
+  /** Where a pipeline's deploy tasks may deploy, checked as it is saved. */
+  deployTargets: DeployTargets;
   triggers: DatabaseTriggerStore;
   webhooks: WebhookRegistrar;
   accounts: AccountService;

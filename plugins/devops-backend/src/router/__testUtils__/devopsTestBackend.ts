@@ -74,6 +74,7 @@ export class DevopsTestBackend {
         limits?: { maxPipelines?: number };
         encryptionKey?: string;
         repositories?: { allowedHosts?: string[] };
+        deployTargets?: object[];
       };
       /** The portal's code host credentials (`integrations:` in app-config). */
       integrations?: object;

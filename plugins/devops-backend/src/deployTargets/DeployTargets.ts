@@ -1,0 +1,112 @@
+import { NotAllowedError } from '@backstage/errors';
+import {
+  referencedVariables,
+  type PipelineDocument,
+} from '@devops-pipelines/plugin-devops-common';
+import type { CatalogProjects } from '../catalog/CatalogProjects';
+import { normalizeRef } from '../catalog/entityOwners';
+import type { ClusterDirectory } from '../clusters/types';
+import { deployTasksOf } from './deployTasks';
+import { allowsNamespace, type DeployTargetRule } from './readDeployTargets';
+
+export type DeployTarget = { cluster: string; namespace: string };
+
+/** Where one project's pipelines may deploy. */
+type Allowed = { boundCluster?: string; rules: DeployTargetRule[] };
+
+/**
+ * Where a pipeline may deploy with the portal's cluster credentials (issue 9): the
+ * cluster its runs are bound to, in any namespace, and the clusters and namespaces
+ * `devops.deployTargets` gives its project (its entity, or a group that owns it or that
+ * its owner is nested in). Anything else is refused, when the pipeline is saved and
+ * again when the task runs.
+ */
+export class DeployTargets {
+  constructor(
+    private readonly options: {
+      rules: DeployTargetRule[];
+      clusters: Pick<ClusterDirectory, 'bindingForPipeline'>;
+      projects: Pick<CatalogProjects, 'ownersWithParents'>;
+    },
+  ) {}
+
+  /** Why pipelines of `entityRef` may not deploy to `target`; undefined when they may. */
+  async refusal(
+    entityRef: string,
+    target: DeployTarget,
+  ): Promise<string | undefined> {
+    return refusalOf(entityRef, target, await this.#allowed(entityRef));
+  }
+
+  /**
+   * Throws NotAllowedError naming the first deploy task whose target the pipeline may not
+   * deploy to. A target that names a variable is known, and checked, only at run time.
+   */
+  async checkDocument(document: PipelineDocument): Promise<void> {
+    const tasks = deployTasksOf(document.spec).filter(
+      task =>
+        referencedVariables(`${task.cluster} ${task.namespace}`).length === 0,
+    );
+    if (tasks.length === 0) return;
+    const { entityRef } = document.metadata;
+    const allowed = await this.#allowed(entityRef);
+    for (const task of tasks) {
+      const refusal = refusalOf(entityRef, task, allowed);
+      if (refusal) throw new NotAllowedError(`Task "${task.name}": ${refusal}`);
+    }
+  }
+
+  async #allowed(entityRef: string): Promise<Allowed> {
+    const { rules, clusters, projects } = this.options;
+    const boundCluster = (await clusters.bindingForPipeline({ entityRef }))
+      ?.name;
+    const entity = normalizeRef(entityRef);
+    const groups = rules.some(rule => rule.groups.length)
+      ? new Set(await projects.ownersWithParents(entityRef))
+      : new Set<string>();
+    return {
+      boundCluster,
+      rules: rules.filter(
+        rule =>
+          rule.entities.includes(entity) ||
+          rule.groups.some(group => groups.has(group)),
+      ),
+    };
+  }
+}
+
+function refusalOf(
+  entityRef: string,
+  target: DeployTarget,
+  allowed: Allowed,
+): string | undefined {
+  if (target.cluster === allowed.boundCluster) return undefined;
+  const granted = allowed.rules.filter(rule => rule.cluster === target.cluster);
+  if (granted.some(rule => allowsNamespace(rule, target.namespace)))
+    return undefined;
+  return `pipelines of ${entityRef} may not deploy to namespace '${
+    target.namespace
+  }' of cluster '${target.cluster}'; they may deploy to ${describeAllowed(
+    allowed,
+  )}. An admin gives a project more clusters in devops.deployTargets`;
+}
+
+/** "cluster 'local' (their runs' binding) and namespaces web-* of cluster 'staging'" */
+function describeAllowed({ boundCluster, rules }: Allowed): string {
+  const targets = rules.map(rule =>
+    rule.namespaces
+      ? `${
+          plural(rule.namespaces) ? 'namespaces' : 'namespace'
+        } ${rule.namespaces.join(', ')} of cluster '${rule.cluster}'`
+      : `cluster '${rule.cluster}'`,
+  );
+  if (boundCluster)
+    targets.unshift(`cluster '${boundCluster}' (their runs' binding)`);
+  return targets.length
+    ? targets.join(' and ')
+    : 'no cluster (none is bound for them)';
+}
+
+/** Several names, or a pattern that stands for several. */
+const plural = (namespaces: string[]) =>
+  namespaces.length > 1 || namespaces[0].includes('*');
