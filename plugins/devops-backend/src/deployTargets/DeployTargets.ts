@@ -91,6 +91,10 @@ function refusalOf(
   )}. An admin gives a project more clusters in devops.deployTargets`;
 }
 
+/** Several names, or a pattern that stands for several. */
+const plural = (namespaces: string[]) =>
+  namespaces.length > 1 || namespaces[0].includes('*');
+
 /** "cluster 'local' (their runs' binding) and namespaces web-* of cluster 'staging'" */
 function describeAllowed({ boundCluster, rules }: Allowed): string {
   const targets = rules.map(rule =>
@@ -107,6 +111,3 @@ function describeAllowed({ boundCluster, rules }: Allowed): string {
     : 'no cluster (none is bound for them)';
 }
 
-/** Several names, or a pattern that stands for several. */
-const plural = (namespaces: string[]) =>
-  namespaces.length > 1 || namespaces[0].includes('*');
