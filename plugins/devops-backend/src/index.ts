@@ -5,7 +5,9 @@
  */
 export { devopsPlugin as default } from './plugin';
 export {
+  createDevopsClusterBindingConditionalDecision,
   createDevopsPipelineConditionalDecision,
+  devopsClusterBindingConditions,
   devopsPipelineConditions,
 } from './permissions/conditionExports';
 export {

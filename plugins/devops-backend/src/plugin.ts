@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import {
+  DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE,
   DEVOPS_PIPELINE_RESOURCE_TYPE,
   devopsPermissions,
 } from '@devops-pipelines/plugin-devops-common';
@@ -35,8 +36,14 @@ import {
   PipelineAuthorizer,
   withProjectMembers,
 } from './permissions/PipelineAuthorizer';
+import { bindingResourceRef } from './permissions/bindingResource';
+import {
+  BindingAuthorizer,
+  withScopeMembers,
+} from './permissions/BindingAuthorizer';
 import { pipelineResourceRef } from './permissions/resource';
-import { pipelineRules } from './permissions/rules';
+import { bindingRules, pipelineRules } from './permissions/rules';
+import { isResourcePermission } from '@backstage/plugin-permission-common';
 import { createRouter } from './router/createRouter';
 import { resolveBranchHead } from './scm/git';
 import { resealSecrets } from './secrets/resealSecrets';
@@ -138,7 +145,9 @@ export const devopsPlugin = createBackendPlugin({
 
         permissionsRegistry.addResourceType({
           resourceRef: pipelineResourceRef,
-          permissions: devopsPermissions,
+          permissions: devopsPermissions.filter(p =>
+            isResourcePermission(p, DEVOPS_PIPELINE_RESOURCE_TYPE),
+          ),
           rules: Object.values(pipelineRules),
           // With their projects' members, for the IS_PROJECT_MEMBER rule.
           getResources: async ids => {
@@ -149,6 +158,22 @@ export const devopsPlugin = createBackendPlugin({
               ),
             );
             return ids.map(id => resources.get(id));
+          },
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: bindingResourceRef,
+          permissions: devopsPermissions.filter(p =>
+            isResourcePermission(p, DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE),
+          ),
+          rules: Object.values(bindingRules),
+          // With their scope groups' nested groups, for the IS_IN_BINDING_SCOPE rule.
+          getResources: async names => {
+            const bindings = await clusters.list();
+            const found = await withScopeMembers(
+              names.flatMap(name => bindings.filter(b => b.name === name)),
+              projects,
+            );
+            return names.map(name => found.find(b => b.name === name));
           },
         });
         permissionsRegistry.addPermissions(devopsPermissions);
@@ -245,6 +270,11 @@ export const devopsPlugin = createBackendPlugin({
             logger,
             httpAuth,
             authorizer: new PipelineAuthorizer(
+              permissions,
+              permissionsRegistry,
+              projects,
+            ),
+            clusterAuthorizer: new BindingAuthorizer(
               permissions,
               permissionsRegistry,
               projects,

@@ -49,19 +49,28 @@ export const devopsPipelineExecutePermission = createPermission({
   resourceType: DEVOPS_PIPELINE_RESOURCE_TYPE,
 });
 
+/** The resource type of cluster bindings, named by the cluster's name. */
+export const DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE = 'devops-cluster-binding';
+
 /**
- * See the bound clusters, their health, and the clusters that could be bound. Basic:
- * a binding belongs to no pipeline, so a policy decides it by who asks.
+ * See a cluster binding with its health. A resource permission: a policy can let
+ * project managers see the bindings scoped to their groups (SPEC §9).
  */
 export const devopsClusterReadPermission = createPermission({
   name: 'devops.cluster.read',
   attributes: { action: 'read' },
+  resourceType: DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE,
 });
 
-/** Bind a cluster (which creates its namespace on the cluster) and unbind it. */
+/**
+ * Bind a cluster (which creates its namespace on the cluster) and unbind it. A resource
+ * permission: binding applies its conditions to the binding about to be made (its
+ * scope), so a policy can let project managers bind for their own groups only.
+ */
 export const devopsClusterManagePermission = createPermission({
   name: 'devops.cluster.manage',
   attributes: {},
+  resourceType: DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE,
 });
 
 /**

@@ -65,6 +65,13 @@ export class CatalogProjects {
     return this.#withParents((await this.owners([ref])).get(ref) ?? []);
   }
 
+  /** Each group with the groups nested below it (who joined its projects), lower-cased. */
+  async nestedGroups(groupRefs: string[]): Promise<Map<string, string[]>> {
+    const refs = [...new Set(groupRefs.map(normalizeRef))];
+    const trees = await Promise.all(refs.map(ref => this.#withNested([ref])));
+    return new Map(refs.map((ref, index) => [ref, trees[index]]));
+  }
+
   /** The groups with every group nested below them, at any depth. */
   async #withNested(refs: string[]): Promise<string[]> {
     const all = new Set(refs);

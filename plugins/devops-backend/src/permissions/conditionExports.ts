@@ -1,6 +1,7 @@
 import { createConditionExports } from '@backstage/plugin-permission-node';
+import { bindingResourceRef } from './bindingResource';
 import { pipelineResourceRef } from './resource';
-import { pipelineRules } from './rules';
+import { bindingRules, pipelineRules } from './rules';
 
 const exports = createConditionExports({
   resourceRef: pipelineResourceRef,
@@ -25,3 +26,26 @@ export const devopsPipelineConditions = exports.conditions;
  */
 export const createDevopsPipelineConditionalDecision =
   exports.createConditionalDecision;
+
+const bindingExports = createConditionExports({
+  resourceRef: bindingResourceRef,
+  rules: bindingRules,
+});
+
+/**
+ * Conditions on cluster bindings for an adopter's policy:
+ * `devopsClusterBindingConditions.isInBindingScope({ claims, every })`, the bindings
+ * scoped to the claims' groups (all of them with `every`).
+ *
+ * @public
+ */
+export const devopsClusterBindingConditions = bindingExports.conditions;
+
+/**
+ * A conditional decision on a cluster permission (read, manage) from
+ * {@link devopsClusterBindingConditions}.
+ *
+ * @public
+ */
+export const createDevopsClusterBindingConditionalDecision =
+  bindingExports.createConditionalDecision;

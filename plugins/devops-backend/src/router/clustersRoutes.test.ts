@@ -26,6 +26,9 @@ import { pipelineDocument, uniqueName } from './__testUtils__/devopsTestBackend'
 
 jest.setTimeout(120_000);
 
+/** The deploying pipeline's entity: the catalog holds no owner for it. */
+const DEPLOYER_ENTITY = 'component:default/deployer';
+
 /**
  * The clusters half of the HTTP API through a real backend on each database, binding
  * the local test cluster of scripts/k8s for real: listing with health, the clusters one
@@ -64,7 +67,9 @@ describe('devops router: clusters', () => {
             result: denied.has(permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
           }))) as PermissionsService['authorize'],
         authorizeConditional: (async requests =>
-          requests.map(() => ({ result: AuthorizeResult.ALLOW }))) as PermissionsService['authorizeConditional'],
+          requests.map(({ permission }) => ({
+            result: denied.has(permission.name) ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          }))) as PermissionsService['authorizeConditional'],
       });
       const config = testClustersConfig(cluster);
       backend = await startTestBackend({
@@ -295,20 +300,20 @@ describe('devops router: clusters', () => {
         .delete(`/api/devops/clusters/${LOCAL_CLUSTER}`)
         .set('Authorization', asJack);
       expect(unbind.status).toBe(403);
-      // Reading is a permission of its own.
-      expect((await api().get('/api/devops/clusters').set('Authorization', asJack)).status).toBe(200);
+      // Reading is a permission of its own; the clusters one could bind are for managers.
+      const read = await api().get('/api/devops/clusters').set('Authorization', asJack);
+      expect(read.status).toBe(200);
+      expect(read.body.canBind).toBe(false);
+      const available = await api().get('/api/devops/clusters/available').set('Authorization', asJack);
+      expect(available.status).toBe(403);
 
       denied.add('devops.cluster.read');
-      for (const path of ['/api/devops/clusters', '/api/devops/clusters/available']) {
-        const res = await api().get(path).set('Authorization', asJack);
-        expect(res.status).toBe(403);
-        expect(res.body.error.message).toBe('You are not allowed to read clusters');
-      }
+      const res = await api().get('/api/devops/clusters').set('Authorization', asJack);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe('You are not allowed to read clusters');
     });
   });
 });
-
-const DEPLOYER_ENTITY = 'component:default/deployer';
 
 function deployPipeline(clusterName: string) {
   const document = pipelineDocument({ name: uniqueName('deploys'), entityRef: DEPLOYER_ENTITY });

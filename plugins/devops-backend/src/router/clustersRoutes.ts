@@ -1,8 +1,4 @@
 import { InputError } from '@backstage/errors';
-import {
-  devopsClusterManagePermission,
-  devopsClusterReadPermission,
-} from '@devops-pipelines/plugin-devops-common';
 import Router from 'express-promise-router';
 import { bindClusterRequestSchema } from '../clusters/bindRequest';
 import { RouterOptions, principalRef } from './types';
@@ -17,34 +13,55 @@ function parseForce(value: unknown): boolean {
 
 /** Clusters: the bindings with their health, the clusters one could bind, bind, unbind. */
 export function clustersRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, clusters } = options;
+  const { httpAuth, clusterAuthorizer, clusters } = options;
   const router = Router();
 
   router.get('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorizer.authorize(credentials, devopsClusterReadPermission);
-    res.json({ items: await clusters.list() });
+    res.json({
+      items: await clusterAuthorizer.readable(
+        credentials,
+        await clusters.list(),
+      ),
+      // The page offers binding only to those who may bind for some scope.
+      canBind: await clusterAuthorizer.maySomeManage(credentials),
+    });
   });
 
   router.get('/clusters/available', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorizer.authorize(credentials, devopsClusterReadPermission);
+    await clusterAuthorizer.authorizeSomeManage(credentials);
     res.json({ items: await clusters.available() });
   });
 
   router.post('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorizer.authorize(credentials, devopsClusterManagePermission);
+    await clusterAuthorizer.authorizeSomeManage(credentials);
     const request = parseBody(bindClusterRequestSchema, req.body);
-    const binding = await clusters.bind({ ...request, createdBy: principalRef(credentials) });
+    await clusterAuthorizer.authorizeManage(
+      credentials,
+      { name: request.name, scope: request.scope ?? [] },
+      'bind',
+    );
+    const binding = await clusters.bind({
+      ...request,
+      createdBy: principalRef(credentials),
+    });
     res.status(201).json(binding);
   });
 
   router.delete('/clusters/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorizer.authorize(credentials, devopsClusterManagePermission);
+    await clusterAuthorizer.authorizeSomeManage(credentials);
+    const force = parseForce(req.query.force);
+    const binding = (await clusters.list()).find(
+      b => b.name === req.params.name,
+    );
+    // An unknown name is left to unbind, which answers 404 for it.
+    if (binding)
+      await clusterAuthorizer.authorizeManage(credentials, binding, 'unbind');
     await clusters.unbind(req.params.name, {
-      force: parseForce(req.query.force),
+      force,
       by: principalRef(credentials),
     });
     res.status(204).end();

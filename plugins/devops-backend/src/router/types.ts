@@ -11,6 +11,7 @@ import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { RunEngine } from '../engine/RunEngine';
+import type { BindingAuthorizer } from '../permissions/BindingAuthorizer';
 import { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
 import type { DatabaseTriggerStore } from '../triggers/DatabaseTriggerStore';
 import type { WebhookRegistrar } from '../triggers/webhooks/WebhookRegistrar';
@@ -19,6 +20,7 @@ export type RouterOptions = {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   authorizer: PipelineAuthorizer;
+  clusterAuthorizer: BindingAuthorizer;
   pipelines: DatabasePipelineStore;
   runs: DatabaseRunStore;
   logs: DatabaseLogStore;

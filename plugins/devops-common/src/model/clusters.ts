@@ -33,6 +33,17 @@ export type ClusterBinding = {
 };
 
 /**
+ * `GET /clusters`: the bindings the user may see, and whether they may bind a cluster
+ * for some scope (what a policy allows them to bind is decided on the binding itself).
+ *
+ * @public
+ */
+export type ClusterList = {
+  items: ClusterBinding[];
+  canBind: boolean;
+};
+
+/**
  * A cluster the portal knows that is not bound yet.
  *
  * @public

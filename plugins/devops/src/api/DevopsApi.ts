@@ -3,6 +3,7 @@ import type {
   ApplicationRegistration,
   AvailableCluster,
   ClusterBinding,
+  ClusterList,
   CodeHostAccountSummary,
   CodeHostBranch,
   CodeHostPage,
@@ -27,6 +28,7 @@ export type {
   AvailableCluster,
   ClusterBinding,
   ClusterHealthState,
+  ClusterList,
   ClusterUser,
   CodeHostAccountSummary,
   CodeHostBranch,
@@ -162,8 +164,8 @@ export interface DevopsApi {
    * through the app's fetch because a plain link to the API would carry no token.
    */
   downloadRunLog(runId: string): Promise<string>;
-  /** Bound clusters with their health. */
-  listClusters(): Promise<ClusterBinding[]>;
+  /** The bound clusters the user may see, with their health, and whether they may bind. */
+  listClusters(): Promise<ClusterList>;
   /** Clusters of the portal's configuration that could be bound. */
   listAvailableClusters(): Promise<AvailableCluster[]>;
   /** Creates the namespace on the cluster and binds it; fails naming the cluster's refusal. */

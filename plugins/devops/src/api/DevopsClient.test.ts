@@ -111,9 +111,12 @@ describe('DevopsClient clusters', () => {
   };
 
   it('lists bindings and available clusters', async () => {
-    const { client, fetch } = setup(json({ items: [binding] }));
+    const { client, fetch } = setup(json({ items: [binding], canBind: true }));
 
-    await expect(client.listClusters()).resolves.toEqual([binding]);
+    await expect(client.listClusters()).resolves.toEqual({
+      items: [binding],
+      canBind: true,
+    });
     expect(fetch).toHaveBeenLastCalledWith(
       `${baseUrl}/clusters`,
       expect.objectContaining({ method: 'GET' }),

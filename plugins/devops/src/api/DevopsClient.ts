@@ -27,6 +27,7 @@ import type {
   AvailableCluster,
   BindClusterRequest,
   ClusterBinding,
+  ClusterList,
   CodeHostListOptions,
   ConnectAccountRequest,
   CopyPipelineRequest,
@@ -283,9 +284,8 @@ export class DevopsClient implements DevopsApi {
     return response.text();
   }
 
-  async listClusters(): Promise<ClusterBinding[]> {
-    return (await this.#request<{ items: ClusterBinding[] }>('/clusters'))
-      .items;
+  listClusters(): Promise<ClusterList> {
+    return this.#request<ClusterList>('/clusters');
   }
 
   async listAvailableClusters(): Promise<AvailableCluster[]> {

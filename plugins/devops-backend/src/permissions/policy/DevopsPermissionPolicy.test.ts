@@ -36,6 +36,12 @@ async function cell(
   return asCell(await policy.handle({ permission }, user));
 }
 
+/** Bindings scoped to the user's groups: one of them, or `every` one. */
+const IN_SCOPE = (user: PolicyQueryUser, options: { every?: boolean } = {}) => ({
+  rule: 'IS_IN_BINDING_SCOPE',
+  params: { claims: user.info.ownershipEntityRefs, ...options },
+});
+
 const CREATOR = (user: PolicyQueryUser) => ({
   rule: 'IS_PIPELINE_CREATOR',
   params: { userRefs: [user.info.userEntityRef] },
@@ -100,12 +106,18 @@ describe('DevopsPermissionPolicy: the SPEC §9 matrix', () => {
       'allow',
       'allow',
     ],
-    ['clusters: view', devopsClusterReadPermission, 'allow', 'deny', 'deny'],
+    [
+      'clusters: view',
+      devopsClusterReadPermission,
+      'allow',
+      IN_SCOPE(MANAGER),
+      'deny',
+    ],
     [
       'clusters: add / remove',
       devopsClusterManagePermission,
       'allow',
-      'deny',
+      IN_SCOPE(MANAGER, { every: true }),
       'deny',
     ],
   ])('%s', async (_, permission, admin, manager, normal) => {

@@ -10,16 +10,18 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE,
   DEVOPS_PIPELINE_RESOURCE_TYPE,
   devopsAccountManagePermission,
   devopsClusterManagePermission,
-  devopsClusterReadPermission,
   devopsPipelineUpdatePermission,
   devopsPipelineReadPermission,
 } from '@devops-pipelines/plugin-devops-common';
 import { normalizeRef } from '../../catalog/entityOwners';
 import {
+  createDevopsClusterBindingConditionalDecision,
   createDevopsPipelineConditionalDecision,
+  devopsClusterBindingConditions,
   devopsPipelineConditions,
 } from '../conditionExports';
 
@@ -42,7 +44,9 @@ export type DevopsPermissionPolicyOptions = {
  * the group that owns a pipeline's catalog entity, or of a group nested in it) see,
  * create, copy, run, activate and delete their projects' pipelines, and edit those they
  * created. Everyone else sees the pipelines they created and nothing more. Every user
- * manages their own code host accounts; clusters are the admins'.
+ * manages their own code host accounts. Admins see and manage every cluster binding;
+ * group members see the bindings scoped to a group they are in (directly or through a
+ * nested group), and bind and unbind those all of whose scope is such groups.
  */
 export class DevopsPermissionPolicy implements PermissionPolicy {
   readonly #adminGroups: Set<string>;
@@ -74,10 +78,25 @@ export class DevopsPermissionPolicy implements PermissionPolicy {
 
     if (permission.name === devopsAccountManagePermission.name) return ALLOW;
     if (
-      permission.name === devopsClusterReadPermission.name ||
-      permission.name === devopsClusterManagePermission.name
+      isResourcePermission(permission, DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE)
     ) {
-      return isAdmin ? ALLOW : DENY;
+      if (isAdmin) return ALLOW;
+      // In no group, a user joined no project and has no project's clusters.
+      if (
+        !ownershipEntityRefs.some(ref => normalizeRef(ref).startsWith('group:'))
+      ) {
+        return DENY;
+      }
+      return createDevopsClusterBindingConditionalDecision(
+        permission,
+        devopsClusterBindingConditions.isInBindingScope({
+          claims: ownershipEntityRefs,
+          // Binding for another team besides one's own is not managing one's project.
+          ...(permission.name === devopsClusterManagePermission.name
+            ? { every: true }
+            : {}),
+        }),
+      );
     }
     if (!isResourcePermission(permission, DEVOPS_PIPELINE_RESOURCE_TYPE)) {
       return DENY;

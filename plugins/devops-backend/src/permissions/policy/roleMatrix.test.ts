@@ -10,6 +10,7 @@ import {
   uniqueName,
   userHeader,
 } from '../../router/__testUtils__/devopsTestBackend';
+import { DatabaseClusterStore } from '../../database/DatabaseClusterStore';
 import { DevopsPermissionPolicy } from './DevopsPermissionPolicy';
 
 jest.setTimeout(60_000);
@@ -23,6 +24,7 @@ const userOf = (userEntityRef: string, groups: string[]): PolicyQueryUser => ({
 const ADA = userOf('user:default/ada', ['group:default/platform-admins']);
 const PAT = userOf('user:default/pat', ['group:default/web-team']);
 const NORA = userOf('user:default/nora', []);
+const FRAN = userOf('user:default/fran', ['group:default/web-frontend']);
 const OTHER = 'user:default/someone-else';
 
 const policy = new DevopsPermissionPolicy({
@@ -81,10 +83,29 @@ describe('the default policy through the API', () => {
     });
   };
 
+  /** Cluster bindings by scope: the whole portal, web-team, its sub-team, payments, both. */
+  const BINDINGS: Record<string, string[]> = {
+    portal: [],
+    web: ['group:default/web-team'],
+    front: ['group:default/web-frontend'],
+    pay: ['group:default/payments'],
+    mixed: ['group:default/web-team', 'group:default/payments'],
+  };
+  const clustersSeen = async (api: Awaited<ReturnType<typeof actAs>>) =>
+    (await api.get('/clusters')).body.items.map((b: { name: string }) => b.name).sort();
+
   beforeAll(async () => {
-    backend = await DevopsTestBackend.start(await databases.init('SQLITE_3'), {
-      catalog: PROJECT_CATALOG,
-    });
+    const knex = await databases.init('SQLITE_3');
+    backend = await DevopsTestBackend.start(knex, { catalog: PROJECT_CATALOG });
+    for (const [name, scope] of Object.entries(BINDINGS)) {
+      await new DatabaseClusterStore(knex).create({
+        name,
+        namespace: 'devops',
+        scope,
+        createdBy: OTHER,
+        health: 'healthy',
+      });
+    }
     for (const [key, entity, creator] of [
       ['jack', 'jack-2048', OTHER],
       ['pats-jack', 'jack-2048', PAT.info.userEntityRef],
@@ -114,7 +135,8 @@ describe('the default policy through the API', () => {
       201,
     );
     expect((await rename(ada, ids.payments)).status).toBe(403);
-    expect((await ada.get('/clusters')).status).toBe(200);
+    expect(await clustersSeen(ada)).toEqual(Object.keys(BINDINGS).sort());
+    expect((await ada.get('/clusters')).body.canBind).toBe(true);
   });
 
   it("a project member works in their projects' pipelines, nested groups included, and edits their own", async () => {
@@ -143,7 +165,33 @@ describe('the default policy through the API', () => {
       (await pat.post(`/pipelines/${ids.shop}/copy`, { name: uniqueName('c') }))
         .status,
     ).toBe(201);
-    expect((await pat.get('/clusters')).status).toBe(403);
+  });
+
+  it("a project member sees the clusters of their groups' projects, and binds and unbinds for their groups only", async () => {
+    const pat = await actAs(PAT);
+
+    // Not front: web-frontend's projects are its own, though it sits below web-team.
+    expect(await clustersSeen(pat)).toEqual(['mixed', 'web']);
+    expect((await pat.get('/clusters')).body.canBind).toBe(true);
+    expect((await pat.get('/clusters/available')).status).toBe(200);
+    // Past the policy, the binding fails only because this portal knows no such cluster.
+    const own = await pat.post('/clusters', { name: 'staging', scope: ['web-team'] });
+    expect(own.status).toBe(400);
+    expect(own.body.error.message).toMatch(/^The portal knows no Kubernetes cluster named 'staging'/);
+    for (const [scope, named] of [
+      [['web-team', 'payments'], 'group:default/web-team, group:default/payments'],
+      [[], 'the whole portal'],
+    ]) {
+      const refused = await pat.post('/clusters', { name: 'staging', scope });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(`You are not allowed to bind cluster 'staging' for ${named}`);
+    }
+    expect((await pat.delete('/clusters/mixed?force=true')).status).toBe(403);
+    expect((await pat.delete('/clusters/portal?force=true')).status).toBe(403);
+    expect((await pat.delete('/clusters/web?force=true')).status).toBe(204);
+
+    // A member of a sub-team joined web-team's projects too.
+    expect(await clustersSeen(await actAs(FRAN))).toEqual(['front', 'mixed']);
   });
 
   it('a normal user sees only what they created, and can do nothing else', async () => {
@@ -163,5 +211,6 @@ describe('the default policy through the API', () => {
     ).toBe(403);
     expect((await nora.get('/repositories/accounts')).status).toBe(200);
     expect((await nora.get('/clusters')).status).toBe(403);
+    expect((await nora.get('/clusters/available')).status).toBe(403);
   });
 });

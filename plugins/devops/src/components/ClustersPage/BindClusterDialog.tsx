@@ -114,7 +114,7 @@ export const BindClusterDialog = ({ open, onClose, onBound }: BindClusterDialogP
           label="Scope"
           value={scope}
           onChange={e => setScope(e.target.value)}
-          helperText="Catalog groups whose pipelines run here, comma separated (team-a, group:default/team-b). Leave empty for the whole portal."
+          helperText="Catalog groups whose pipelines run here, comma separated (team-a, group:default/team-b). Leave empty for the whole portal. The portal's permission policy decides for which groups you may bind."
         />
       </>
     );

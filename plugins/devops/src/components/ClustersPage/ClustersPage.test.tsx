@@ -37,12 +37,18 @@ const responseError = (status: number, error: Record<string, unknown>) =>
     ),
   );
 
+/** GET /clusters' answer: the bindings, and whether the user may bind (by default they may). */
+const listOf = (items: ClusterBinding[], canBind = true) => ({
+  items,
+  canBind,
+});
+
 const render = (devopsApi: Partial<DevopsApi>, permissionApi?: PermissionApi) =>
   renderWithDevopsApi(<ClustersPage />, devopsApi, { permissionApi });
 
 describe('ClustersPage', () => {
   it('says that runs use the local executor while no cluster is bound', async () => {
-    await render({ listClusters: jest.fn().mockResolvedValue([]) });
+    await render({ listClusters: jest.fn().mockResolvedValue(listOf([])) });
 
     expect(await screen.findByText('No cluster bound')).toBeInTheDocument();
     expect(
@@ -57,24 +63,26 @@ describe('ClustersPage', () => {
 
   it('lists each binding with its namespace, scope, health and last check', async () => {
     await render({
-      listClusters: jest.fn().mockResolvedValue([
-        binding(),
-        binding({
-          name: 'edge',
-          namespace: 'ci',
-          scope: ['group:default/team-a', 'group:default/team-b'],
-          health: 'unreachable',
-          healthMessage:
-            'cluster unhealthy or unreachable: connect ECONNREFUSED; check it in the Kubernetes console',
-        }),
-        binding({
-          name: 'old',
-          health: 'removed',
-          healthMessage:
-            "cluster was deleted from the portal's configuration; bind another cluster",
-        }),
-        binding({ name: 'new', health: 'unknown', checkedAt: undefined }),
-      ]),
+      listClusters: jest.fn().mockResolvedValue(
+        listOf([
+          binding(),
+          binding({
+            name: 'edge',
+            namespace: 'ci',
+            scope: ['group:default/team-a', 'group:default/team-b'],
+            health: 'unreachable',
+            healthMessage:
+              'cluster unhealthy or unreachable: connect ECONNREFUSED; check it in the Kubernetes console',
+          }),
+          binding({
+            name: 'old',
+            health: 'removed',
+            healthMessage:
+              "cluster was deleted from the portal's configuration; bind another cluster",
+          }),
+          binding({ name: 'new', health: 'unknown', checkedAt: undefined }),
+        ]),
+      ),
     });
 
     expect(await screen.findByText('Clusters (4)')).toBeInTheDocument();
@@ -111,7 +119,10 @@ describe('ClustersPage', () => {
 
   it('offers no binding or unbinding to whom the policy does not let manage clusters', async () => {
     const denied = permissionApiDenying(devopsClusterManagePermission);
-    await render({ listClusters: jest.fn().mockResolvedValue([]) }, denied);
+    await render(
+      { listClusters: jest.fn().mockResolvedValue(listOf([], false)) },
+      denied,
+    );
 
     expect(await screen.findByText('No cluster bound')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Bind cluster' })).toBeNull();
@@ -120,7 +131,7 @@ describe('ClustersPage', () => {
   it('lists the bindings without their actions to whom the policy does not let manage clusters', async () => {
     const denied = permissionApiDenying(devopsClusterManagePermission);
     await render(
-      { listClusters: jest.fn().mockResolvedValue([binding()]) },
+      { listClusters: jest.fn().mockResolvedValue(listOf([binding()], false)) },
       denied,
     );
 
@@ -128,6 +139,25 @@ describe('ClustersPage', () => {
     expect(screen.queryByRole('button', { name: 'Bind cluster' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Unbind prod' })).toBeNull();
     expect(screen.queryByRole('columnheader', { name: 'Actions' })).toBeNull();
+  });
+
+  it('disables Unbind, saying why, on a binding the policy does not let this user manage', async () => {
+    // A project manager: may bind for their groups, but prod serves the whole portal.
+    const denied = permissionApiDenying(devopsClusterManagePermission);
+    await render(
+      { listClusters: jest.fn().mockResolvedValue(listOf([binding()])) },
+      denied,
+    );
+
+    expect(
+      await screen.findByRole('button', { name: 'Bind cluster' }),
+    ).toBeEnabled();
+    const unbind = await screen.findByRole('button', { name: 'Unbind prod' });
+    await waitFor(() => expect(unbind).toBeDisabled());
+    await userEvent.hover(unbind.parentElement!);
+    expect(
+      await screen.findByText(/does not let you unbind this cluster/),
+    ).toBeInTheDocument();
   });
 
   it('shows why the clusters could not be read', async () => {
@@ -154,8 +184,8 @@ describe('ClustersPage', () => {
     });
     const listClusters = jest
       .fn()
-      .mockResolvedValueOnce([])
-      .mockResolvedValue([bound]);
+      .mockResolvedValueOnce(listOf([]))
+      .mockResolvedValue(listOf([bound]));
     const bindCluster = jest.fn().mockResolvedValue(bound);
     const { alertApi } = await render({
       listClusters,
@@ -214,7 +244,7 @@ describe('ClustersPage', () => {
     const message =
       "Cannot bind cluster 'staging' (namespace 'devops-pipelines'): credentials refused by the cluster (401 Unauthorized); update the cluster's token in the portal's Kubernetes configuration";
     await render({
-      listClusters: jest.fn().mockResolvedValue([]),
+      listClusters: jest.fn().mockResolvedValue(listOf([])),
       listAvailableClusters: jest
         .fn()
         .mockResolvedValue([
@@ -246,7 +276,7 @@ describe('ClustersPage', () => {
 
   it('says how to configure clusters when none is left to bind', async () => {
     await render({
-      listClusters: jest.fn().mockResolvedValue([]),
+      listClusters: jest.fn().mockResolvedValue(listOf([])),
       listAvailableClusters: jest.fn().mockResolvedValue([]),
     });
 
@@ -289,8 +319,8 @@ describe('ClustersPage', () => {
       .mockResolvedValue(undefined);
     const listClusters = jest
       .fn()
-      .mockResolvedValueOnce([binding()])
-      .mockResolvedValue([]);
+      .mockResolvedValueOnce(listOf([binding()]))
+      .mockResolvedValue(listOf([]));
     const { alertApi } = await render({ listClusters, unbindCluster });
 
     await userEvent.click(
@@ -338,7 +368,7 @@ describe('ClustersPage', () => {
 
   it('shows other unbind failures in the dialog', async () => {
     await render({
-      listClusters: jest.fn().mockResolvedValue([binding()]),
+      listClusters: jest.fn().mockResolvedValue(listOf([binding()])),
       unbindCluster: jest.fn().mockRejectedValue(
         await responseError(403, {
           name: 'NotAllowedError',

@@ -7,31 +7,28 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { EmptyState, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { devopsClusterManagePermission } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
 import type { ClusterBinding } from '../../api';
 import { formatTime } from '../../lib/formatTime';
 import { ListPanel } from '../ListPanel';
 import { BindClusterDialog } from './BindClusterDialog';
 import { ClusterHealthStatus } from './ClusterHealthStatus';
+import { UnbindButton } from './UnbindButton';
 import { UnbindClusterDialog } from './UnbindClusterDialog';
 import { useClusters } from './useClusters';
 
 /**
  * The clusters pipelines run on: each binding with its scope and health as the
- * backend's periodic check last saw it, binding another, and unbinding. Binding and
- * unbinding are offered only to those the portal's permission policy lets manage
- * clusters: to everyone else the page is a view.
+ * backend's periodic check last saw it, binding another, and unbinding. Binding is
+ * offered to those the portal's permission policy lets bind for some scope, and each
+ * binding's Unbind asks the policy about that binding: to everyone else the page is a
+ * view.
  */
 export const ClustersPage = () => {
   const alertApi = useApi(alertApiRef);
-  const { clusters, loading, error, reload } = useClusters();
+  const { clusters, canBind: manage, loading, error, reload } = useClusters();
   const [binding, setBinding] = useState(false);
   const [unbinding, setUnbinding] = useState<ClusterBinding>();
-  const { allowed: manage } = usePermission({
-    permission: devopsClusterManagePermission,
-  });
 
   const onBound = (bound: ClusterBinding) => {
     setBinding(false);
@@ -123,14 +120,10 @@ export const ClustersPage = () => {
                 </TableCell>
                 {manage && (
                   <TableCell>
-                    <Button
-                      size="small"
-                      color="secondary"
-                      aria-label={`Unbind ${cluster.name}`}
-                      onClick={() => setUnbinding(cluster)}
-                    >
-                      Unbind
-                    </Button>
+                    <UnbindButton
+                      binding={cluster}
+                      onUnbind={() => setUnbinding(cluster)}
+                    />
                   </TableCell>
                 )}
               </TableRow>

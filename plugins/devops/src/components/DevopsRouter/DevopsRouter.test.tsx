@@ -12,7 +12,7 @@ jest.setTimeout(30_000);
 async function render(options: { path: string; entityRef?: string }) {
   const devopsApi: Partial<DevopsApi> = {
     listPipelines: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
-    listClusters: jest.fn().mockResolvedValue([]),
+    listClusters: jest.fn().mockResolvedValue({ items: [], canBind: true }),
   };
   await renderWithDevopsApi(
     <Routes>
