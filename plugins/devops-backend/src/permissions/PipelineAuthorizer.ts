@@ -90,20 +90,24 @@ export class PipelineAuthorizer {
    * can allow creating for some entities (projects) only.
    */
   async authorizeCreate(credentials: BackstageCredentials, document: PipelineDocument, createdBy: string) {
-    const now = new Date().toISOString();
-    const candidate: PipelineRecord = {
-      id: '',
-      document,
-      secrets: {},
-      active: true,
-      version: 0,
-      createdBy,
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (!(await this.isAllowed(credentials, devopsPipelineCreatePermission, candidate))) {
+    if (!(await this.isAllowed(credentials, devopsPipelineCreatePermission, candidate(document, createdBy)))) {
       throw new NotAllowedError(`You are not allowed to create pipelines for ${document.metadata.entityRef}`);
     }
+  }
+
+  /**
+   * Whether the policy would let the caller create a pipeline for `entityRef`, or, without
+   * one, for some entity: what the pages ask before they offer Create, Copy and Import.
+   */
+  async mayCreate(credentials: BackstageCredentials, entityRef: string | undefined, createdBy: string) {
+    if (entityRef) {
+      const document = { metadata: { name: '', entityRef }, spec: { stages: [] } } as unknown as PipelineDocument;
+      return this.isAllowed(credentials, devopsPipelineCreatePermission, candidate(document, createdBy));
+    }
+    const [decision] = await this.permissions.authorizeConditional([{ permission: devopsPipelineCreatePermission }], {
+      credentials,
+    });
+    return decision.result !== AuthorizeResult.DENY;
   }
 
   /**
@@ -135,6 +139,12 @@ export class PipelineAuthorizer {
     if (!('projectOf' in criteria)) return criteria;
     return { column: 'entity_ref', values: await this.projects.entitiesOf(criteria.projectOf), ignoreCase: true };
   }
+}
+
+/** A pipeline about to be created, as the create permission's conditions see it. */
+function candidate(document: PipelineDocument, createdBy: string): PipelineRecord {
+  const now = new Date().toISOString();
+  return { id: '', document, secrets: {}, active: true, version: 0, createdBy, createdAt: now, updatedAt: now };
 }
 
 /** What the authorizer needs of the catalog (CatalogProjects). */

@@ -135,6 +135,22 @@ export function pipelinesRoutes(options: RouterOptions) {
     });
   });
 
+  // Before /pipelines/:id, which would take the name for an id.
+  router.get('/pipelines/create-permission', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entityRef } = req.query;
+    if (entityRef !== undefined && typeof entityRef !== 'string') {
+      throw new InputError('entityRef must be one entity ref');
+    }
+    res.json({
+      allowed: await authorizer.mayCreate(
+        credentials,
+        entityRef || undefined,
+        principalRef(credentials),
+      ),
+    });
+  });
+
   router.post('/pipelines', async (req, res) => {
     const document = parseBody(pipelineDocumentSchema, req.body);
     res.status(201).json(toApiPipeline(await createPipeline(req, document)));

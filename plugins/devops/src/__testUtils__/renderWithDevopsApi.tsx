@@ -27,8 +27,9 @@ export const permissionApiDenying = (...denied: Permission[]) =>
 
 /**
  * Renders a page or component of the plugin in a test app with the given DevopsApi
- * methods, a permission API (one that allows everything unless given) and a recording
- * alert API, which it returns for assertions.
+ * methods (creating pipelines allowed unless `mayCreatePipeline` is given), a
+ * permission API (one that allows everything unless given) and a recording alert API,
+ * which it returns for assertions.
  */
 export async function renderWithDevopsApi(
   element: ReactElement,
@@ -48,7 +49,7 @@ export async function renderWithDevopsApi(
   await renderInTestApp(
     <TestApiProvider
       apis={[
-        [devopsApiRef, devopsApi],
+        [devopsApiRef, { mayCreatePipeline: async () => true, ...devopsApi }],
         [alertApiRef, alertApi],
         [permissionApiRef, permissionApi],
         ...apis,

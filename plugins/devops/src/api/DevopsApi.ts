@@ -119,6 +119,11 @@ export type BindClusterRequest = {
 export interface DevopsApi {
   listPipelines(options?: ListPipelinesOptions): Promise<Page<Pipeline>>;
   getPipeline(id: string): Promise<Pipeline>;
+  /**
+   * Whether the portal's permission policy would let the user create a pipeline for
+   * `entityRef` (from scratch, by copy or by import), or, without one, for some entity.
+   */
+  mayCreatePipeline(entityRef?: string): Promise<boolean>;
   createPipeline(doc: PipelineDocument): Promise<Pipeline>;
   /** Fails with 409 when the pipeline changed since `request.version` was read. */
   updatePipeline(id: string, request: UpdatePipelineRequest): Promise<Pipeline>;

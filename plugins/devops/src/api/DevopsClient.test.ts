@@ -37,6 +37,24 @@ describe('DevopsClient', () => {
     );
   });
 
+  it('asks whether the user may create a pipeline, for an entity or for any', async () => {
+    const { client, fetch } = setup(json({ allowed: false }));
+
+    await expect(
+      client.mayCreatePipeline('component:default/jack-2048'),
+    ).resolves.toBe(false);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/pipelines/create-permission?entityRef=component%3Adefault%2Fjack-2048`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+    fetch.mockResolvedValue(json({ allowed: true }));
+    await expect(client.mayCreatePipeline()).resolves.toBe(true);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${baseUrl}/pipelines/create-permission`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+  });
+
   it('sends JSON bodies and escapes ids in paths', async () => {
     const { client, fetch } = setup(json({ id: 'r1', buildId: 3 }, 201));
 

@@ -86,6 +86,14 @@ export class DevopsClient implements DevopsApi {
     return this.#request(`/pipelines/${encodeURIComponent(id)}`);
   }
 
+  async mayCreatePipeline(entityRef?: string): Promise<boolean> {
+    const { allowed } = await this.#request<{ allowed: boolean }>(
+      '/pipelines/create-permission',
+      { query: entityRef ? { entityRef } : {} },
+    );
+    return allowed;
+  }
+
   createPipeline(doc: PipelineDocument): Promise<Pipeline> {
     return this.#request('/pipelines', { method: 'POST', json: doc });
   }

@@ -1,4 +1,7 @@
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
+import useAsync from 'react-use/esm/useAsync';
+import { devopsApiRef } from '../api';
 import {
   devopsPipelineActivatePermission,
   devopsPipelineDeletePermission,
@@ -8,10 +11,9 @@ import {
 
 /**
  * The permissions the UI checks on a pipeline. Reading needs no check (a pipeline the
- * user sees is one the backend let them read, so export is always offered), and
- * creating cannot be checked: its conditions apply to the entity of a pipeline not yet
- * made, and the permission backend refuses to answer a browser about a resource
- * permission without a resource; the backend decides when the pipeline is saved.
+ * user sees is one the backend let them read, so export is always offered). Creating is
+ * asked of the DevOps backend instead ({@link useCreatePermission}): its conditions apply
+ * to a pipeline not yet made, which the permission backend cannot be asked about.
  */
 const permissions = {
   /** Run, stop and re-run. */
@@ -45,7 +47,7 @@ export type ActionPermission = {
   reason?: string;
 };
 
-/** An action the UI does not check (creating, exporting): the backend decides when it is taken. */
+/** An action the UI does not check (exporting): the backend decides when it is taken. */
 export const NOT_CHECKED: ActionPermission = { allowed: true, loading: false };
 
 /**
@@ -85,5 +87,27 @@ export function usePipelinePermissions(
     update: usePipelinePermission('update', pipelineId),
     activate: usePipelinePermission('activate', pipelineId),
     delete: usePipelinePermission('delete', pipelineId),
+  };
+}
+
+/**
+ * Whether the user may create a pipeline for `entityRef` (Create, Copy, Import), or,
+ * without one, for some entity. Should the question fail, the control stays enabled:
+ * the backend decides when the pipeline is saved.
+ */
+export function useCreatePermission(entityRef?: string): ActionPermission {
+  const devopsApi = useApi(devopsApiRef);
+  const { value, loading } = useAsync(
+    () => devopsApi.mayCreatePipeline(entityRef),
+    [devopsApi, entityRef],
+  );
+  const allowed = value ?? true;
+  return {
+    allowed: allowed && !loading,
+    loading,
+    reason:
+      allowed || loading
+        ? undefined
+        : refused(`create pipelines${entityRef ? ` for ${entityRef}` : ''}`),
   };
 }

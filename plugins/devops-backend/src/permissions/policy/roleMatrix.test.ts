@@ -92,7 +92,9 @@ describe('the default policy through the API', () => {
     mixed: ['group:default/web-team', 'group:default/payments'],
   };
   const clustersSeen = async (api: Awaited<ReturnType<typeof actAs>>) =>
-    (await api.get('/clusters')).body.items.map((b: { name: string }) => b.name).sort();
+    (await api.get('/clusters')).body.items
+      .map((b: { name: string }) => b.name)
+      .sort();
 
   beforeAll(async () => {
     const knex = await databases.init('SQLITE_3');
@@ -165,6 +167,14 @@ describe('the default policy through the API', () => {
       (await pat.post(`/pipelines/${ids.shop}/copy`, { name: uniqueName('c') }))
         .status,
     ).toBe(201);
+    // What the pages ask before they offer Create, Copy and Import.
+    const mayCreate = async (query: string) =>
+      (await pat.get(`/pipelines/create-permission${query}`)).body.allowed;
+    expect(await mayCreate(`?entityRef=${entityOf('jack-2048')}`)).toBe(true);
+    expect(await mayCreate(`?entityRef=${entityOf('payments-api')}`)).toBe(
+      false,
+    );
+    expect(await mayCreate('')).toBe(true);
   });
 
   it("a project member sees the clusters of their groups' projects, and binds and unbinds for their groups only", async () => {
@@ -175,16 +185,26 @@ describe('the default policy through the API', () => {
     expect((await pat.get('/clusters')).body.canBind).toBe(true);
     expect((await pat.get('/clusters/available')).status).toBe(200);
     // Past the policy, the binding fails only because this portal knows no such cluster.
-    const own = await pat.post('/clusters', { name: 'staging', scope: ['web-team'] });
+    const own = await pat.post('/clusters', {
+      name: 'staging',
+      scope: ['web-team'],
+    });
     expect(own.status).toBe(400);
-    expect(own.body.error.message).toMatch(/^The portal knows no Kubernetes cluster named 'staging'/);
+    expect(own.body.error.message).toMatch(
+      /^The portal knows no Kubernetes cluster named 'staging'/,
+    );
     for (const [scope, named] of [
-      [['web-team', 'payments'], 'group:default/web-team, group:default/payments'],
+      [
+        ['web-team', 'payments'],
+        'group:default/web-team, group:default/payments',
+      ],
       [[], 'the whole portal'],
     ]) {
       const refused = await pat.post('/clusters', { name: 'staging', scope });
       expect(refused.status).toBe(403);
-      expect(refused.body.error.message).toBe(`You are not allowed to bind cluster 'staging' for ${named}`);
+      expect(refused.body.error.message).toBe(
+        `You are not allowed to bind cluster 'staging' for ${named}`,
+      );
     }
     expect((await pat.delete('/clusters/mixed?force=true')).status).toBe(403);
     expect((await pat.delete('/clusters/portal?force=true')).status).toBe(403);
@@ -210,6 +230,13 @@ describe('the default policy through the API', () => {
       ).status,
     ).toBe(403);
     expect((await nora.get('/repositories/accounts')).status).toBe(200);
+    expect(
+      (
+        await nora.get(
+          `/pipelines/create-permission?entityRef=${entityOf('jack-2048')}`,
+        )
+      ).body,
+    ).toEqual({ allowed: false });
     expect((await nora.get('/clusters')).status).toBe(403);
     expect((await nora.get('/clusters/available')).status).toBe(403);
   });

@@ -4,9 +4,12 @@ import Menu from '@material-ui/core/Menu';
 import MenuItem from '@material-ui/core/MenuItem';
 import MoreVertIcon from '@material-ui/icons/MoreVert';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
-import { useState } from 'react';
+import { forwardRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { PipelinePermissions } from '../../lib/usePipelinePermissions';
+import {
+  useCreatePermission,
+  type PipelinePermissions,
+} from '../../lib/usePipelinePermissions';
 import { useDevopsLinks } from '../../links';
 import { DisabledTooltip } from '../DisabledTooltip';
 import {
@@ -26,6 +29,32 @@ export type PipelineMenuProps = {
   onAction: (id: PipelineActionId) => void;
   onDialog: (id: PipelineDialogId) => void;
 };
+
+/**
+ * Copy opens the editor prefilled, and nothing is stored until it is saved (SPEC §2).
+ * The copy belongs to the entity whose list this is, else to the original's entity;
+ * the policy is asked about that one when the menu opens.
+ */
+const CopyMenuItem = forwardRef<HTMLElement, { pipeline: Pipeline }>(
+  ({ pipeline, ...menuProps }, ref) => {
+    const links = useDevopsLinks();
+    const { allowed, reason } = useCreatePermission(
+      links.entityRef ?? pipeline.metadata.entityRef,
+    );
+    // The menu's focus props and ref go on as if this were the item (as DisabledTooltip's).
+    return (
+      <DisabledTooltip title={reason} ref={ref} {...menuProps}>
+        <MenuItem
+          component={Link}
+          to={links.newPipeline({ copyOf: pipeline.status.id })}
+          disabled={!allowed}
+        >
+          Copy
+        </MenuItem>
+      </DisabledTooltip>
+    );
+  },
+);
 
 /** The "more" button of a row: pages to go to, dialogs to open, actions to take. */
 export const PipelineMenu = (props: PipelineMenuProps) => {
@@ -79,11 +108,7 @@ export const PipelineMenu = (props: PipelineMenuProps) => {
             Edit
           </MenuItem>
         </DisabledTooltip>
-        {/* The editor opens prefilled; nothing is stored until it is saved (SPEC §2),
-            and only then can the backend tell whether the copy may be created. */}
-        <MenuItem component={Link} to={links.newPipeline({ copyOf: id })}>
-          Copy
-        </MenuItem>
+        <CopyMenuItem pipeline={pipeline} />
         <DisabledTooltip title={update.reason}>
           <MenuItem disabled={!update.allowed} onClick={open('triggers')}>
             Edit triggers

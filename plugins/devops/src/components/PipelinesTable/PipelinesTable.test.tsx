@@ -447,7 +447,7 @@ describe('PipelinesTable', () => {
     expect(
       ['Edit', 'Edit triggers', 'Advanced settings', 'Delete'].filter(disabled),
     ).toHaveLength(4);
-    // Copying is decided when the copy is saved; export only needs to see the pipeline.
+    // Copying is a create permission of its own; export only needs to see the pipeline.
     expect(['Copy', 'Deactivate', 'Export YAML'].filter(disabled)).toEqual([]);
 
     await userEvent.hover(
@@ -455,6 +455,41 @@ describe('PipelinesTable', () => {
     );
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
       NOT_ALLOWED.delete,
+    );
+  });
+
+  it('disables Create, Import and Copy, saying why, where the policy lets the user create no pipeline for the entity', async () => {
+    const mayCreatePipeline = jest.fn().mockResolvedValue(false);
+    await render(
+      {
+        listPipelines: jest
+          .fn()
+          .mockResolvedValue(page([makePipeline({ name: 'nightly' })])),
+        mayCreatePipeline,
+      },
+      'component:default/jack-2048',
+    );
+
+    const create = await screen.findByRole('button', {
+      name: 'Create pipeline',
+    });
+    await waitFor(() =>
+      expect(create).toHaveAttribute('aria-disabled', 'true'),
+    );
+    expect(screen.getByRole('button', { name: 'Import YAML' })).toBeDisabled();
+    await userEvent.hover(create.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      "The portal's permission policy does not let you create pipelines for component:default/jack-2048",
+    );
+    await openMenu('nightly');
+    await waitFor(() =>
+      expect(screen.getByRole('menuitem', { name: 'Copy' })).toHaveAttribute(
+        'aria-disabled',
+        'true',
+      ),
+    );
+    expect(mayCreatePipeline).toHaveBeenCalledWith(
+      'component:default/jack-2048',
     );
   });
 

@@ -54,7 +54,9 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
     reload();
   };
 
-  const createButtons = <CreateButtons onImport={() => setImporting(true)} />;
+  const createButtons = (
+    <CreateButtons entityRef={entityRef} onImport={() => setImporting(true)} />
+  );
 
   let content;
   if (!loading && !error && items.length === 0 && !q) {
