@@ -3,6 +3,9 @@ import { devopsApiRef } from '@devops-pipelines/plugin-devops';
 import devopsPlugin from '@devops-pipelines/plugin-devops/alpha';
 import { screen, within } from '@testing-library/react';
 
+// The lazy page can take 10 s to load in a cold run (below): more than jest's default 5 s.
+jest.setTimeout(30_000);
+
 describe('the devops plugin in the app', () => {
   it('serves the pipelines page at /devops', async () => {
     const listPipelines = jest
