@@ -178,12 +178,15 @@ export interface Config {
     previousEncryptionKeys?: string[];
     /** Pipeline documents (YAML files) loaded at startup when missing, for demos. */
     seed?: {
-      /** Folders holding `*.yaml` pipeline documents. */
-      directories?: string[];
       /**
-       * Who is recorded as the seed pipelines' creator, e.g. the demo's guest so that it
-       * may edit them (only a pipeline's creator edits it, SPEC §9). Default:
-       * service:devops-seed.
+       * Folders holding `*.yaml` pipeline documents (sub-folders are not read): a path, or
+       * `{ path, createdBy }` to record the folder's pipelines as created by that user.
+       */
+      directories?: Array<string | { path: string; createdBy?: string }>;
+      /**
+       * Who is recorded as the creator of the seed pipelines of folders that name none,
+       * e.g. the demo's guest so that it may edit them (only a pipeline's creator edits
+       * it, SPEC §9). An entity ref; default: service:devops-seed.
        */
       createdBy?: string;
     };

@@ -1,6 +1,11 @@
 import { Config } from '@backstage/config';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import {
+  readSeedCreator,
+  readSeedDirectories,
+  type SeedDirectory,
+} from './seed/readSeedConfig';
 
 export type DevopsConfig = {
   localExecutor?: { workspaceDir: string; allowFileUrls: boolean };
@@ -11,8 +16,8 @@ export type DevopsConfig = {
   encryptionKey?: string;
   /** Keys of before a rotation, still read until everything is sealed again. */
   previousEncryptionKeys: string[];
-  seedDirectories: string[];
-  /** Who the seed pipelines are recorded as created by. */
+  seedDirectories: SeedDirectory[];
+  /** Who the seed pipelines of folders that name no creator are recorded as created by. */
   seedCreatedBy?: string;
   /** Internal hosts users may connect code host accounts of. */
   allowedAccountHosts: string[];
@@ -41,8 +46,8 @@ export function readDevopsConfig(root: Config): DevopsConfig {
     encryptionKey: config?.getOptionalString('encryptionKey'),
     previousEncryptionKeys:
       config?.getOptionalStringArray('previousEncryptionKeys') ?? [],
-    seedDirectories: config?.getOptionalStringArray('seed.directories') ?? [],
-    seedCreatedBy: config?.getOptionalString('seed.createdBy'),
+    seedDirectories: readSeedDirectories(config),
+    seedCreatedBy: readSeedCreator(config),
     allowedAccountHosts:
       config?.getOptionalStringArray('repositories.allowedHosts') ?? [],
   };

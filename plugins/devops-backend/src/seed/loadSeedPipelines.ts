@@ -5,22 +5,26 @@ import { join, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { separateSecrets } from '../secrets/parameters';
+import type { SeedDirectory } from './readSeedConfig';
 
 /** The creator recorded for pipelines that came from seed files, unless config names one. */
 export const SEED_CREATOR = 'service:devops-seed';
 
 /**
- * Loads pipeline documents from YAML files (the demo pipelines of examples/) that are not
- * stored yet. A bad file is reported and skipped; it never stops the backend.
+ * Loads pipeline documents from the YAML files of each folder (not of its sub-folders:
+ * the demo's nora/ folder has a creator of its own) that are not stored yet, recorded as
+ * created by the folder's creator, else by `defaultCreator`. A bad file is reported and
+ * skipped; it never stops the backend.
  */
 export async function loadSeedPipelines(
-  directories: string[],
+  directories: SeedDirectory[],
   store: DatabasePipelineStore,
   logger: LoggerService,
-  createdBy = SEED_CREATOR,
+  defaultCreator = SEED_CREATOR,
 ): Promise<void> {
   for (const directory of directories) {
-    const dir = resolve(directory);
+    const dir = resolve(directory.path);
+    const createdBy = directory.createdBy ?? defaultCreator;
     const files = (await fs.readdir(dir)).filter(f => /\.ya?ml$/.test(f)).sort();
     for (const file of files) {
       const text = await fs.readFile(join(dir, file), 'utf8');
@@ -44,7 +48,9 @@ export async function loadSeedPipelines(
           secrets,
           createdBy,
         });
-        logger.info(`Loaded seed pipeline ${metadata.name} from ${file}`);
+        logger.info(
+          `Loaded seed pipeline ${metadata.name} from ${file}, created by ${createdBy}`,
+        );
       }
     }
   }
