@@ -34,8 +34,8 @@ const policy = new DevopsPermissionPolicy({
 /*
  * SPEC §9 through the HTTP API with the shipped policy's decisions for each user, on a
  * catalog with nested groups. (The test backend's permission service answers with the
- * decisions the policy gives that user; the whole stack with sign-in tokens is the
- * browser tests' to prove.)
+ * decisions the policy gives that user; roleMatrix.wholeStack.test.ts proves every cell
+ * again with real tokens and the permission backend.)
  */
 describe('the default policy through the API', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
