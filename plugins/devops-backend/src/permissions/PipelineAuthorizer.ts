@@ -18,6 +18,7 @@ import {
 import { devopsPipelineCreatePermission, type PipelineDocument } from '@devops-pipelines/plugin-devops-common';
 import type { PipelineRecord, QueryFilter } from '../database/types';
 import { conditionsToFilter } from './conditionsToFilter';
+import { mayHoldForSomeEntity } from './mayHoldForSomeEntity';
 import type { CatalogProjects } from '../catalog/CatalogProjects';
 import { normalizeRef } from '../catalog/entityOwners';
 import { pipelineResourceRef, type PipelineQuery, type PipelineResource } from './resource';
@@ -107,7 +108,10 @@ export class PipelineAuthorizer {
     const [decision] = await this.permissions.authorizeConditional([{ permission: devopsPipelineCreatePermission }], {
       credentials,
     });
-    return decision.result !== AuthorizeResult.DENY;
+    if (decision.result !== AuthorizeResult.CONDITIONAL) return decision.result === AuthorizeResult.ALLOW;
+    // Conditions on the project hold for no entity when the user's projects own none.
+    const criteria = await this.#resolveProjects(this.#toCriteria(decision.conditions));
+    return mayHoldForSomeEntity(criteria, createdBy);
   }
 
   /**

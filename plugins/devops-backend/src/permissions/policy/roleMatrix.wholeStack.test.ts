@@ -223,10 +223,16 @@ describe('SPEC §9 through the whole stack, as the demo users', () => {
       `You are not allowed to create pipelines for ${PAYMENTS}`,
     );
     expect(await statusOf(create(as.nora, JACK))).toBe(403);
-    expect(
-      (await as.nora('GET', `/pipelines/create-permission?entityRef=${JACK}`))
-        .body,
-    ).toEqual({ allowed: false });
+    // What the pages ask before they offer Create: for jack-2048, and for any entity.
+    const mayCreate = async (client: Client, query = '') =>
+      (await client('GET', `/pipelines/create-permission${query}`)).body
+        .allowed;
+    expect(await mayCreate(as.ada)).toBe(true);
+    expect(await mayCreate(as.pat)).toBe(true);
+    expect(await mayCreate(as.pat, `?entityRef=${PAYMENTS}`)).toBe(false);
+    // Her projects are the entities she owns herself: none.
+    expect(await mayCreate(as.nora)).toBe(false);
+    expect(await mayCreate(as.nora, `?entityRef=${JACK}`)).toBe(false);
   });
 
   it('copy from existing: admin all, project manager their projects, normal user none', async () => {
