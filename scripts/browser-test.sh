@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests: starts the portal exactly as README command 1 does (scripts/start.sh), waits
 # until the frontend (:3000) and the DevOps API (:7007) answer, runs the tests in
-# packages/app/e2e-tests with playwright-core driving Debian's Chromium, stops the portal and
-# exits with the tests' status.
+# packages/app/e2e-tests with playwright-core driving Debian's Chromium, and stops the portal.
+# Then it starts the portal again signed in as nora, a normal user (the README's way to try a
+# role), for the tests in e2e-tests/normal-user. Exits with the tests' status.
 #
 # Settings (environment):
 #   E2E_CHROMIUM          the browser                            (default /usr/bin/chromium)
@@ -11,7 +12,7 @@
 #   E2E_REUSE_PORTAL=1    use a portal that is already running on :3000/:7007 instead of
 #                         starting one (for working on the tests; CI never sets it)
 #   E2E_FILTER            only tests whose name matches this regular expression
-# The screenshots land in docs/ (canvas.png, run-live-log.png, entity-tab.png).
+# The screenshots land in docs/ (canvas.png, run-live-log.png, entity-tab.png, normal-user.png, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -83,62 +84,84 @@ show_log_tail() {
   grep -v 'incomingRequest' "$PORTAL_LOG" | tail -n 60 >&2 || true
 }
 
-if [ "${E2E_REUSE_PORTAL:-}" = 1 ]; then
-  log "E2E_REUSE_PORTAL=1: using the portal already running on :3000 and :7007"
-  [ "$(http_code "$FRONTEND_URL")" = 200 ] || die "nothing answers on $FRONTEND_URL"
-  [ "$(http_code "$API_URL")" = 401 ] || die "the DevOps API does not answer on $API_URL"
-else
+start_portal() { # start_portal <who signs in>: scripts/start.sh, with the guest being <who>
   for port in 3000 7007; do
     if port_busy "$port"; then
       die "port $port is already in use ($(port_owner "$port")); stop that process first (another 'yarn start'?), or set E2E_REUSE_PORTAL=1 to test it"
     fi
   done
-  log "starting the portal with scripts/start.sh (log: $PORTAL_LOG)"
-  STARTED=$SECONDS
+  log "starting the portal with scripts/start.sh, signed in as $1 (log: $PORTAL_LOG)"
+  local started=$SECONDS
   # A session of its own (its leader's pid is the session id), so that stopping it reaches
-  # yarn, the dev server, the backend and the scripts of runs.
-  setsid -w bash -c 'echo $$ >"$1"; exec scripts/start.sh' bash "$SID_FILE" \
-    >"$PORTAL_LOG" 2>&1 </dev/null &
+  # yarn, the dev server, the backend and the scripts of runs. The guest sign-in is the
+  # user the README says to start the portal with to try a role.
+  APP_CONFIG_auth_providers_guest_userEntityRef="$1" \
+    setsid -w bash -c 'echo $$ >"$1"; exec scripts/start.sh' bash "$SID_FILE" \
+    >>"$PORTAL_LOG" 2>&1 </dev/null &
   PORTAL_PID=$!
-  front="" api=""
+  PORTAL_SID=""
+  local front="" api=""
   while :; do
     if ! kill -0 "$PORTAL_PID" 2>/dev/null; then
       show_log_tail
       die "the portal exited before it was up"
     fi
-    [ -n "$front" ] || { [ "$(http_code "$FRONTEND_URL")" = 200 ] && front=$((SECONDS - STARTED)); }
+    [ -n "$front" ] || { [ "$(http_code "$FRONTEND_URL")" = 200 ] && front=$((SECONDS - started)); }
     # 401: the backend is up and the route wants a token.
-    [ -n "$api" ] || { [ "$(http_code "$API_URL")" = 401 ] && api=$((SECONDS - STARTED)); }
+    [ -n "$api" ] || { [ "$(http_code "$API_URL")" = 401 ] && api=$((SECONDS - started)); }
     [ -n "$front" ] && [ -n "$api" ] && break
-    if [ $((SECONDS - STARTED)) -ge "$STARTUP_TIMEOUT" ]; then
+    if [ $((SECONDS - started)) -ge "$STARTUP_TIMEOUT" ]; then
       show_log_tail
       die "the portal was not up after ${STARTUP_TIMEOUT}s (frontend $FRONTEND_URL: ${front:+up}${front:-$(http_code "$FRONTEND_URL")}, API $API_URL: ${api:+up}${api:-$(http_code "$API_URL")}; set E2E_STARTUP_TIMEOUT to wait longer)"
     fi
     sleep 2
   done
-  STARTUP_TOOK=$((SECONDS - STARTED))
-  log "portal up after ${STARTUP_TOOK}s (backend API ${api}s, frontend ${front}s)"
-fi
+  STARTUP_TIMES+=("portal startup as $1 (scripts/start.sh until :3000 and :7007 answer): $((SECONDS - started))s")
+  log "portal up after $((SECONDS - started))s (backend API ${api}s, frontend ${front}s)"
+}
 
-# --- the tests ---------------------------------------------------------------------------
+run_tests() { # run_tests <test files>: one file at a time (they share the portal)
+  local status
+  set +e
+  # A test that hangs fails after 5 minutes.
+  E2E_CHROMIUM="$CHROMIUM" E2E_DOCS_DIR="$ROOT/docs" E2E_TIMINGS_FILE="$TIMINGS_FILE" \
+    node --require @backstage/cli/config/nodeTransform.cjs \
+    --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec \
+    ${E2E_FILTER:+--test-name-pattern="$E2E_FILTER"} \
+    "$@"
+  status=$?
+  set -e
+  return "$status"
+}
+
 source scripts/toolchain.sh
 # The root tsconfig covers src/ folders only; the tests are type-checked here.
 node_modules/.bin/tsc -p packages/app/e2e-tests/tsconfig.json \
   || die "the browser tests do not type-check"
 mkdir -p docs
 TIMINGS_FILE="$(mktemp "${TMPDIR:-/tmp}/devops-e2e-timings.XXXXXX")"
+STARTUP_TIMES=()
 TESTS_STARTED=$SECONDS
-set +e
-# One test file at a time (they share the portal); a test that hangs fails after 5 minutes.
-E2E_CHROMIUM="$CHROMIUM" E2E_DOCS_DIR="$ROOT/docs" E2E_TIMINGS_FILE="$TIMINGS_FILE" \
-  node --require @backstage/cli/config/nodeTransform.cjs \
-  --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec \
-  ${E2E_FILTER:+--test-name-pattern="$E2E_FILTER"} \
-  packages/app/e2e-tests/*.e2e.ts
-status=$?
-set -e
+status=0
+
+# --- the tests, signed in as the demo's guest (an admin) ---------------------------------
+if [ "${E2E_REUSE_PORTAL:-}" = 1 ]; then
+  log "E2E_REUSE_PORTAL=1: using the portal already running on :3000 and :7007"
+  [ "$(http_code "$FRONTEND_URL")" = 200 ] || die "nothing answers on $FRONTEND_URL"
+  [ "$(http_code "$API_URL")" = 401 ] || die "the DevOps API does not answer on $API_URL"
+  log "the tests of e2e-tests/normal-user need a portal signed in as nora; they run only without E2E_REUSE_PORTAL"
+  run_tests packages/app/e2e-tests/*.e2e.ts || status=$?
+else
+  start_portal user:default/guest
+  run_tests packages/app/e2e-tests/*.e2e.ts || status=$?
+  stop_portal
+  # --- signed in as nora, a normal user (SPEC §9) -----------------------------------------
+  start_portal user:default/nora
+  run_tests packages/app/e2e-tests/normal-user/*.e2e.ts || status=$?
+fi
+
 echo "=== browser tests: timings"
-[ -z "${STARTED:-}" ] || echo "  portal startup (scripts/start.sh until :3000 and :7007 answer): ${STARTUP_TOOK}s"
+for t in "${STARTUP_TIMES[@]}"; do echo "  $t"; done
 echo "  test suite: $((SECONDS - TESTS_STARTED))s"
 node -e '
   const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
