@@ -18,6 +18,7 @@ import Router from 'express-promise-router';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { PipelineRecord } from '../database/types';
 import { queueRun } from '../engine/queueRun';
+import { stopUnfinishedRuns } from '../engine/stopUnfinishedRuns';
 import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { toApiPipeline, toApiRun } from './serialize';
@@ -53,6 +54,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     webhooks,
     accounts,
     deployTargets,
+    logger,
   } = options;
   const router = Router();
 
@@ -236,13 +238,19 @@ export function pipelinesRoutes(options: RouterOptions) {
       devopsPipelineDeletePermission,
       pipeline,
     );
-    const unfinished = await runs.latestUnfinishedRun(pipeline.id);
-    if (unfinished) {
-      throw new ConflictError(
-        `Run #${unfinished.buildId} of "${pipeline.document.metadata.name}" is still ${unfinished.status}; stop it before deleting the pipeline`,
+    // The confirmation says so: deleting stops what still runs (SPEC §2).
+    const stopped = await stopUnfinishedRuns({
+      runs,
+      engine,
+      pipelineId: pipeline.id,
+      pipelineName: pipeline.document.metadata.name,
+    });
+    await pipelines.delete(pipeline.id);
+    if (stopped.length) {
+      logger.info(
+        `Pipeline ${pipeline.document.metadata.name} deleted after stopping run(s) #${stopped.join(', #')}`,
       );
     }
-    await pipelines.delete(pipeline.id);
     await webhooks.afterSave(undefined, pipeline.document.spec);
     res.status(204).end();
   });

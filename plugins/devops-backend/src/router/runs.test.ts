@@ -454,11 +454,6 @@ describe('devops router: runs', () => {
         const { pipeline, run } = await startLongRun();
         const id = pipeline.status.id;
 
-        // A pipeline with a run in progress cannot be deleted.
-        const remove = await api().delete(`/api/devops/pipelines/${id}`);
-        expect(remove.status).toBe(409);
-        expect(remove.body.error.message).toContain('stop it');
-
         const asked = Date.now();
         const res = await api().post(`/api/devops/pipelines/${id}/stop`);
         expect(res.status).toBe(200);
@@ -473,6 +468,30 @@ describe('devops router: runs', () => {
         const nothing = await api().post(`/api/devops/pipelines/${id}/stop`);
         expect(nothing.status).toBe(409);
         expect(nothing.body.error.message).toContain('no run in progress');
+      });
+
+      it('deletes a pipeline with a run in progress by stopping the run first', async () => {
+        const { pipeline, run } = await startLongRun();
+        // A second run waits behind the first (the pipeline's runs queue).
+        const queued = await devops.startRun(pipeline.status.id);
+
+        const asked = Date.now();
+        const remove = await api().delete(
+          `/api/devops/pipelines/${pipeline.status.id}`,
+        );
+        expect(remove.status).toBe(204);
+        // Not by the end of `sleep 30`: the run was stopped, then its rows went.
+        expect(Date.now() - asked).toBeLessThan(10_000);
+        for (const id of [run.id, queued.id]) {
+          expect(await devops.knex('runs').where({ id })).toEqual([]);
+          expect(await devops.knex('task_runs').where({ run_id: id })).toEqual(
+            [],
+          );
+        }
+        expect(
+          (await api().get(`/api/devops/pipelines/${pipeline.status.id}`))
+            .status,
+        ).toBe(404);
       });
     });
 

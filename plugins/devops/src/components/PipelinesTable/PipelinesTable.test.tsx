@@ -187,6 +187,33 @@ describe('PipelinesTable', () => {
     expect(listPipelines).toHaveBeenCalledTimes(2);
   });
 
+  it('says that deleting stops a run still in progress', async () => {
+    const running = makePipeline({
+      id: 'p1',
+      name: 'nightly',
+      lastRun: {
+        id: 'run-7',
+        buildId: 7,
+        status: 'running',
+        trigger: { type: 'manual', user: 'user:default/jack' },
+        queuedAt: '2026-11-21T09:00:00Z',
+        startedAt: '2026-11-21T09:00:05Z',
+      },
+    });
+    await render({
+      listPipelines: jest.fn().mockResolvedValue(page([running])),
+    });
+
+    await openMenu('nightly');
+    await userEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
+
+    expect(
+      within(screen.getByRole('dialog')).getByText(
+        /Run #7 is still running: it is stopped first\./,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('does nothing when the deletion is cancelled', async () => {
     const listPipelines = jest.fn().mockResolvedValue(page([makePipeline()]));
     const deletePipeline = jest.fn();

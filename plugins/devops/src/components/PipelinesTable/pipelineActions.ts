@@ -1,4 +1,7 @@
-import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
+import {
+  isFinalStatus,
+  type Pipeline,
+} from '@devops-pipelines/plugin-devops-common';
 import type { DevopsApi } from '../../api';
 import { downloadText } from '../../lib/downloadText';
 import { pipelineTitle } from '../../lib/pipelineTitle';
@@ -111,10 +114,17 @@ export const pipelineActions: Record<PipelineActionId, PipelineAction> = {
     permission: 'delete',
     confirm: {
       title: 'Delete pipeline?',
-      text: p =>
-        `Delete "${pipelineTitle(
+      text: p => {
+        const { lastRun } = p.status;
+        // The backend stops unfinished runs before it deletes (SPEC §2 asks only to confirm).
+        const running =
+          lastRun && !isFinalStatus(lastRun.status)
+            ? ` Run #${lastRun.buildId} is still ${lastRun.status}: it is stopped first.`
+            : '';
+        return `Delete "${pipelineTitle(
           p,
-        )}" and its run history? This cannot be undone.`,
+        )}" and its run history?${running} This cannot be undone.`;
+      },
       label: 'Delete',
       destructive: true,
     },
