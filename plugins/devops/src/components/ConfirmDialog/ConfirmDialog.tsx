@@ -4,6 +4,7 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import { makeStyles } from '@material-ui/core/styles';
 import type { ReactNode } from 'react';
 
 export type ConfirmDialogProps = {
@@ -12,16 +13,26 @@ export type ConfirmDialogProps = {
   children: ReactNode;
   /** The label of the button that goes ahead, e.g. "Delete". */
   confirmLabel: string;
-  /** Destructive actions get the secondary (warning) colour. */
+  /** Destructive actions get the theme's error colour. */
   destructive?: boolean;
   busy?: boolean;
   onConfirm: () => void;
   onClose: () => void;
 };
 
+const useStyles = makeStyles(theme => ({
+  // MUI 4 buttons have no error colour; `secondary` is pink in Backstage's themes.
+  destructive: {
+    color: theme.palette.error.contrastText,
+    backgroundColor: theme.palette.error.main,
+    '&:hover': { backgroundColor: theme.palette.error.dark },
+  },
+}));
+
 /** Asks before an action that changes or removes something. */
 export const ConfirmDialog = (props: ConfirmDialogProps) => {
   const { open, title, children, confirmLabel, destructive, busy } = props;
+  const classes = useStyles();
   return (
     <Dialog open={open} onClose={props.onClose} aria-labelledby="confirm-title">
       <DialogTitle id="confirm-title">{title}</DialogTitle>
@@ -35,7 +46,8 @@ export const ConfirmDialog = (props: ConfirmDialogProps) => {
         <Button
           onClick={props.onConfirm}
           disabled={busy}
-          color={destructive ? 'secondary' : 'primary'}
+          color="primary"
+          className={destructive ? classes.destructive : undefined}
           variant="contained"
         >
           {confirmLabel}
