@@ -116,7 +116,8 @@ export const RunLogPanel = ({
         height="65vh"
         minHeight={320}
       >
-        <LogViewer text={log.buffer.text} />
+        {/* Long lines wrap: a log line cut at the edge hides what went wrong. */}
+        <LogViewer text={log.buffer.text} textWrap />
       </Box>
     </Paper>
   );
