@@ -23,11 +23,13 @@ export const PipelineNameFields = (props: PipelineNameFieldsProps) => {
         <TextField
           id="pipeline-title"
           label="Pipeline name"
-          placeholder="YAML部署2048游戏镜像"
+          placeholder="e.g. Deploy the 2048 game"
           value={props.title}
           onChange={e => props.onTitle(e.target.value)}
           error={Boolean(errors.title)}
-          helperText={errors.title ?? 'Any text, in any language'}
+          helperText={
+            errors.title ?? 'Any text, in any language (部署2048游戏 too)'
+          }
           fullWidth
         />
       </Box>

@@ -55,7 +55,7 @@ describe('TaskDialog', () => {
     // Once checked, fields are checked again as they change.
     fill(/^Image \*/, 'node');
     expect(field(/^Image \*/)).toHaveAccessibleDescription(
-      'Accepts ${VAR} references, e.g. ${BUILD_ID}',
+      /^The container image the script runs in on Kubernetes \(the local executor runs it on the backend's host and does not use it\)/,
     );
   });
 

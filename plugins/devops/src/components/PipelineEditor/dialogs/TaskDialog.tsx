@@ -136,7 +136,8 @@ export const TaskDialog = (props: TaskDialogProps) => {
               required
               multiline={field.multiline}
               minRows={field.multiline ? 4 : undefined}
-              placeholder={field.example}
+              // "e.g.", so that an example is not taken for a default value.
+              placeholder={field.example && `e.g. ${field.example}`}
               value={form.fields[field.key] ?? ''}
               onChange={e => setField(field.key, e.target.value)}
               error={Boolean(shown.fields[field.key])}

@@ -20,7 +20,12 @@ export const VARIABLES_HINT = 'Accepts ${VAR} references, e.g. ${BUILD_ID}';
 
 export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
   runScript: [
-    { key: 'image', label: 'Image', example: 'node' },
+    {
+      key: 'image',
+      label: 'Image',
+      example: 'node',
+      hint: "The container image the script runs in on Kubernetes (the local executor runs it on the backend's host and does not use it). Accepts ${VAR} references",
+    },
     { key: 'tag', label: 'Image tag', example: '22-alpine' },
     {
       key: 'script',
