@@ -520,6 +520,42 @@ describe('PipelinesTable', () => {
     );
   });
 
+  it('clears the search after an import, so that the new pipeline shows', async () => {
+    const all = [makePipeline({ name: 'nightly' })];
+    const listPipelines = jest.fn(async ({ q }: { q?: string }) =>
+      page(all.filter(p => !q || p.metadata.name.includes(q))),
+    );
+    const imported = makePipeline({ id: 'p2', name: 'deploy' });
+    const importPipeline = jest.fn(async () => {
+      all.push(imported);
+      return imported;
+    });
+    await render({ listPipelines, importPipeline });
+    await screen.findByTestId('pipeline-row-nightly');
+    const search = screen.getByRole('searchbox', { name: 'Search pipelines' });
+    await userEvent.type(search, 'night');
+    await waitFor(() =>
+      expect(listPipelines).toHaveBeenLastCalledWith(
+        expect.objectContaining({ q: 'night' }),
+      ),
+    );
+
+    await userEvent.click(screen.getByRole('button', { name: 'Import YAML' }));
+    await userEvent.type(
+      screen.getByLabelText('Pipeline YAML'),
+      'kind: Pipeline',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Import' }));
+
+    // A busy machine may take longer than findBy's 1 s to import and list again.
+    expect(
+      await screen.findByTestId('pipeline-row-deploy', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('searchbox', { name: 'Search pipelines' }),
+    ).toHaveValue('');
+  });
+
   it('searches by name once typing pauses', async () => {
     const all = [
       makePipeline({ name: 'nightly' }),

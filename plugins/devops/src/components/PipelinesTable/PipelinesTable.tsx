@@ -30,6 +30,8 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
   const { items, totalCount, loading, error, hasMore, loadMore, reload } =
     usePipelines({ entityRef, q });
   const [importing, setImporting] = useState(false);
+  // Bumped to clear the search box (it keeps its own text while typing is debounced).
+  const [searchKey, setSearchKey] = useState(0);
 
   const columns = useMemo<PipelineColumn[]>(
     () => [
@@ -51,7 +53,13 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
       severity: 'success',
       display: 'transient',
     });
-    reload();
+    // A search from before would hide the imported pipeline.
+    if (q) {
+      setSearchKey(key => key + 1);
+      setQ('');
+    } else {
+      reload();
+    }
   };
 
   const createButtons = (
@@ -89,7 +97,11 @@ export const PipelinesTable = ({ entityRef }: PipelinesTableProps) => {
           emptyText={`No pipeline matches "${q}".`}
           tools={
             <Box display="flex" alignItems="center" gridGap={16}>
-              <SearchField label="Search pipelines" onSearch={setQ} />
+              <SearchField
+                key={searchKey}
+                label="Search pipelines"
+                onSearch={setQ}
+              />
               {createButtons}
             </Box>
           }
