@@ -23,6 +23,7 @@ import { CatalogProjects } from './catalog/CatalogProjects';
 import { DeployTargets } from './deployTargets/DeployTargets';
 import { readDeployTargets } from './deployTargets/readDeployTargets';
 import { catalogEntityOwners } from './catalog/entityOwners';
+import { catalogUserDisplayNames } from './catalog/userDisplayNames';
 import { scheduleClusterHealthChecks } from './clusters/scheduleHealthChecks';
 import { readDevopsConfig } from './config';
 import { DatabaseClusterStore } from './database/DatabaseClusterStore';
@@ -289,6 +290,7 @@ export const devopsPlugin = createBackendPlugin({
             webhooks,
             accounts,
             repositories: new RepositoryBrowser({ accounts, integrations }),
+            userDisplayName: catalogUserDisplayNames(catalog, auth, logger),
             maxPipelines: settings.maxPipelines,
           }),
         );

@@ -10,6 +10,7 @@ export * from './model/triggers';
 export * from './model/triggerActivity';
 export * from './model/pipeline';
 export * from './model/run';
+export * from './model/describeRunTrigger';
 export * from './model/clusters';
 export * from './model/accounts';
 export * from './model/requests';

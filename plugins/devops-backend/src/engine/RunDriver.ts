@@ -3,6 +3,7 @@ import {
   RunStatus,
   TASK_TYPE_TITLES,
   UnknownVariableError,
+  describeRunTrigger,
   expandTaskFields,
   isFinalStatus,
 } from '@devops-pipelines/plugin-devops-common';
@@ -16,7 +17,6 @@ import type { RunRecord, TaskRunRecord } from '../database/types';
 import type { RunContext, TaskExecutor } from '../executors/types';
 import { RunAbandoned, SourceError } from '../executors/types';
 import { RunLogWriter } from '../logs/RunLogWriter';
-import { describeTrigger } from './describeTrigger';
 import { secretValues, variablesForTask } from './runVariables';
 import { TimeoutBudget } from './TimeoutBudget';
 
@@ -122,7 +122,7 @@ export class RunDriver {
           } stopped responding; engine ${deps.engineId} took the run over`,
         );
       } else {
-        log.run.platform('Normal', describeTrigger(run.trigger));
+        log.run.platform('Normal', describeRunTrigger(run.trigger));
         deps.observer?.runStarted(run);
       }
       runContext.source = await this.#resolveSource(log);

@@ -36,7 +36,7 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     expect(tasks.map(t => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(executor.starts.map(s => s.name)).toEqual(['a', 'b', 'c']);
     expect(executor.cleaned).toEqual([queued.id]);
-    expect(await kit.logText(queued.id)).toMatch(/Started by user user:default\/tester/);
+    expect(await kit.logText(queued.id)).toMatch(/Started by user tester/);
   });
 
   it('stops at the first failure and marks tasks that never started as skipped', async () => {

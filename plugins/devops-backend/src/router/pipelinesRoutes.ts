@@ -22,7 +22,7 @@ import { stopUnfinishedRuns } from '../engine/stopUnfinishedRuns';
 import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { toApiPipeline, toApiRun } from './serialize';
-import { RouterOptions, principalRef } from './types';
+import { RouterOptions, principalRef, runStarter } from './types';
 import {
   decodeCursor,
   encodeCursor,
@@ -348,7 +348,10 @@ export function pipelinesRoutes(options: RouterOptions) {
     const run = await queueRun(
       runs,
       pipeline,
-      { type: 'manual', user: principalRef(credentials) },
+      {
+        type: 'manual',
+        ...(await runStarter(credentials, options.userDisplayName)),
+      },
       params,
     );
     engine.notify();

@@ -10,7 +10,7 @@ import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { queueRerun } from '../engine/queueRun';
 import { toApiRun } from './serialize';
-import { RouterOptions, principalRef } from './types';
+import { RouterOptions, runStarter } from './types';
 import { parseBody, parseSeq } from './validation';
 
 /** The `task` value that selects the run's own lines. */
@@ -55,7 +55,7 @@ export function runsRoutes(options: RouterOptions) {
       runs,
       pipeline,
       run,
-      { type: 'rerun', user: principalRef(credentials) },
+      { type: 'rerun', ...(await runStarter(credentials, options.userDisplayName)) },
       { latestCommit },
     );
     engine.notify();

@@ -3,8 +3,10 @@ import {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import type { RunTrigger } from '@devops-pipelines/plugin-devops-common';
 import type { AccountService } from '../accounts/AccountService';
 import type { RepositoryBrowser } from '../accounts/RepositoryBrowser';
+import type { UserDisplayName } from '../catalog/userDisplayNames';
 import type { ClusterService } from '../clusters/ClusterService';
 import type { DeployTargets } from '../deployTargets/DeployTargets';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
@@ -32,6 +34,8 @@ export type RouterOptions = {
   webhooks: WebhookRegistrar;
   accounts: AccountService;
   repositories: RepositoryBrowser;
+  /** Users' names in words, recorded by the runs they start. */
+  userDisplayName: UserDisplayName;
   /** 0 means unlimited. */
   maxPipelines: number;
 };
@@ -46,4 +50,16 @@ export function principalRef(credentials: BackstageCredentials): string {
   if (principal.type === 'user' && principal.userEntityRef)
     return principal.userEntityRef;
   return `service:${principal.subject ?? 'unknown'}`;
+}
+
+/** Who starts a run, with their name in words for its "Started by" line. */
+export async function runStarter(
+  credentials: BackstageCredentials,
+  userDisplayName: UserDisplayName,
+): Promise<Pick<RunTrigger, 'user' | 'userName'>> {
+  const user = principalRef(credentials);
+  const userName = user.startsWith('user:')
+    ? await userDisplayName(user)
+    : undefined;
+  return userName ? { user, userName } : { user };
 }

@@ -36,8 +36,10 @@ export type TriggerType =
 /** @public */
 export type RunTrigger = {
   type: TriggerType;
-  /** The user who started a manual run or re-run. */
+  /** The user who started a manual run or re-run: an entity ref. */
   user?: string;
+  /** That user's name as the catalog gave it when the run was queued (its display name). */
+  userName?: string;
   /** For event triggers: what the code host reported, e.g. "push a6a16470 to master". */
   event?: string;
   /** For re-runs: the BUILD_ID of the run this one repeats. */

@@ -149,7 +149,9 @@ describe('RunDetailsPage', () => {
       'data-status',
       'running',
     );
-    expect(screen.getByText('manual by guest (a6a16470)')).toBeInTheDocument();
+    expect(
+      screen.getByText('Started by user guest (a6a16470)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('deploy-2048-yaml').closest('a')).toHaveAttribute(
       'href',
       '/devops/pipelines/p1',

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -10,7 +11,7 @@ import {
 import { formatTime } from '../../lib/formatTime';
 import type { ActionPermission } from '../../lib/usePipelinePermissions';
 import { DisabledTooltip } from '../DisabledTooltip';
-import { formatDuration, runCause } from '../RunHistory';
+import { formatDuration, RunCause } from '../RunHistory';
 import { RunStatus } from '../RunStatus';
 import { liveDuration } from './runSteps';
 
@@ -24,7 +25,7 @@ export type RunHeaderProps = {
   onStop: () => void;
 };
 
-const Fact = ({ label, value }: { label: string; value: string }) => (
+const Fact = ({ label, value }: { label: string; value: ReactNode }) => (
   <Box>
     <Typography variant="caption" color="textSecondary" display="block">
       {label}
@@ -83,7 +84,7 @@ export const RunHeader = ({
         label="Duration"
         value={formatDuration(liveDuration(run, readAt, now))}
       />
-      <Fact label="Cause" value={runCause(run)} />
+      <Fact label="Cause" value={<RunCause run={run} />} />
       {run.branch && <Fact label="Branch" value={run.branch} />}
       {run.paramNames.length > 0 && (
         <Fact label="Parameters" value={run.paramNames.join(', ')} />

@@ -14,7 +14,7 @@ import type { ActionPermission } from '../../lib/usePipelinePermissions';
 import { DisabledTooltip } from '../DisabledTooltip';
 import { RunStatus } from '../RunStatus';
 import { formatDuration } from './formatDuration';
-import { runCause } from './runCause';
+import { RunCause } from './RunCause';
 import { RunLink } from './RunLink';
 import type { RunAction } from './useRunActions';
 
@@ -65,10 +65,12 @@ export const RunCard = ({ run, execute, onAction }: RunCardProps) => (
         )}
       </Box>
       <Typography variant="body2" color="textSecondary">
+        <RunCause run={run} />
+      </Typography>
+      <Typography variant="body2" color="textSecondary">
         {[
           run.branch && `Branch ${run.branch}`,
           formatDuration(run.durationMs),
-          runCause(run),
           formatTime(run.startedAt ?? run.queuedAt),
         ]
           .filter(Boolean)

@@ -56,7 +56,7 @@ describe('RunHistory', () => {
       '/devops/runs/run-12',
     );
     expect(
-      within(card).getByText(/manual by guest \(a6a16470\)/),
+      within(card).getByText(/Started by user guest \(a6a16470\)/),
     ).toBeInTheDocument();
     expect(
       within(card).getByText(/Branch master · 3 min 05 s/),

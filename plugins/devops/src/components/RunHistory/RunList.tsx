@@ -17,7 +17,7 @@ import type { ActionPermission } from '../../lib/usePipelinePermissions';
 import { DisabledTooltip } from '../DisabledTooltip';
 import { RunStatus } from '../RunStatus';
 import { formatDuration } from './formatDuration';
-import { runCause } from './runCause';
+import { RunCause } from './RunCause';
 import { RunLink } from './RunLink';
 import type { RunAction } from './useRunActions';
 
@@ -121,7 +121,9 @@ export const RunList = ({ runs, execute, onAction }: RunListProps) => {
               <TableCell>
                 <RunStatus status={run.status} />
               </TableCell>
-              <TableCell>{runCause(run)}</TableCell>
+              <TableCell>
+                <RunCause run={run} />
+              </TableCell>
               <TableCell>{run.branch ?? '—'}</TableCell>
               <TableCell>{formatTime(run.startedAt ?? run.queuedAt)}</TableCell>
               <TableCell>{formatDuration(run.durationMs)}</TableCell>

@@ -7,3 +7,4 @@ export { RunLink } from './RunLink';
 export { usePolling } from './usePolling';
 export { formatDuration } from './formatDuration';
 export { runCause, shortCommit } from './runCause';
+export { RunCause } from './RunCause';

@@ -14,7 +14,18 @@ describe('runCause', () => {
   it('names the user and the short commit of a manual run', () => {
     expect(
       runCause(run({ commit: 'a6a16470e1f2c3d4e5f60718293a4b5c6d7e8f90' })),
-    ).toBe('manual by guest (a6a16470)');
+    ).toBe('Started by user guest (a6a16470)');
+    expect(
+      runCause(
+        run({
+          trigger: {
+            type: 'manual',
+            user: 'user:default/jack',
+            userName: 'Jack Smith',
+          },
+        }),
+      ),
+    ).toBe('Started by user Jack Smith');
   });
 
   it('describes re-runs, timers and runs without a source', () => {
@@ -24,10 +35,10 @@ describe('runCause', () => {
           trigger: { type: 'rerun', user: 'user:default/jack', rerunOf: 4 },
         }),
       ),
-    ).toBe('re-run of #4 by jack');
+    ).toBe('Started by user jack (re-run of #4)');
     expect(
       runCause(run({ trigger: { type: 'schedule' }, commit: 'b7c8d9e0f1' })),
-    ).toBe('timer (b7c8d9e0)');
+    ).toBe('Started by timer (b7c8d9e0)');
   });
 
   it('does not repeat a commit the event already names', () => {
@@ -38,6 +49,6 @@ describe('runCause', () => {
           commit: 'a6a16470e1f2',
         }),
       ),
-    ).toBe('push a6a16470 to master');
+    ).toBe('Started by push a6a16470 to master');
   });
 });
