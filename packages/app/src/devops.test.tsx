@@ -11,11 +11,13 @@ describe('the devops plugin in the app', () => {
     const listPipelines = jest
       .fn()
       .mockResolvedValue({ items: [], totalCount: 0 });
+    const mayCreatePipeline = jest.fn().mockResolvedValue(true);
 
     renderTestApp({
       features: [devopsPlugin],
       initialRouteEntries: ['/devops'],
-      apis: [[devopsApiRef, { listPipelines }]],
+      // What the pipelines page asks of the API: its list, and whether to offer Create.
+      apis: [[devopsApiRef, { listPipelines, mayCreatePipeline }]],
     });
 
     // The page and its table load lazily, which takes a while in a cold test run.
