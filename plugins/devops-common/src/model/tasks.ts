@@ -57,6 +57,7 @@ export const deployChartTaskSchema = z.strictObject({
   version: requiredText('a chart version'),
   cluster: requiredText('a cluster'),
   namespace: requiredText('a namespace'),
+  createNamespace: z.boolean().optional(),
   values: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Task } from '@devops-pipelines/plugin-devops-common';
 import { loadKubernetesClient } from '../../kubernetes/loadKubernetesClient';
+import { useTestNamespace } from '../../kubernetes/__testUtils__/testCluster';
 import { CHART_CREDENTIALS_DIR } from '../chartRepository';
 import { planInput, testClusters, testTools } from '../__testUtils__/planInput';
 import { ScriptHarness } from '../__testUtils__/scriptHarness';
@@ -20,6 +21,8 @@ const task = (fields: Partial<Task> = {}): Task =>
     version: '6.0.1-alpha.42',
     cluster: 'prod',
     namespace: 'web shop',
+    // helm creates it: the planner need not look it up on the (unreachable) cluster.
+    createNamespace: true,
     values: {
       replicaCount: 2,
       image: { tag: `it's "alpha 42"` },
@@ -74,6 +77,7 @@ describe('planDeployChart', () => {
       'web shop',
       'chartmuseum',
       'https://charts.example.com',
+      'true',
     ]);
     expect(JSON.stringify(container)).not.toContain('s3cr3t');
     expect(JSON.stringify(container)).not.toContain('prod-token');
@@ -136,6 +140,33 @@ describe('planDeployChart', () => {
   });
 });
 
+describe('planDeployChart on a cluster, without "create namespace if missing"', () => {
+  const cluster = useTestNamespace('deploy-chart');
+  const planOn = (fields: Partial<Task>) =>
+    planDeployChart(
+      planInput(task({ cluster: 'local', createNamespace: false, ...fields }), {
+        tools: testTools,
+        clusters: testClusters({ local: cluster.kubeConfig }),
+      }),
+    );
+
+  it('fails before any pod starts when the namespace is missing, naming the option', async () => {
+    const missing = `${cluster.namespace}-missing`;
+    await expect(planOn({ namespace: missing })).rejects.toThrow(
+      new TaskPlanError(
+        `Namespace ${missing} does not exist on cluster local; create it, or turn on "Create the namespace if it is missing" in the task`,
+      ),
+    );
+  });
+
+  it('deploys into a namespace that exists, and has helm create none', async () => {
+    const planned = await planOn({ namespace: cluster.namespace });
+    if (planned.kind !== 'pod')
+      throw new Error('deployChart must run in a pod');
+    expect(planned.container.command?.slice(-1)).toEqual(['false']);
+  });
+});
+
 /** Stands in for helm: writes each argument on its own line, in brackets. */
 const FAKE_HELM = `for arg in "$@"; do printf '[%s]\\n' "$arg"; done >> "$FAKE_LOG"
 echo --- >> "$FAKE_LOG"
@@ -151,6 +182,7 @@ describe('the deploy script', () => {
   async function deploy(
     repository: TaskToolSettings['chartRepository'],
     withCredentials: boolean,
+    createNamespace = true,
   ) {
     harness = new ScriptHarness(['sh', 'cat'], { helm: FAKE_HELM });
     const credentialsDir = harness.dir(
@@ -164,6 +196,8 @@ describe('the deploy script', () => {
     const command = container.command!.map(part =>
       part.replaceAll(CHART_CREDENTIALS_DIR, credentialsDir),
     );
+    // The last argument says whether helm creates the namespace.
+    command[command.length - 1] = String(createNamespace);
     const log = path.join(harness.root, 'helm.log');
     const result = await harness.run(command, { FAKE_LOG: log });
     const calls = fs
@@ -182,12 +216,12 @@ describe('the deploy script', () => {
     '[6.0.1-alpha.42]',
     '[--namespace]',
     '[web shop]',
-    '[--create-namespace]',
     '[--wait]',
     '[--kubeconfig]',
     `[${DEPLOY_FILES_DIR}/kubeconfig]`,
     '[--values]',
     `[${DEPLOY_FILES_DIR}/values.yaml]`,
+    '[--create-namespace]',
   ];
 
   it('installs from a ChartMuseum with its credentials', async () => {
@@ -201,6 +235,18 @@ describe('the deploy script', () => {
         '[ci-bot]',
         '[--password]',
         `[${credentials.password}]`,
+        '[nginx]',
+        '[--repo]',
+        '[https://charts.example.com]',
+      ],
+    ]);
+  });
+
+  it('leaves the namespace to exist already when the option is off', async () => {
+    const result = await deploy(testTools.chartRepository, false, false);
+    expect(result.calls).toEqual([
+      [
+        ...upgrade.filter(arg => arg !== '[--create-namespace]'),
         '[nginx]',
         '[--repo]',
         '[https://charts.example.com]',

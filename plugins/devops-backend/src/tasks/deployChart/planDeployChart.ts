@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
-import type { ClusterDirectory } from '../../clusters/types';
 import {
   chartCredentialsMount,
   requireChartRepository,
 } from '../chartRepository';
+import { ensureNamespace } from '../ensureNamespace';
 import { TaskPlanError } from '../TaskPlanError';
 import type { TaskPlanner } from '../types';
 import { DEPLOY_CHART_SCRIPT, DEPLOY_FILES_DIR } from './deployChartScript';
@@ -22,7 +22,24 @@ export const planDeployChart: TaskPlanner = async ({
     throw new Error(`planDeployChart cannot plan a ${task.type} task`);
   }
   const repository = requireChartRepository(tools, 'install the chart from');
-  const kubeconfig = await targetKubeConfig(clusters, task.cluster);
+  const kubeConfig = await clusters
+    .kubeConfig(task.cluster)
+    .catch(cannotDeployTo(task.cluster));
+  const kubeconfig = await portableKubeConfig(kubeConfig).catch(
+    cannotDeployTo(task.cluster),
+  );
+  const createNamespace = task.createNamespace ?? false;
+  if (!createNamespace) {
+    // Said here, before a pod starts, rather than by helm's "namespaces not found".
+    await ensureNamespace({
+      kubeConfig,
+      clusterName: task.cluster,
+      namespace: task.namespace,
+      create: false,
+    }).catch(error => {
+      throw new TaskPlanError(errorText(error));
+    });
+  }
   return {
     kind: 'pod',
     container: {
@@ -38,6 +55,7 @@ export const planDeployChart: TaskPlanner = async ({
         task.namespace,
         repository.type,
         repository.url,
+        String(createNamespace),
       ],
     },
     // Both are files rather than arguments: the kubeconfig holds credentials, and the
@@ -53,18 +71,14 @@ export const planDeployChart: TaskPlanner = async ({
   };
 };
 
-/** The target cluster's credentials, or a failure of this task naming the cluster. */
-async function targetKubeConfig(
-  clusters: ClusterDirectory,
-  cluster: string,
-): Promise<string> {
-  try {
-    return await portableKubeConfig(await clusters.kubeConfig(cluster));
-  } catch (error) {
+const errorText = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/** A failure of this task naming the cluster it cannot reach. */
+const cannotDeployTo =
+  (cluster: string) =>
+  (error: unknown): never => {
     throw new TaskPlanError(
-      `Cannot deploy to cluster ${cluster}: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Cannot deploy to cluster ${cluster}: ${errorText(error)}`,
     );
-  }
-}
+  };

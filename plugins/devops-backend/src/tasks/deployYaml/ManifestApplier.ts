@@ -18,49 +18,10 @@ export class ManifestApplier {
 
   constructor(
     private readonly kc: KubeConfig,
-    private readonly clusterName: string,
+    clusterName: string,
     private readonly signal: AbortSignal,
   ) {
     this.#resources = new ApiResources(kc, clusterName, signal);
-  }
-
-  /** Whether the namespace existed or was created; fails when missing and `create` is off. */
-  async ensureNamespace(
-    name: string,
-    create: boolean,
-  ): Promise<'exists' | 'created'> {
-    const path = `/api/v1/namespaces/${encodeURIComponent(name)}`;
-    const found = await kubeRequest(this.kc, {
-      method: 'GET',
-      path,
-      signal: this.signal,
-    });
-    if (found.status === 200) return 'exists';
-    if (found.status !== 404) {
-      throw new Error(
-        `Could not look up namespace ${name} on cluster ${
-          this.clusterName
-        }: ${serverMessage(found)}`,
-      );
-    }
-    if (!create) {
-      throw new Error(
-        `Namespace ${name} does not exist on cluster ${this.clusterName}; create it, or turn on "create namespace if missing" in the task`,
-      );
-    }
-    const created = await kubeRequest(this.kc, {
-      method: 'POST',
-      path: '/api/v1/namespaces',
-      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-      signal: this.signal,
-    });
-    // 409: another run created it in the meantime, which is just as good.
-    if (created.status === 201 || created.status === 409) return 'created';
-    throw new Error(
-      `Could not create namespace ${name} on cluster ${
-        this.clusterName
-      }: ${serverMessage(created)}`,
-    );
   }
 
   /**

@@ -340,7 +340,7 @@ spec:
         });
         expect(result).toEqual({
           status: 'failed',
-          message: `Namespace ${namespace} does not exist on cluster test; create it, or turn on "create namespace if missing" in the task`,
+          message: `Namespace ${namespace} does not exist on cluster test; create it, or turn on "Create the namespace if it is missing" in the task`,
         });
         expect(log.lines).toEqual([]);
         const { core } = await api();

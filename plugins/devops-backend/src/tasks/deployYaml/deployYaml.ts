@@ -1,6 +1,7 @@
 import { expandKnown, type Task } from '@devops-pipelines/plugin-devops-common';
 import type { TaskResult } from '../../executors/types';
 import type { BackendTaskContext } from '../types';
+import { ensureNamespace } from '../ensureNamespace';
 import { ManifestApplier, objectRef } from './ManifestApplier';
 import { type Manifest, parseManifests } from './parseManifests';
 
@@ -55,15 +56,15 @@ export async function deployYaml(
   let applied = 0;
   let current: Manifest | undefined;
   try {
-    const applier = new ManifestApplier(
-      await ctx.kubeConfig(task.cluster),
-      task.cluster,
+    const kubeConfig = await ctx.kubeConfig(task.cluster);
+    const applier = new ManifestApplier(kubeConfig, task.cluster, signal);
+    const namespace = await ensureNamespace({
+      kubeConfig,
+      clusterName: task.cluster,
+      namespace: task.namespace,
+      create: task.createNamespace ?? false,
       signal,
-    );
-    const namespace = await applier.ensureNamespace(
-      task.namespace,
-      task.createNamespace ?? false,
-    );
+    });
     if (namespace === 'created') {
       log.output(`namespace/${task.namespace} created\n`);
     }

@@ -169,7 +169,7 @@ export const TaskDialog = (props: TaskDialogProps) => {
               onChange={env => setForm(f => ({ ...f, env }))}
             />
           )}
-          {form.type === 'deployYaml' && (
+          {(form.type === 'deployYaml' || form.type === 'deployChart') && (
             <FormControlLabel
               control={
                 <Checkbox

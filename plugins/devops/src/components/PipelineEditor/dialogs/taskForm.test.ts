@@ -141,6 +141,25 @@ describe('task form', () => {
         [],
       ).task,
     ).toMatchObject({ createNamespace: true });
+    // Deploy chart has the option too (SPEC §1).
+    const chart = {
+      release: 'web',
+      chart: 'nginx',
+      version: '1.0.0',
+      cluster: 'prod',
+      namespace: 'web',
+    };
+    expect(
+      validateTaskForm(
+        form({
+          type: 'deployChart',
+          name: 'c',
+          fields: chart,
+          createNamespace: true,
+        }),
+        [],
+      ).task,
+    ).toMatchObject({ createNamespace: true });
   });
 
   it('gives back every field of an existing task', () => {

@@ -110,7 +110,8 @@ export function formOfTask(task?: Task): TaskForm {
     ),
     env: task?.type === 'runScript' ? task.env ?? [] : [],
     createNamespace:
-      task?.type === 'deployYaml' && Boolean(task.createNamespace),
+      (task?.type === 'deployYaml' || task?.type === 'deployChart') &&
+      Boolean(task.createNamespace),
     values:
       task?.type === 'deployChart' && task.values
         ? JSON.stringify(task.values, null, 2)
@@ -157,7 +158,10 @@ export function validateTaskForm(
     candidate[key] = form.fields[key] ?? '';
   }
   if (form.type === 'runScript' && form.env.length) candidate.env = form.env;
-  if (form.type === 'deployYaml' && form.createNamespace) {
+  if (
+    (form.type === 'deployYaml' || form.type === 'deployChart') &&
+    form.createNamespace
+  ) {
     candidate.createNamespace = true;
   }
   if (form.type === 'deployChart') {
