@@ -223,12 +223,16 @@ async function setUpEngine(kubeconfigPath: string): Promise<Engine> {
     pipelines,
     // Only portal-wide bindings here: no catalog needed.
     owners: async () => new Map(),
-    defaultNamespace: NAMESPACE,
+    namespacePrefix: 'devops',
     logger: warningsOnlyLogger,
   });
   const contextName = (await clusters.available())[0]?.name;
   if (!contextName) throw new Error(`no cluster in ${kubeconfigPath}`);
-  const binding = await clusters.bind({ name: contextName, createdBy: 'user:default/bench' });
+  const binding = await clusters.bind({
+    name: contextName,
+    namespace: NAMESPACE,
+    createdBy: 'user:default/bench',
+  });
   const executor = new KubernetesExecutor({
     target: { cluster: binding.name, namespace: binding.namespace },
     clusters,

@@ -40,10 +40,11 @@ export interface Config {
        */
       kubeconfig?: string;
       /**
-       * The namespace binding a cluster creates for task pods, unless the binding names
-       * one: an RFC 1123 label. Default: `devops-pipelines`.
+       * Binding a cluster creates a namespace for task pods, unless the binding names one:
+       * `<namespacePrefix>-<cluster name>`, so that two bindings never share one. An RFC
+       * 1123 label of at most 40 characters. Default: `devops`.
        */
-      namespace?: string;
+      namespacePrefix?: string;
       /**
        * How often every bound cluster is checked (reachable, credentials accepted,
        * namespace present), e.g. `{ minutes: 5 }` or `PT5M`. Default: 1 minute.

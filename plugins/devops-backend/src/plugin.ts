@@ -134,7 +134,7 @@ export const devopsPlugin = createBackendPlugin({
           store: new DatabaseClusterStore(db),
           pipelines,
           owners: entityOwners,
-          defaultNamespace: clusterSettings.defaultNamespace,
+          namespacePrefix: clusterSettings.namespacePrefix,
           logger,
         });
 

@@ -51,16 +51,19 @@ describe('ClusterService', () => {
       ownerLookups.push(refs);
       return new Map(refs.map(ref => [ref, options.owners?.[ref] ?? []]));
     };
-    const defaultNamespace = testNamespace('devops-default');
+    const { namespacePrefix, namespace: defaultNamespace } = bindable.namespacePrefix(
+      LOCAL_CLUSTER,
+      'devops-default',
+    );
     const service = new ClusterService({
       config: new ConfigReader(options.config ?? testClustersConfig(cluster)),
       store,
       pipelines,
       owners,
-      defaultNamespace,
+      namespacePrefix,
       logger: mockServices.logger.mock(),
     });
-    return { service, store, pipelines, ownerLookups, defaultNamespace };
+    return { service, store, pipelines, ownerLookups, defaultNamespace, namespacePrefix };
   }
 
   async function apis(kubeConfig: KubeConfig = cluster.kubeConfig) {
@@ -225,8 +228,8 @@ describe('ClusterService', () => {
   });
 
   describe('available', () => {
-    it('lists the clusters of the configuration that are not bound', async () => {
-      const { service } = await setup();
+    it('lists the clusters of the configuration that are not bound, each with the namespace binding creates', async () => {
+      const { service, namespacePrefix } = await setup();
       expect((await service.available()).map(c => c.name).sort()).toEqual(
         [CLOSED_PORT_CLUSTER, LOCAL_CLUSTER, WRONG_TOKEN_CLUSTER].sort(),
       );
@@ -234,8 +237,18 @@ describe('ClusterService', () => {
       await service.bind({ name: LOCAL_CLUSTER, namespace: testNamespace(), createdBy: 'user:default/jack' });
 
       expect(await service.available()).toEqual([
-        { name: CLOSED_PORT_CLUSTER, url: 'https://127.0.0.1:1', source: 'config' },
-        { name: WRONG_TOKEN_CLUSTER, url: cluster.kubeConfig.getCurrentCluster()!.server, source: 'config' },
+        {
+          name: CLOSED_PORT_CLUSTER,
+          url: 'https://127.0.0.1:1',
+          source: 'config',
+          defaultNamespace: `${namespacePrefix}-${CLOSED_PORT_CLUSTER}`,
+        },
+        {
+          name: WRONG_TOKEN_CLUSTER,
+          url: cluster.kubeConfig.getCurrentCluster()!.server,
+          source: 'config',
+          defaultNamespace: `${namespacePrefix}-${WRONG_TOKEN_CLUSTER}`,
+        },
       ]);
     });
   });

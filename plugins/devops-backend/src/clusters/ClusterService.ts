@@ -10,6 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { DatabaseClusterStore } from '../database/DatabaseClusterStore';
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { KnownCluster, kubeConfigFor, readKnownClusters } from '../kubernetes/knownClusters';
+import { bindingNamespace } from './bindingNamespace';
 import { chooseBinding, hasScopedBindings } from './chooseBinding';
 import type { EntityOwners } from '../catalog/entityOwners';
 import { describeKubernetesError } from './kubernetesErrors';
@@ -21,7 +22,7 @@ import type { AvailableCluster, ClusterUser } from '@devops-pipelines/plugin-dev
 
 export type BindClusterRequest = {
   name: string;
-  /** Defaults to `devops.kubernetes.namespace`. */
+  /** Defaults to `<devops.kubernetes.namespacePrefix>-<cluster name>`. */
   namespace?: string;
   /** Catalog group refs; empty or unset binds it for the whole portal. */
   scope?: string[];
@@ -59,7 +60,7 @@ export class ClusterService implements ClusterDirectory {
   readonly #store: DatabaseClusterStore;
   readonly #pipelines: DatabasePipelineStore;
   readonly #owners: EntityOwners;
-  readonly #defaultNamespace: string;
+  readonly #namespacePrefix: string;
   readonly #logger: LoggerService;
 
   constructor(options: {
@@ -67,14 +68,15 @@ export class ClusterService implements ClusterDirectory {
     store: DatabaseClusterStore;
     pipelines: DatabasePipelineStore;
     owners: EntityOwners;
-    defaultNamespace: string;
+    /** Bindings that name no namespace get `<prefix>-<cluster name>`. */
+    namespacePrefix: string;
     logger: LoggerService;
   }) {
     this.#config = options.config;
     this.#store = options.store;
     this.#pipelines = options.pipelines;
     this.#owners = options.owners;
-    this.#defaultNamespace = options.defaultNamespace;
+    this.#namespacePrefix = options.namespacePrefix;
     this.#logger = options.logger;
   }
 
@@ -86,7 +88,13 @@ export class ClusterService implements ClusterDirectory {
     const bound = new Set((await this.#store.list()).map(b => b.name));
     return (await readKnownClusters(this.#config))
       .filter(cluster => !bound.has(cluster.name))
-      .map(({ name, title, url, source }) => ({ name, ...(title ? { title } : {}), url, source }));
+      .map(({ name, title, url, source }) => ({
+        name,
+        ...(title ? { title } : {}),
+        url,
+        source,
+        defaultNamespace: bindingNamespace(this.#namespacePrefix, name),
+      }));
   }
 
   /**
@@ -95,7 +103,7 @@ export class ClusterService implements ClusterDirectory {
    */
   async bind(request: BindClusterRequest): Promise<ClusterBinding> {
     const { name, createdBy } = request;
-    const namespace = request.namespace ?? this.#defaultNamespace;
+    const namespace = request.namespace ?? bindingNamespace(this.#namespacePrefix, name);
     const cluster = (await readKnownClusters(this.#config)).find(c => c.name === name);
     if (!cluster) throw new InputError(unknownClusterMessage(name));
     const existing = await this.#store.get(name);

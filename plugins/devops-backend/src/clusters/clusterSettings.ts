@@ -1,23 +1,33 @@
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { MAX_PREFIX_LENGTH } from './bindingNamespace';
 import { NAMESPACE_NAME_PATTERN, NAMESPACE_NAME_RULE } from './bindRequest';
 
 export type ClusterSettings = {
-  /** The namespace a binding creates unless the request names one. */
-  defaultNamespace: string;
+  /** A binding that names no namespace gets `<prefix>-<cluster name>`. */
+  namespacePrefix: string;
   healthCheckFrequency: SchedulerServiceTaskScheduleDefinition['frequency'];
 };
 
 const FREQUENCY_KEY = 'devops.kubernetes.healthCheckFrequency';
+const PREFIX_KEY = 'devops.kubernetes.namespacePrefix';
 
 /** Reads `devops.kubernetes` with its defaults (documented in config.d.ts). */
 export function readClusterSettings(root: Config): ClusterSettings {
-  const defaultNamespace =
-    root.getOptionalString('devops.kubernetes.namespace') ?? 'devops-pipelines';
-  if (!NAMESPACE_NAME_PATTERN.test(defaultNamespace)) {
+  if (root.has('devops.kubernetes.namespace')) {
+    // One namespace shared by every binding let two bindings on one cluster collide.
     throw new InputError(
-      `devops.kubernetes.namespace "${defaultNamespace}" is not a Kubernetes namespace name: it ${NAMESPACE_NAME_RULE}`,
+      `devops.kubernetes.namespace is no longer read: each binding gets a namespace of its own, <${PREFIX_KEY}>-<cluster name>; set ${PREFIX_KEY} instead (bindings made before keep their namespace)`,
+    );
+  }
+  const namespacePrefix = root.getOptionalString(PREFIX_KEY) ?? 'devops';
+  if (
+    !NAMESPACE_NAME_PATTERN.test(namespacePrefix) ||
+    namespacePrefix.length > MAX_PREFIX_LENGTH
+  ) {
+    throw new InputError(
+      `${PREFIX_KEY} "${namespacePrefix}" is not a namespace prefix: it ${NAMESPACE_NAME_RULE}, and at most ${MAX_PREFIX_LENGTH} long`,
     );
   }
   let healthCheckFrequency: ClusterSettings['healthCheckFrequency'] = { minutes: 1 };
@@ -30,5 +40,5 @@ export function readClusterSettings(root: Config): ClusterSettings {
       );
     }
   }
-  return { defaultNamespace, healthCheckFrequency };
+  return { namespacePrefix, healthCheckFrequency };
 }

@@ -60,7 +60,8 @@ describe('devops router: clusters', () => {
         createdBy: 'user:default/admin',
         health: 'healthy',
       });
-      defaultNamespace = bindable.namespace('devops-routes');
+      const prefixed = bindable.namespacePrefix(LOCAL_CLUSTER, 'devops-routes');
+      defaultNamespace = prefixed.namespace;
       const permissions = mockServices.permissions.mock({
         authorize: (async requests =>
           requests.map(({ permission }) => ({
@@ -80,7 +81,7 @@ describe('devops router: clusters', () => {
               ...config,
               devops: {
                 ...config.devops,
-                kubernetes: { ...config.devops.kubernetes, namespace: defaultNamespace },
+                kubernetes: { ...config.devops.kubernetes, namespacePrefix: prefixed.namespacePrefix },
                 encryptionKey: 'clusters-routes-test',
                 // The deploying pipeline's entity is owned by no one: no binding covers it.
                 deployTargets: [{ cluster: LOCAL_CLUSTER, entities: [DEPLOYER_ENTITY] }],
@@ -128,6 +129,10 @@ describe('devops router: clusters', () => {
       expect(available.status).toBe(200);
       expect(available.body.items.map((c: { name: string }) => c.name).sort()).toEqual(
         [CLOSED_PORT_CLUSTER, LOCAL_CLUSTER, WRONG_TOKEN_CLUSTER].sort(),
+      );
+      // Each says the namespace of its own that binding it creates.
+      expect(available.body.items.find((c: { name: string }) => c.name === LOCAL_CLUSTER).defaultNamespace).toBe(
+        defaultNamespace,
       );
 
       const bound = await api()

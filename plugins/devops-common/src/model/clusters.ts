@@ -54,6 +54,8 @@ export type AvailableCluster = {
   url: string;
   /** Where the portal's configuration names it. */
   source: 'config' | 'kubeconfig';
+  /** The namespace binding it creates unless the binding names one. */
+  defaultNamespace: string;
 };
 
 /**

@@ -1,3 +1,4 @@
+import { bindingNamespace, MAX_PREFIX_LENGTH } from '../bindingNamespace';
 import {
   TestCluster,
   deleteTestNamespace,
@@ -65,6 +66,16 @@ export function useBindableTestCluster() {
       const name = uniqueNamespace(prefix);
       names.push(name);
       return name;
+    },
+    /**
+     * A namespace prefix no other test uses, and the namespace binding `clusterName`
+     * with it creates (deleted in `afterAll` too).
+     */
+    namespacePrefix(clusterName: string, prefix = 'devops-bind') {
+      const namespacePrefix = uniqueNamespace(prefix).slice(0, MAX_PREFIX_LENGTH);
+      const namespace = bindingNamespace(namespacePrefix, clusterName);
+      names.push(namespace);
+      return { namespacePrefix, namespace };
     },
   };
   beforeAll(async () => {

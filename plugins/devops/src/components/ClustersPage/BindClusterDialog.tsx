@@ -30,7 +30,11 @@ const parseScope = (text: string) =>
  * Binds one of the clusters the portal knows. Binding creates the namespace on the
  * cluster, so it can fail there: the backend's message names the cluster and why.
  */
-export const BindClusterDialog = ({ open, onClose, onBound }: BindClusterDialogProps) => {
+export const BindClusterDialog = ({
+  open,
+  onClose,
+  onBound,
+}: BindClusterDialogProps) => {
   const devopsApi = useApi(devopsApiRef);
   const [name, setName] = useState('');
   const [namespace, setNamespace] = useState('');
@@ -61,22 +65,28 @@ export const BindClusterDialog = ({ open, onClose, onBound }: BindClusterDialogP
   );
 
   const clusters = available.value ?? [];
+  const defaultNamespace = clusters.find(
+    c => c.name === name,
+  )?.defaultNamespace;
   let fields;
   if (available.loading) {
     fields = <Progress />;
   } else if (available.error) {
     fields = (
       <DialogError
-        error={`The clusters the portal knows could not be read: ${errorMessage(available.error)}`}
+        error={`The clusters the portal knows could not be read: ${errorMessage(
+          available.error,
+        )}`}
       />
     );
   } else if (clusters.length === 0) {
     fields = (
       <DialogContentText>
-        No cluster left to bind: every cluster the portal knows is bound, or none is
-        configured. Add clusters to the portal's Kubernetes configuration
-        (kubernetes.clusterLocatorMethods, with a serviceAccountToken each) or name a
-        kubeconfig file in devops.kubernetes.kubeconfig.
+        No cluster left to bind: every cluster the portal knows is bound, or
+        none is configured. Add clusters to the portal's Kubernetes
+        configuration (kubernetes.clusterLocatorMethods, with a
+        serviceAccountToken each) or name a kubeconfig file in
+        devops.kubernetes.kubeconfig.
       </DialogContentText>
     );
   } else {
@@ -94,7 +104,10 @@ export const BindClusterDialog = ({ open, onClose, onBound }: BindClusterDialogP
         >
           {clusters.map(cluster => (
             <MenuItem key={cluster.name} value={cluster.name}>
-              {cluster.title ? `${cluster.title} (${cluster.name})` : cluster.name} — {cluster.url}
+              {cluster.title
+                ? `${cluster.title} (${cluster.name})`
+                : cluster.name}{' '}
+              — {cluster.url}
             </MenuItem>
           ))}
         </TextField>
@@ -105,7 +118,11 @@ export const BindClusterDialog = ({ open, onClose, onBound }: BindClusterDialogP
           label="Namespace"
           value={namespace}
           onChange={e => setNamespace(e.target.value)}
-          helperText="Where task pods run; created if missing. Leave empty for the portal's default namespace."
+          placeholder={defaultNamespace}
+          InputLabelProps={defaultNamespace ? { shrink: true } : undefined}
+          helperText={`Where task pods run; created if missing. Leave empty for ${
+            defaultNamespace ?? "the cluster's own namespace"
+          }, which no other binding shares.`}
         />
         <TextField
           id="bind-cluster-scope"
@@ -121,12 +138,18 @@ export const BindClusterDialog = ({ open, onClose, onBound }: BindClusterDialogP
   }
 
   return (
-    <Dialog open={open} onClose={busy ? undefined : onClose} fullWidth maxWidth="sm" aria-labelledby="bind-cluster-title">
+    <Dialog
+      open={open}
+      onClose={busy ? undefined : onClose}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="bind-cluster-title"
+    >
       <DialogTitle id="bind-cluster-title">Bind a cluster</DialogTitle>
       <DialogContent>
         <DialogContentText>
-          Pipelines' tasks run as pods in the bound namespace. Binding creates the
-          namespace, a service account and its role on the cluster.
+          Pipelines' tasks run as pods in the bound namespace. Binding creates
+          the namespace, a service account and its role on the cluster.
         </DialogContentText>
         {fields}
         <DialogError error={error} />

@@ -195,11 +195,13 @@ describe('ClustersPage', () => {
           title: 'Staging',
           url: 'https://staging:6443',
           source: 'config',
+          defaultNamespace: 'devops-staging',
         },
         {
           name: 'kind-dev',
           url: 'https://127.0.0.1:41000',
           source: 'kubeconfig',
+          defaultNamespace: 'devops-kind-dev',
         },
       ]),
       bindCluster,
@@ -218,6 +220,16 @@ describe('ClustersPage', () => {
         name: 'Staging (staging) — https://staging:6443',
       }),
     );
+    // The namespace it would get, and that no other binding shares it.
+    expect(dialog.getByLabelText('Namespace')).toHaveAttribute(
+      'placeholder',
+      'devops-staging',
+    );
+    expect(
+      dialog.getByText(
+        /Leave empty for devops-staging, which no other binding shares/,
+      ),
+    ).toBeInTheDocument();
     await userEvent.type(dialog.getByLabelText('Namespace'), 'ci-pods');
     await userEvent.type(dialog.getByLabelText('Scope'), 'team-a, ');
     await userEvent.click(dialog.getByRole('button', { name: 'Bind' }));
@@ -245,11 +257,14 @@ describe('ClustersPage', () => {
       "Cannot bind cluster 'staging' (namespace 'devops-pipelines'): credentials refused by the cluster (401 Unauthorized); update the cluster's token in the portal's Kubernetes configuration";
     await render({
       listClusters: jest.fn().mockResolvedValue(listOf([])),
-      listAvailableClusters: jest
-        .fn()
-        .mockResolvedValue([
-          { name: 'staging', url: 'https://staging:6443', source: 'config' },
-        ]),
+      listAvailableClusters: jest.fn().mockResolvedValue([
+        {
+          name: 'staging',
+          url: 'https://staging:6443',
+          source: 'config',
+          defaultNamespace: 'devops-staging',
+        },
+      ]),
       bindCluster: jest.fn().mockRejectedValue(
         await responseError(503, {
           name: 'ServiceUnavailableError',
