@@ -43,6 +43,9 @@ function manualWebhook(req: Request): boolean {
   );
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Pipelines: CRUD, copy, triggers, settings, activation, runs, export and import. */
 export function pipelinesRoutes(options: RouterOptions) {
   const {
@@ -173,7 +176,17 @@ export function pipelinesRoutes(options: RouterOptions) {
         `The YAML could not be read: ${(error as Error).message}`,
       );
     }
-    const document = parseBody(pipelineDocumentSchema, parsed);
+    // `?name=` imports under another name: a second copy, or one whose name is taken.
+    const { name } = req.query;
+    if (name !== undefined && typeof name !== 'string') {
+      throw new InputError('name must be one pipeline name');
+    }
+    const document = parseBody(
+      pipelineDocumentSchema,
+      name && isRecord(parsed) && isRecord(parsed.metadata)
+        ? { ...parsed, metadata: { ...parsed.metadata, name } }
+        : parsed,
+    );
     // An export never holds secret values: the pipeline is created without them, and
     // runs are refused until they are set.
     res
@@ -248,7 +261,9 @@ export function pipelinesRoutes(options: RouterOptions) {
     await pipelines.delete(pipeline.id);
     if (stopped.length) {
       logger.info(
-        `Pipeline ${pipeline.document.metadata.name} deleted after stopping run(s) #${stopped.join(', #')}`,
+        `Pipeline ${
+          pipeline.document.metadata.name
+        } deleted after stopping run(s) #${stopped.join(', #')}`,
       );
     }
     await webhooks.afterSave(undefined, pipeline.document.spec);

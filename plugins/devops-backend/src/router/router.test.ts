@@ -429,6 +429,29 @@ describe('devops router: pipelines', () => {
           { name: 'DEPLOY_TOKEN', secret: true },
         ]);
 
+        // The same name again is a clash the message says how to avoid...
+        const clash = await api()
+          .post('/api/devops/pipelines/import')
+          .set('Content-Type', 'application/yaml')
+          .send(stringifyYaml(parsed));
+        expect(clash.status).toBe(409);
+        expect(clash.body.error.message).toMatch(/choose another name$/);
+        // ...and ?name= imports it under another, whatever the document says.
+        const renamed = uniqueName('renamed');
+        const copy = await api()
+          .post(`/api/devops/pipelines/import?name=${renamed}`)
+          .set('Content-Type', 'application/yaml')
+          .send(stringifyYaml(parsed));
+        expect(copy.status).toBe(201);
+        expect(copy.body.metadata.name).toBe(renamed);
+        const badName = await api()
+          .post('/api/devops/pipelines/import?name=Not%20A%20Name')
+          .set('Content-Type', 'application/yaml')
+          .send(stringifyYaml(parsed));
+        expect(badName.status).toBe(400);
+        expect(badName.body.error.message).toContain('metadata.name');
+        await api().delete(`/api/devops/pipelines/${copy.body.status.id}`);
+
         parsed.metadata.name = uniqueName('imported');
         const imported = await api()
           .post('/api/devops/pipelines/import')

@@ -152,7 +152,8 @@ export interface DevopsApi {
   listRuns(pipelineId: string, options?: ListRunsOptions): Promise<Page<Run>>;
   /** The pipeline document as YAML, in the format `importPipeline` accepts. */
   exportPipeline(id: string): Promise<string>;
-  importPipeline(yaml: string): Promise<Pipeline>;
+  /** Creates the pipeline a YAML document describes, under `name` if given. */
+  importPipeline(yaml: string, options?: { name?: string }): Promise<Pipeline>;
   getRun(runId: string): Promise<Run>;
   rerun(runId: string, options?: RerunOptions): Promise<Run>;
   stopRun(runId: string): Promise<void>;

@@ -189,8 +189,14 @@ export class DevopsClient implements DevopsApi {
     return response.text();
   }
 
-  importPipeline(yaml: string): Promise<Pipeline> {
-    return this.#request('/pipelines/import', {
+  importPipeline(
+    yaml: string,
+    options: { name?: string } = {},
+  ): Promise<Pipeline> {
+    const query = options.name
+      ? `?name=${encodeURIComponent(options.name)}`
+      : '';
+    return this.#request(`/pipelines/import${query}`, {
       method: 'POST',
       text: { body: yaml, contentType: 'application/yaml' },
     });

@@ -46,7 +46,7 @@ describe('ImportPipelineDialog', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'spec.stages: a pipeline needs at least one stage',
     );
-    expect(importPipeline).toHaveBeenCalledWith('kind: Pipeline');
+    expect(importPipeline).toHaveBeenCalledWith('kind: Pipeline', {});
     expect(onImported).not.toHaveBeenCalled();
   });
 
@@ -63,5 +63,24 @@ describe('ImportPipelineDialog', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Import' }));
 
     expect(onImported).toHaveBeenCalledWith(pipeline);
+  });
+
+  it('imports under another name when one is given', async () => {
+    const importPipeline = jest.fn().mockResolvedValue(makePipeline());
+    await render({ importPipeline });
+
+    await userEvent.type(
+      screen.getByLabelText('Pipeline YAML'),
+      'kind: Pipeline',
+    );
+    await userEvent.type(
+      screen.getByLabelText('Name (optional)'),
+      ' nightly-copy ',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Import' }));
+
+    expect(importPipeline).toHaveBeenCalledWith('kind: Pipeline', {
+      name: 'nightly-copy',
+    });
   });
 });

@@ -41,11 +41,13 @@ export const ImportPipelineDialog = (props: ImportPipelineDialogProps) => {
   const { open, entityRef, onClose, onImported } = props;
   const devopsApi = useApi(devopsApiRef);
   const [yaml, setYaml] = useState('');
+  const [name, setName] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   const close = () => {
     setYaml('');
+    setName('');
     setError(undefined);
     onClose();
   };
@@ -54,8 +56,12 @@ export const ImportPipelineDialog = (props: ImportPipelineDialogProps) => {
     setBusy(true);
     setError(undefined);
     try {
-      const pipeline = await devopsApi.importPipeline(yaml);
+      const pipeline = await devopsApi.importPipeline(
+        yaml,
+        name.trim() ? { name: name.trim() } : {},
+      );
       setYaml('');
+      setName('');
       onImported(pipeline);
     } catch (e) {
       setError(errorMessage(e));
@@ -90,6 +96,15 @@ export const ImportPipelineDialog = (props: ImportPipelineDialogProps) => {
           fullWidth
           variant="outlined"
           inputProps={{ spellCheck: false, style: { fontFamily: 'monospace' } }}
+        />
+        <TextField
+          id="pipeline-import-name"
+          label="Name (optional)"
+          value={name}
+          onChange={event => setName(event.target.value)}
+          helperText="Imports under this name instead of the document's metadata.name: for a second copy, or when that name is taken"
+          fullWidth
+          margin="normal"
         />
         <DialogError error={error} />
       </DialogContent>
