@@ -551,6 +551,8 @@ describe('PipelinesTable', () => {
     expect(
       await screen.findByTestId('pipeline-row-deploy', {}, { timeout: 10_000 }),
     ).toBeInTheDocument();
+    // The page is hidden from the accessibility tree until the dialog has gone.
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(
       screen.getByRole('searchbox', { name: 'Search pipelines' }),
     ).toHaveValue('');
