@@ -474,7 +474,7 @@ describe('ClusterService', () => {
       expect(await service.hasBindings()).toBe(false);
 
       await store.create({ name: 'portal', namespace: 'ns', scope: [], createdBy: 'user:default/a', health: 'healthy' });
-      expect((await service.bindingForPipeline({ entityRef: 'component:default/team-a-app' }))?.name).toBe('portal');
+      expect((await service.bindingForPipeline({ entityRef: 'component:default/team-a-app' }))?.binding.name).toBe('portal');
       expect(await service.hasBindings()).toBe(true);
       // No binding is scoped yet: the catalog was never asked.
       expect(ownerLookups).toEqual([]);
@@ -486,8 +486,8 @@ describe('ClusterService', () => {
         createdBy: 'user:default/a',
         health: 'healthy',
       });
-      expect((await service.bindingForPipeline({ entityRef: 'component:default/team-a-app' }))?.name).toBe('team-a');
-      expect((await service.bindingForPipeline({ entityRef: 'component:default/team-b-app' }))?.name).toBe('portal');
+      expect((await service.bindingForPipeline({ entityRef: 'component:default/team-a-app' }))?.binding.name).toBe('team-a');
+      expect((await service.bindingForPipeline({ entityRef: 'component:default/team-b-app' }))?.binding.name).toBe('portal');
       expect(ownerLookups).toEqual([['component:default/team-a-app'], ['component:default/team-b-app']]);
     });
   });

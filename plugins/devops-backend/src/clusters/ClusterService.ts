@@ -11,14 +11,14 @@ import type { DatabaseClusterStore } from '../database/DatabaseClusterStore';
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { KnownCluster, kubeConfigFor, readKnownClusters } from '../kubernetes/knownClusters';
 import { bindingNamespace } from './bindingNamespace';
-import { chooseBinding, hasScopedBindings } from './chooseBinding';
+import { applicableBindings, explainBinding, hasScopedBindings, type BindingChoice } from './chooseBinding';
 import type { EntityOwners } from '../catalog/entityOwners';
 import { describeKubernetesError } from './kubernetesErrors';
 import { pipelinesUsingCluster } from './pipelinesUsingCluster';
 import { ClusterHealth, REMOVED_FROM_CONFIG, healthOf, probeCluster } from './probeCluster';
 import { provisionNamespace } from './provisionNamespace';
-import type { ClusterBinding, ClusterDirectory, ClusterHealthState } from './types';
-import type { AvailableCluster, ClusterUser } from '@devops-pipelines/plugin-devops-common';
+import type { ClusterBinding, ClusterDirectory, ClusterHealthState, PipelineBindingKey } from './types';
+import type { AvailableCluster, ClusterUser, PipelineBindings } from '@devops-pipelines/plugin-devops-common';
 
 export type BindClusterRequest = {
   name: string;
@@ -157,13 +157,32 @@ export class ClusterService implements ClusterDirectory {
     });
   }
 
-  async bindingForPipeline(pipeline: { entityRef: string }): Promise<ClusterBinding | undefined> {
+  async bindingForPipeline(pipeline: PipelineBindingKey): Promise<BindingChoice | undefined> {
+    const { bindings, owners } = await this.#bindingsWithOwners(pipeline.entityRef);
+    return explainBinding(bindings, owners, pipeline.cluster);
+  }
+
+  /** The bindings that may run the pipeline, the one it runs on now and why. */
+  async bindingsForPipeline(pipeline: PipelineBindingKey): Promise<PipelineBindings> {
+    const { bindings, owners } = await this.#bindingsWithOwners(pipeline.entityRef);
+    const current = explainBinding(bindings, owners, pipeline.cluster);
+    return {
+      items: applicableBindings(bindings, owners).map(({ name, namespace, scope, health }) => ({
+        name,
+        namespace,
+        scope,
+        health,
+      })),
+      ...(current ? { current: { name: current.binding.name, reason: current.reason } } : {}),
+      ...(pipeline.cluster ? { chosen: pipeline.cluster } : {}),
+    };
+  }
+
+  async #bindingsWithOwners(entityRef: string) {
     const bindings = await this.#store.list();
     // The catalog is only asked when a scoped binding makes the owner matter.
-    const owners = hasScopedBindings(bindings)
-      ? (await this.#owners([pipeline.entityRef])).get(pipeline.entityRef) ?? []
-      : [];
-    return chooseBinding(bindings, owners);
+    const owners = hasScopedBindings(bindings) ? (await this.#owners([entityRef])).get(entityRef) ?? [] : [];
+    return { bindings, owners };
   }
 
   async hasBindings(): Promise<boolean> {

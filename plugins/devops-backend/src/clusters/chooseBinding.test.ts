@@ -1,4 +1,4 @@
-import { chooseBinding } from './chooseBinding';
+import { applicableBindings, chooseBinding, explainBinding } from './chooseBinding';
 import type { ClusterBinding, ClusterHealthState } from './types';
 
 const binding = (name: string, scope: string[] = [], health: ClusterHealthState = 'healthy'): ClusterBinding => ({
@@ -44,5 +44,48 @@ describe('chooseBinding', () => {
   it('keeps an unhealthy binding: it is fixed where it is, not replaced', () => {
     const unreachable = binding('scoped', ['group:default/team-a'], 'unreachable');
     expect(chooseBinding([binding('portal'), unreachable], ['group:default/team-a'])).toBe(unreachable);
+  });
+
+  it('takes the binding the advanced settings chose while it serves the project and is usable', () => {
+    const portal = binding('portal');
+    const teamA = binding('team-a', ['group:default/team-a']);
+    const teamB = binding('team-b', ['group:default/team-b']);
+    const owners = ['group:default/team-a'];
+    expect(chooseBinding([teamA, portal], owners, 'portal')).toBe(portal);
+    // Not one that does not serve the pipeline's project, nor a removed one.
+    expect(chooseBinding([teamA, portal, teamB], owners, 'team-b')).toBe(teamA);
+    const removed = binding('gone', [], 'removed');
+    expect(chooseBinding([removed, teamA], owners, 'gone')).toBe(teamA);
+  });
+});
+
+describe('explainBinding', () => {
+  const portal = binding('portal');
+  const teamA = binding('team-a', ['group:default/team-a']);
+  const owners = ['group:default/team-a'];
+
+  it("says why, as the run's log does", () => {
+    expect(explainBinding([teamA], owners)).toEqual({
+      binding: teamA,
+      reason: "bound for group:default/team-a, which owns the pipeline's entity",
+    });
+    expect(explainBinding([portal], owners)?.reason).toBe('bound for the whole portal');
+    expect(explainBinding([portal, teamA], owners)?.reason).toBe(
+      "bound for group:default/team-a, which owns the pipeline's entity (the first bound of 2 that serve it; the pipeline's advanced settings can choose another)",
+    );
+    expect(explainBinding([portal, teamA], owners, 'portal')?.reason).toBe(
+      "chosen in the pipeline's advanced settings",
+    );
+    expect(explainBinding([teamA], owners, 'unbound-since')?.reason).toBe(
+      "unbound-since, chosen in the pipeline's advanced settings, no longer serves its project: bound for group:default/team-a, which owns the pipeline's entity",
+    );
+    expect(explainBinding([binding('gone', [], 'removed')], [])?.reason).toBe(
+      "bound for the whole portal, though its cluster was removed from the portal's configuration",
+    );
+  });
+
+  it('lists the bindings a pipeline may choose from', () => {
+    const teamB = binding('team-b', ['group:default/team-b']);
+    expect(applicableBindings([teamB, portal, teamA], owners)).toEqual([portal, teamA]);
   });
 });

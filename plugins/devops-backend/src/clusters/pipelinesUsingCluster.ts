@@ -31,6 +31,7 @@ export async function pipelinesUsingCluster(options: {
       const binding = chooseBinding(
         bindings,
         ownersByRef.get(pipeline.document.metadata.entityRef) ?? [],
+        pipeline.document.spec.cluster,
       );
       if (binding?.name === clusterName) uses.push('runs');
       if (deploysTo(pipeline, clusterName)) uses.push('deploys');

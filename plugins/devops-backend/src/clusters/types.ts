@@ -1,10 +1,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { BindingChoice } from './chooseBinding';
 import type {
   ClusterBinding,
   ClusterHealthState,
 } from '@devops-pipelines/plugin-devops-common';
 
 export type { ClusterBinding, ClusterHealthState };
+export type { BindingChoice };
+
+/** What decides a pipeline's binding: its entity, and the cluster its settings chose. */
+export type PipelineBindingKey = { entityRef: string; cluster?: string };
 
 /**
  * What the run engine and the executors need to know about bound clusters. Implemented
@@ -12,10 +17,11 @@ export type { ClusterBinding, ClusterHealthState };
  */
 export interface ClusterDirectory {
   /**
-   * The binding a pipeline's runs execute on: a binding whose scope covers the entity's
-   * owner group, else a portal-wide one; undefined when none is bound.
+   * The binding a pipeline's runs execute on, and why: the one its advanced settings
+   * chose (`cluster`) while it serves the project, else one whose scope covers the
+   * entity's owner group, else a portal-wide one; undefined when none is bound.
    */
-  bindingForPipeline(pipeline: { entityRef: string }): Promise<ClusterBinding | undefined>;
+  bindingForPipeline(pipeline: PipelineBindingKey): Promise<BindingChoice | undefined>;
   /** Whether any cluster is bound at all (the executor choice in `auto` mode). */
   hasBindings(): Promise<boolean>;
   /**

@@ -1,3 +1,4 @@
+import type { PipelineBindingKey } from '../clusters/types';
 import type {
   RunContext,
   TaskContext,
@@ -17,10 +18,10 @@ export class DeployTargetGuard implements TaskExecutor {
   constructor(
     private readonly executor: TaskExecutor,
     private readonly targets: DeployTargets,
-    /** The catalog entity of a pipeline, whose project decides where it may deploy. */
-    private readonly pipelineEntityRef: (
+    /** A pipeline's entity and chosen cluster, which decide where it may deploy. */
+    private readonly pipelineBindingKey: (
       pipelineId: string,
-    ) => Promise<string | undefined>,
+    ) => Promise<PipelineBindingKey | undefined>,
   ) {}
 
   prepareRun(run: RunContext, log: TaskLog): Promise<void> {
@@ -29,9 +30,9 @@ export class DeployTargetGuard implements TaskExecutor {
 
   async execute(ctx: TaskContext): Promise<TaskResult> {
     if (isDeployTask(ctx.task)) {
-      const entityRef = await this.pipelineEntityRef(ctx.run.pipelineId);
-      const refusal = entityRef
-        ? await this.targets.refusal(entityRef, ctx.task)
+      const pipeline = await this.pipelineBindingKey(ctx.run.pipelineId);
+      const refusal = pipeline
+        ? await this.targets.refusal(pipeline, ctx.task)
         : 'its pipeline was deleted';
       if (refusal)
         return { status: 'failed', message: `Not deployed: ${refusal}` };

@@ -5,7 +5,7 @@ import {
 } from '@devops-pipelines/plugin-devops-common';
 import type { CatalogProjects } from '../catalog/CatalogProjects';
 import { normalizeRef } from '../catalog/entityOwners';
-import type { ClusterDirectory } from '../clusters/types';
+import type { ClusterDirectory, PipelineBindingKey } from '../clusters/types';
 import { deployTasksOf } from './deployTasks';
 import { allowsNamespace, type DeployTargetRule } from './readDeployTargets';
 
@@ -30,12 +30,12 @@ export class DeployTargets {
     },
   ) {}
 
-  /** Why pipelines of `entityRef` may not deploy to `target`; undefined when they may. */
+  /** Why the pipeline may not deploy to `target`; undefined when it may. */
   async refusal(
-    entityRef: string,
+    pipeline: PipelineBindingKey,
     target: DeployTarget,
   ): Promise<string | undefined> {
-    return refusalOf(entityRef, target, await this.#allowed(entityRef));
+    return refusalOf(pipeline.entityRef, target, await this.#allowed(pipeline));
   }
 
   /**
@@ -49,17 +49,21 @@ export class DeployTargets {
     );
     if (tasks.length === 0) return;
     const { entityRef } = document.metadata;
-    const allowed = await this.#allowed(entityRef);
+    const allowed = await this.#allowed({
+      entityRef,
+      cluster: document.spec.cluster,
+    });
     for (const task of tasks) {
       const refusal = refusalOf(entityRef, task, allowed);
       if (refusal) throw new NotAllowedError(`Task "${task.name}": ${refusal}`);
     }
   }
 
-  async #allowed(entityRef: string): Promise<Allowed> {
+  async #allowed(pipeline: PipelineBindingKey): Promise<Allowed> {
     const { rules, clusters, projects } = this.options;
-    const boundCluster = (await clusters.bindingForPipeline({ entityRef }))
-      ?.name;
+    const { entityRef } = pipeline;
+    const boundCluster = (await clusters.bindingForPipeline(pipeline))?.binding
+      .name;
     const entity = normalizeRef(entityRef);
     const groups = rules.some(rule => rule.groups.length)
       ? new Set(await projects.ownersWithParents(entityRef))

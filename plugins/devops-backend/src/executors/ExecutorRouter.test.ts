@@ -24,7 +24,7 @@ const binding = (name: string, namespace: string): ClusterBinding => ({
 class FixedBindings implements ClusterDirectory {
   current?: ClusterBinding;
   async bindingForPipeline() {
-    return this.current;
+    return this.current && { binding: this.current, reason: 'as the test set it' };
   }
   async hasBindings() {
     return Boolean(this.current);
@@ -56,7 +56,10 @@ describe('ExecutorRouter', () => {
       local,
       clusters,
       runs: kit.runs,
-      pipelineEntityRef: async id => (await kit.pipelines.get(id))?.document.metadata.entityRef,
+      pipelineBindingKey: async id => {
+        const pipeline = await kit.pipelines.get(id);
+        return pipeline && { entityRef: pipeline.document.metadata.entityRef };
+      },
       // One scripted executor per target, shared by every router, as the cluster is.
       kubernetes: (target: KubernetesTarget) => {
         const key = `${target.cluster}/${target.namespace}`;
@@ -90,7 +93,10 @@ describe('ExecutorRouter', () => {
     clusters.current = binding('prod', 'devops-ci');
     const executor = router();
     const run = await queuedRun();
-    await executor.prepareRun(run, new RecordingLog());
+    const log = new RecordingLog();
+    await executor.prepareRun(run, log);
+    // The run's log says which binding and why.
+    expect(log.platformLines).toContain('[Normal] Running on cluster prod (namespace devops-ci): as the test set it');
     expect(executor.canReattach(run)).toBe(true);
     expect(await execute(executor, run)).toEqual({ status: 'succeeded' });
     expect(pods.get('prod/devops-ci')?.starts).toHaveLength(1);
@@ -105,7 +111,11 @@ describe('ExecutorRouter', () => {
   it('falls back to the local executor without a binding', async () => {
     const executor = router();
     const run = await queuedRun();
-    await executor.prepareRun(run, new RecordingLog());
+    const log = new RecordingLog();
+    await executor.prepareRun(run, log);
+    expect(log.platformLines).toContain(
+      '[Normal] Running on the local executor: no cluster is bound for the project of this pipeline',
+    );
     expect(executor.canReattach(run)).toBe(false);
     await execute(executor, run);
     expect(local.starts).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { ClusterDirectory } from '../clusters/types';
+import type { ClusterDirectory, PipelineBindingKey } from '../clusters/types';
 import type { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { ExecutorHandle } from '../database/types';
 import type { ExecutorType } from './kubernetes/config';
@@ -12,8 +12,8 @@ export type ExecutorRouterOptions = {
   local?: TaskExecutor;
   kubernetes(target: KubernetesTarget): TaskExecutor;
   clusters: ClusterDirectory;
-  /** The catalog entity a pipeline belongs to, which decides its cluster binding. */
-  pipelineEntityRef(pipelineId: string): Promise<string | undefined>;
+  /** A pipeline's entity and chosen cluster, which decide its cluster binding. */
+  pipelineBindingKey(pipelineId: string): Promise<PipelineBindingKey | undefined>;
   runs: Pick<DatabaseRunStore, 'listTaskRuns' | 'setExecutorHandle'>;
 };
 
@@ -33,7 +33,7 @@ export class ExecutorRouter implements TaskExecutor {
   constructor(private readonly options: ExecutorRouterOptions) {}
 
   async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
-    const choice = (await this.#recorded(run, log)) ?? (await this.#choose(run));
+    const choice = (await this.#recorded(run, log)) ?? (await this.#choose(run, log));
     this.#choices.set(run.runId, choice);
     await choice.executor.prepareRun(run, log);
   }
@@ -64,7 +64,7 @@ export class ExecutorRouter implements TaskExecutor {
     return this.#choiceFor(handle);
   }
 
-  async #choose(run: RunContext): Promise<Choice> {
+  async #choose(run: RunContext, log: TaskLog): Promise<Choice> {
     const { type, local, clusters } = this.options;
     if (type === 'local') {
       return local
@@ -73,17 +73,21 @@ export class ExecutorRouter implements TaskExecutor {
             'devops.executor.type is local, but the local executor is not enabled (devops.executor.local.enabled)',
           );
     }
-    const entityRef = await this.options.pipelineEntityRef(run.pipelineId);
-    const binding = entityRef ? await clusters.bindingForPipeline({ entityRef }) : undefined;
-    if (binding) {
-      return this.#choiceFor({ executor: 'kubernetes', cluster: binding.name, namespace: binding.namespace });
+    const pipeline = await this.options.pipelineBindingKey(run.pipelineId);
+    const choice = pipeline ? await clusters.bindingForPipeline(pipeline) : undefined;
+    if (choice) {
+      const { name, namespace } = choice.binding;
+      log.platform('Normal', `Running on cluster ${name} (namespace ${namespace}): ${choice.reason}`);
+      return this.#choiceFor({ executor: 'kubernetes', cluster: name, namespace });
     }
     if (type === 'kubernetes') {
       throw new Error(
         `No Kubernetes cluster is bound for the project of pipeline ${run.pipelineName} (devops.executor.type is kubernetes); bind one on the Clusters page, then re-run`,
       );
     }
-    return local ? { handle: { executor: 'local' }, executor: local } : this.#unavailable();
+    if (!local) return this.#unavailable();
+    log.platform('Normal', 'Running on the local executor: no cluster is bound for the project of this pipeline');
+    return { handle: { executor: 'local' }, executor: local };
   }
 
   #choiceFor(handle: ExecutorHandle): Choice {

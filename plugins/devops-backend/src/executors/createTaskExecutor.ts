@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
 import type { ClusterDirectory } from '../clusters/types';
 import type { SourceCredentialsLookup } from '../scm/gitCredentials';
 import { readDevopsConfig } from '../config';
@@ -32,8 +33,10 @@ export function createTaskExecutor(options: {
 }): TaskExecutor {
   const { config, logger, clusters, pipelines, runs, sourceCredentials } =
     options;
-  const pipelineEntityRef = async (id: string) =>
-    (await pipelines.get(id))?.document.metadata.entityRef;
+  const bindingKeyOf = async (id: string) => {
+    const pipeline = await pipelines.get(id);
+    return pipeline && pipelineBindingKey(pipeline);
+  };
   const settings = readKubernetesExecutorSettings(config);
   const tools = readTaskToolSettings(config);
   const localSettings = readDevopsConfig(config).localExecutor;
@@ -54,7 +57,7 @@ export function createTaskExecutor(options: {
     local,
     clusters,
     runs,
-    pipelineEntityRef,
+    pipelineBindingKey: bindingKeyOf,
     kubernetes: target =>
       new KubernetesExecutor({
         target,
@@ -71,6 +74,6 @@ export function createTaskExecutor(options: {
   return new DeployTargetGuard(
     router,
     options.deployTargets,
-    pipelineEntityRef,
+    bindingKeyOf,
   );
 }

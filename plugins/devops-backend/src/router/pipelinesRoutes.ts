@@ -19,6 +19,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { PipelineRecord } from '../database/types';
 import { queueRun } from '../engine/queueRun';
 import { stopUnfinishedRuns } from '../engine/stopUnfinishedRuns';
+import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
 import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { toApiPipeline, toApiRun } from './serialize';
@@ -58,6 +59,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     accounts,
     deployTargets,
     logger,
+    clusters,
   } = options;
   const router = Router();
 
@@ -323,15 +325,46 @@ export function pipelinesRoutes(options: RouterOptions) {
       devopsPipelineUpdatePermission,
       pipeline,
     );
-    const { timeoutMinutes } = parseBody(updateSettingsRequestSchema, req.body);
+    const { timeoutMinutes, cluster } = parseBody(
+      updateSettingsRequestSchema,
+      req.body,
+    );
+    const { cluster: previous, ...spec } = pipeline.document.spec;
+    // Left out: unchanged; null: the rule decides again.
+    const chosen = cluster === undefined ? previous : cluster ?? undefined;
+    if (chosen && chosen !== previous) {
+      await assertBindingServes(pipeline, chosen);
+    }
     const updated = await pipelines.update(pipeline.id, pipeline.version, {
       document: {
         ...pipeline.document,
-        spec: { ...pipeline.document.spec, timeoutMinutes },
+        spec: { ...spec, timeoutMinutes, ...(chosen ? { cluster: chosen } : {}) },
       },
     });
     res.json(await withLastRun(updated));
   });
+
+  /** The bindings that may run the pipeline, for its advanced settings (SPEC §1). */
+  router.get('/pipelines/:id/bindings', async (req, res) => {
+    const { pipeline } = await readablePipeline(req);
+    res.json(await clusters.bindingsForPipeline(pipelineBindingKey(pipeline)));
+  });
+
+  const assertBindingServes = async (
+    pipeline: PipelineRecord,
+    cluster: string,
+  ) => {
+    const { items } = await clusters.bindingsForPipeline(pipelineBindingKey(pipeline));
+    if (!items.some(binding => binding.name === cluster)) {
+      throw new InputError(
+        `Cluster ${cluster} does not serve the project of ${
+          pipeline.document.metadata.entityRef
+        }; choose one of the bindings that do${
+          items.length ? `: ${items.map(b => b.name).join(', ')}` : ' (none is bound for it)'
+        }`,
+      );
+    }
+  };
 
   for (const [action, active] of [
     ['activate', true],

@@ -72,3 +72,15 @@ export type ClusterUser = {
   /** `runs`: its runs execute on the cluster; `deploys`: a deploy task targets it. */
   uses: Array<'runs' | 'deploys'>;
 };
+
+/**
+ * `GET /pipelines/:id/bindings`: the bindings that may run the pipeline (SPEC §1), the one
+ * its runs take now and why, and the one its advanced settings chose, if any.
+ *
+ * @public
+ */
+export type PipelineBindings = {
+  items: Pick<ClusterBinding, 'name' | 'namespace' | 'scope' | 'health'>[];
+  current?: { name: string; reason: string };
+  chosen?: string;
+};

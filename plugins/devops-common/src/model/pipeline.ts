@@ -80,6 +80,13 @@ export const stageSchema = z
 /** The upper bound the timeout setting accepts: 14 days, the hard cap of every run. */
 export const MAX_TIMEOUT_MINUTES = 14 * 24 * 60;
 
+/** A bound cluster's name, as the portal's Kubernetes configuration names it. */
+export const bindingNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name a bound cluster')
+  .max(253, 'must be at most 253 characters');
+
 export const timeoutMinutesSchema = z
   .number()
   .int()
@@ -93,6 +100,11 @@ export const pipelineSpecSchema = z
     stages: z.array(stageSchema).min(1, 'a pipeline needs at least one stage'),
     triggers: triggersSchema.optional(),
     timeoutMinutes: timeoutMinutesSchema.optional(),
+    /**
+     * The bound cluster the pipeline's tasks run on, where several bindings serve its
+     * project (its advanced settings); unset, or no longer serving it: the rule decides.
+     */
+    cluster: bindingNameSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();

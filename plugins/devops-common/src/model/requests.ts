@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { pipelineDocumentSchema, timeoutMinutesSchema } from './pipeline';
+import {
+  bindingNameSchema,
+  pipelineDocumentSchema,
+  timeoutMinutesSchema,
+} from './pipeline';
 import { pipelineNameSchema, variableNameSchema } from './names';
 import { triggersSchema } from './triggers';
 import { isBuiltInVariable } from '../variables/builtins';
@@ -18,6 +22,8 @@ export const updateTriggersRequestSchema = triggersSchema;
 
 export const updateSettingsRequestSchema = z.strictObject({
   timeoutMinutes: timeoutMinutesSchema,
+  /** The binding to run on; null: the rule decides; left out: unchanged. */
+  cluster: bindingNameSchema.nullable().optional(),
 });
 
 export const runPipelineRequestSchema = z.strictObject({

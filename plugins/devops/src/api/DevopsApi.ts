@@ -12,6 +12,7 @@ import type {
   LogChunk,
   Page,
   Pipeline,
+  PipelineBindings,
   PipelineDocument,
   PipelineSpec,
   PipelineTriggerState,
@@ -30,6 +31,7 @@ export type {
   ClusterHealthState,
   ClusterList,
   ClusterUser,
+  PipelineBindings,
   CodeHostAccountSummary,
   CodeHostBranch,
   CodeHostPage,
@@ -78,7 +80,10 @@ export type CopyPipelineRequest = Pick<
 >;
 
 /** @public */
-export type PipelineSettings = Required<Pick<PipelineSpec, 'timeoutMinutes'>>;
+export type PipelineSettings = Required<Pick<PipelineSpec, 'timeoutMinutes'>> & {
+  /** The binding to run on; null: the rule decides; left out: unchanged. */
+  cluster?: string | null;
+};
 
 /** @public */
 export type RerunOptions = {
@@ -143,6 +148,8 @@ export interface DevopsApi {
   /** A pipeline's next fire times and the latest fire times and deliveries that concerned it. */
   getPipelineTriggers(id: string): Promise<PipelineTriggerState>;
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline>;
+  /** The bindings that may run the pipeline, and the one it runs on now. */
+  listPipelineBindings(id: string): Promise<PipelineBindings>;
   activatePipeline(id: string): Promise<Pipeline>;
   deactivatePipeline(id: string): Promise<Pipeline>;
   runPipeline(id: string, params?: RunPipelineRequest['params']): Promise<Run>;

@@ -17,6 +17,7 @@ import type {
   PipelineDocument,
   PipelineTriggerState,
   Run,
+  PipelineBindings,
   RunPipelineRequest,
   RunStatus,
   TriggerSettings,
@@ -139,6 +140,10 @@ export class DevopsClient implements DevopsApi {
 
   getPipelineTriggers(id: string): Promise<PipelineTriggerState> {
     return this.#request(`/pipelines/${encodeURIComponent(id)}/triggers`);
+  }
+
+  listPipelineBindings(id: string): Promise<PipelineBindings> {
+    return this.#request(`/pipelines/${encodeURIComponent(id)}/bindings`);
   }
 
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline> {

@@ -17,6 +17,7 @@ export type {
   DevopsApi,
   ListPipelinesOptions,
   ListRunsOptions,
+  PipelineBindings,
   PipelineSettings,
   RepositoryListSource,
   RerunOptions,

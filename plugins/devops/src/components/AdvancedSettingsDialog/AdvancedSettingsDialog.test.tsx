@@ -11,6 +11,19 @@ function pipelineWith(timeoutMinutes?: number): Pipeline {
   return { ...pipeline, spec: { ...pipeline.spec, timeoutMinutes } };
 }
 
+/** One binding serves the pipeline's project: there is no cluster to choose. */
+const oneBinding = async () => ({
+  items: [
+    {
+      name: 'dev',
+      namespace: 'devops-dev',
+      scope: [],
+      health: 'healthy' as const,
+    },
+  ],
+  current: { name: 'dev', reason: 'bound for the whole portal' },
+});
+
 async function renderDialog(
   pipeline: Pipeline,
   devopsApi: Partial<DevopsApi> = {},
@@ -18,7 +31,11 @@ async function renderDialog(
   const onSaved = jest.fn();
   const onClose = jest.fn();
   await renderInTestApp(
-    <TestApiProvider apis={[[devopsApiRef, devopsApi]]}>
+    <TestApiProvider
+      apis={[
+        [devopsApiRef, { listPipelineBindings: oneBinding, ...devopsApi }],
+      ]}
+    >
       <AdvancedSettingsDialog
         open
         pipeline={pipeline}
@@ -124,5 +141,100 @@ describe('AdvancedSettingsDialog', () => {
 
     expect(onClose).toHaveBeenCalled();
     expect(updateSettings).not.toHaveBeenCalled();
+  });
+
+  describe('the cluster', () => {
+    const bindings = {
+      items: [
+        {
+          name: 'shared',
+          namespace: 'devops-shared',
+          scope: [],
+          health: 'healthy' as const,
+        },
+        {
+          name: 'web',
+          namespace: 'devops-web',
+          scope: ['group:default/web-team'],
+          health: 'healthy' as const,
+        },
+      ],
+      current: {
+        name: 'web',
+        reason:
+          "bound for group:default/web-team, which owns the pipeline's entity",
+      },
+    };
+
+    it('offers the bindings that serve the project, says which one runs it now and why, and saves the choice', async () => {
+      const updateSettings = jest.fn().mockResolvedValue(pipelineWith(20));
+      await renderDialog(pipelineWith(20), {
+        updateSettings,
+        listPipelineBindings: jest.fn().mockResolvedValue(bindings),
+      });
+
+      const field = await screen.findByRole('button', { name: /Cluster/ });
+      expect(
+        screen.getByText(
+          "Its runs take web now: bound for group:default/web-team, which owns the pipeline's entity.",
+        ),
+      ).toBeInTheDocument();
+      await userEvent.click(field);
+      await userEvent.click(
+        await screen.findByRole('option', {
+          name: 'shared (namespace devops-shared, for the whole portal)',
+        }),
+      );
+      await userEvent.click(saveButton());
+
+      expect(updateSettings).toHaveBeenCalledWith('p1', {
+        timeoutMinutes: 20,
+        cluster: 'shared',
+      });
+    });
+
+    it('gives the choice back to the rule with Automatic', async () => {
+      const updateSettings = jest.fn().mockResolvedValue(pipelineWith(20));
+      const chosen = pipelineWith(20);
+      chosen.spec.cluster = 'shared';
+      await renderDialog(chosen, {
+        updateSettings,
+        listPipelineBindings: jest
+          .fn()
+          .mockResolvedValue({ ...bindings, chosen: 'shared' }),
+      });
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: /Cluster/ }),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: /^Automatic/ }),
+      );
+      await userEvent.click(saveButton());
+
+      expect(updateSettings).toHaveBeenCalledWith('p1', {
+        timeoutMinutes: 20,
+        cluster: null,
+      });
+    });
+
+    it('offers no choice with one binding, and leaves the cluster alone when the bindings cannot be read', async () => {
+      const updateSettings = jest.fn().mockResolvedValue(pipelineWith(20));
+      await renderDialog(pipelineWith(20), {
+        updateSettings,
+        listPipelineBindings: jest
+          .fn()
+          .mockRejectedValue(new Error('503 Service Unavailable')),
+      });
+
+      expect(
+        await screen.findByText(
+          /could not be read \(503 Service Unavailable\)/,
+        ),
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /Cluster/ })).toBeNull();
+      await userEvent.click(saveButton());
+      expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 20 });
+    });
   });
 });

@@ -1,4 +1,5 @@
 import Dialog from '@material-ui/core/Dialog';
+import MenuItem from '@material-ui/core/MenuItem';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
@@ -9,6 +10,8 @@ import {
   type Pipeline,
 } from '@devops-pipelines/plugin-devops-common';
 import { useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { errorMessage } from '../../lib/errorMessage';
 import { devopsApiRef, type PipelineSettings } from '../../api';
 import { numberInput } from '../../lib/numberInput';
 import { pipelineTitle } from '../../lib/pipelineTitle';
@@ -34,6 +37,16 @@ const AdvancedSettingsForm = (
   const [minutes, setMinutes] = useState(
     pipeline.spec.timeoutMinutes ? String(pipeline.spec.timeoutMinutes) : '',
   );
+  // '' is automatic: the rule decides among the bindings that serve the project.
+  const [cluster, setCluster] = useState(pipeline.spec.cluster ?? '');
+  const bindings = useAsync(
+    () => devopsApi.listPipelineBindings(pipeline.status.id),
+    [devopsApi, pipeline.status.id],
+  );
+  // A choice is offered where there is one to make, or one to undo.
+  const choosing =
+    bindings.value !== undefined &&
+    (bindings.value.items.length > 1 || Boolean(pipeline.spec.cluster));
   const validation = useMemo(
     () =>
       validate(updateSettingsRequestSchema, {
@@ -74,6 +87,42 @@ const AdvancedSettingsForm = (
           resources does not count. A run that exceeds it is stopped as timed
           out. Whatever the timeout, every run ends 14 days after it started.
         </Typography>
+        {choosing && bindings.value && (
+          <TextField
+            id="pipeline-cluster"
+            select
+            label="Cluster"
+            value={cluster}
+            onChange={event => setCluster(event.target.value)}
+            helperText={
+              bindings.value.current
+                ? `Its runs take ${bindings.value.current.name} now: ${bindings.value.current.reason}.`
+                : 'Several bound clusters serve its project: its runs take the one chosen here.'
+            }
+            fullWidth
+            margin="normal"
+          >
+            <MenuItem value="">
+              Automatic (the first bound for its project)
+            </MenuItem>
+            {bindings.value.items.map(binding => (
+              <MenuItem key={binding.name} value={binding.name}>
+                {binding.name} (namespace {binding.namespace},{' '}
+                {binding.scope.length
+                  ? `for ${binding.scope.join(', ')}`
+                  : 'for the whole portal'}
+                )
+              </MenuItem>
+            ))}
+          </TextField>
+        )}
+        {bindings.error && (
+          <Typography variant="body2" color="textSecondary">
+            The clusters that may run it could not be read (
+            {errorMessage(bindings.error)}); the cluster it runs on is left as
+            it is.
+          </Typography>
+        )}
         <DialogError error={error} />
       </DialogContent>
       <SubmitDialogActions
@@ -81,14 +130,21 @@ const AdvancedSettingsForm = (
         busy={busy}
         canSubmit={!!validation.value}
         onCancel={onClose}
-        onSubmit={() => validation.value && submit(validation.value)}
+        onSubmit={() =>
+          validation.value &&
+          submit({
+            ...validation.value,
+            ...(choosing ? { cluster: cluster || null } : {}),
+          })
+        }
       />
     </>
   );
 };
 
 /**
- * Edits a pipeline's run timeout, checked with the schema the backend uses.
+ * Edits a pipeline's run timeout, checked with the schema the backend uses, and, where
+ * several bound clusters serve its project, which of them its runs take (SPEC §1).
  *
  * @public
  */
