@@ -537,6 +537,11 @@ describe('LocalExecutor', () => {
 
       const childPid = Number(/child (\d+)/.exec(log.outputText())![1]);
       expect(result.status).toBe('succeeded');
+      // Signalled as the task ends; on a busy machine it may take a moment to go.
+      const deadline = Date.now() + 3_000;
+      while (!isProcessGone(childPid) && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+      }
       expect(isProcessGone(childPid)).toBe(true);
       expect(log.platformLines('Normal')).toContain(
         'Stopping processes the script left running',
