@@ -42,6 +42,8 @@ const tasks: Task[] = [
     version: '1.2.42',
     cluster: 'test',
     namespace: 'web',
+    // helm would create it; the plan is only applied, never run.
+    createNamespace: true,
     values: { image: { tag: `it's "alpha 42"` } },
   },
 ];
