@@ -40,7 +40,7 @@ const AdvancedSettingsForm = (
   // '' is automatic: the rule decides among the bindings that serve the project.
   const [cluster, setCluster] = useState(pipeline.spec.cluster ?? '');
   const bindings = useAsync(
-    () => devopsApi.listPipelineBindings(pipeline.status.id),
+    async () => devopsApi.listPipelineBindings(pipeline.status.id),
     [devopsApi, pipeline.status.id],
   );
   // A choice is offered where there is one to make, or one to undo.

@@ -31,6 +31,16 @@ jest.setTimeout(30_000);
 
 const page = (items: Pipeline[]) => ({ items, totalCount: items.length });
 
+/** Run #7, started by jack and still running. */
+const RUNNING_RUN: Pipeline['status']['lastRun'] = {
+  id: 'run-7',
+  buildId: 7,
+  status: 'running',
+  trigger: { type: 'manual', user: 'user:default/jack' },
+  queuedAt: '2026-11-21T09:00:00Z',
+  startedAt: '2026-11-21T09:00:05Z',
+};
+
 /** Where a link from the list led: the DevOps pages are mounted at /devops. */
 const Destination = () => {
   const location = useLocation();
@@ -81,14 +91,7 @@ describe('PipelinesTable', () => {
         repository: 'https://gitlab.example.com/qa/jack-2048.git',
         branch: 'master',
       },
-      lastRun: {
-        id: 'run-7',
-        buildId: 7,
-        status: 'running',
-        trigger: { type: 'manual', user: 'user:default/jack' },
-        queuedAt: '2026-11-21T09:00:00Z',
-        startedAt: '2026-11-21T09:00:05Z',
-      },
+      lastRun: RUNNING_RUN,
     });
     const idle = makePipeline({ name: 'nightly', active: false });
     const listPipelines = jest.fn().mockResolvedValue(page([building, idle]));
@@ -191,14 +194,7 @@ describe('PipelinesTable', () => {
     const running = makePipeline({
       id: 'p1',
       name: 'nightly',
-      lastRun: {
-        id: 'run-7',
-        buildId: 7,
-        status: 'running',
-        trigger: { type: 'manual', user: 'user:default/jack' },
-        queuedAt: '2026-11-21T09:00:00Z',
-        startedAt: '2026-11-21T09:00:05Z',
-      },
+      lastRun: RUNNING_RUN,
     });
     await render({
       listPipelines: jest.fn().mockResolvedValue(page([running])),
@@ -377,7 +373,13 @@ describe('PipelinesTable', () => {
     const pipeline = makePipeline({ id: 'p1', name: 'nightly' });
     const listPipelines = jest.fn().mockResolvedValue(page([pipeline]));
     const updateSettings = jest.fn().mockResolvedValue(pipeline);
-    await render({ listPipelines, updateSettings });
+    // One binding serves it: the dialog offers no cluster to choose.
+    const listPipelineBindings = jest.fn().mockResolvedValue({
+      items: [
+        { name: 'dev', namespace: 'devops-dev', scope: [], health: 'healthy' },
+      ],
+    });
+    await render({ listPipelines, updateSettings, listPipelineBindings });
 
     await openMenu('nightly');
     await userEvent.click(
