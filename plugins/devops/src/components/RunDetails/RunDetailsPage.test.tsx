@@ -383,4 +383,24 @@ describe('RunDetailsPage', () => {
     await waitFor(() => expect(downloadRunLog).toHaveBeenCalledWith('run-12'));
     await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
   });
+
+  it('shows the log full screen, the same stream going on, until Escape', async () => {
+    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { streamRunLog } = controllableStreams();
+    await render({ getRun, streamRunLog });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Full screen' }),
+    );
+    const panel = screen.getByTestId('run-log').parentElement!;
+    expect(panel).toHaveAttribute('data-fullscreen', 'true');
+    expect(streamRunLog).toHaveBeenCalledTimes(1);
+
+    await userEvent.keyboard('{Escape}');
+    expect(panel).toHaveAttribute('data-fullscreen', 'false');
+    expect(
+      screen.getByRole('button', { name: 'Full screen' }),
+    ).toBeInTheDocument();
+    expect(streamRunLog).toHaveBeenCalledTimes(1);
+  });
 });

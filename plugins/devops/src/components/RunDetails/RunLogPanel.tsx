@@ -2,11 +2,14 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import FullscreenIcon from '@material-ui/icons/Fullscreen';
+import FullscreenExitIcon from '@material-ui/icons/FullscreenExit';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { LogViewer } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import type { Run, RunStatus } from '@devops-pipelines/plugin-devops-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { devopsApiRef } from '../../api';
 import { downloadText } from '../../lib/downloadText';
 import { errorMessage } from '../../lib/errorMessage';
@@ -22,6 +25,19 @@ export type RunLogPanelProps = {
   pending: boolean;
   onEnd: (status: RunStatus) => void;
 };
+
+const useStyles = makeStyles(theme => ({
+  // The same panel over the whole window: the stream and the scroll position go on.
+  fullScreen: {
+    position: 'fixed',
+    inset: 0,
+    zIndex: theme.zIndex.modal,
+    display: 'flex',
+    flexDirection: 'column',
+    borderRadius: 0,
+  },
+  fullScreenLog: { flex: 1, minHeight: 0 },
+}));
 
 /** What the log view says about itself: following, waiting, or why not. */
 function describeLog(log: RunLogState, pending: boolean): string | undefined {
@@ -54,6 +70,17 @@ export const RunLogPanel = ({
   const alertApi = useApi(alertApiRef);
   const log = useRunLog(run.id, source, onEnd);
   const [downloading, setDownloading] = useState(false);
+  // Under an entity's header the panel shows a few lines; full screen shows the log.
+  const [fullScreen, setFullScreen] = useState(false);
+  const classes = useStyles();
+  useEffect(() => {
+    if (!fullScreen) return undefined;
+    const exitOnEscape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setFullScreen(false);
+    };
+    window.addEventListener('keydown', exitOnEscape);
+    return () => window.removeEventListener('keydown', exitOnEscape);
+  }, [fullScreen]);
 
   const download = async () => {
     setDownloading(true);
@@ -76,12 +103,23 @@ export const RunLogPanel = ({
   const status = describeLog(log, pending);
   const { droppedLines } = log.buffer;
   return (
-    <Paper variant="outlined">
+    <Paper
+      variant="outlined"
+      className={fullScreen ? classes.fullScreen : undefined}
+      data-fullscreen={fullScreen}
+    >
       <Box display="flex" alignItems="center" p={2} pb={1} gridGap={8}>
         <Typography variant="h6" component="h2">
           Log: {title}
         </Typography>
         <Box flexGrow={1} />
+        <Button
+          size="small"
+          startIcon={fullScreen ? <FullscreenExitIcon /> : <FullscreenIcon />}
+          onClick={() => setFullScreen(on => !on)}
+        >
+          {fullScreen ? 'Exit full screen' : 'Full screen'}
+        </Button>
         <Button
           size="small"
           startIcon={<GetAppIcon />}
@@ -113,7 +151,8 @@ export const RunLogPanel = ({
       <Box
         data-testid="run-log"
         data-ended={log.ended}
-        height="65vh"
+        className={fullScreen ? classes.fullScreenLog : undefined}
+        height={fullScreen ? undefined : '65vh'}
         minHeight={320}
       >
         {/* Long lines wrap: a log line cut at the edge hides what went wrong. */}
