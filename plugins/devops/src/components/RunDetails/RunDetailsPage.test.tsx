@@ -403,4 +403,34 @@ describe('RunDetailsPage', () => {
     ).toBeInTheDocument();
     expect(streamRunLog).toHaveBeenCalledTimes(1);
   });
+
+  it("says which tasks ran beside a parallel stage's task, and opens theirs", async () => {
+    const run = runningRun();
+    run.stages[0] = { ...run.stages[0], order: 'parallel' };
+    const { streamRunLog, last } = controllableStreams();
+    await render(
+      { getRun: jest.fn().mockResolvedValue(run), streamRunLog },
+      '/devops/runs/run-12?step=t-compile',
+    );
+
+    expect(
+      await screen.findByText(
+        /^This is t-compile's log. Beside it in stage Build ran/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 't-package' }));
+
+    await waitFor(() =>
+      expect(last().options).toMatchObject({ taskId: 't-package' }),
+    );
+    expect(screen.getByText('Log: t-package')).toBeInTheDocument();
+    // A sequential stage's tasks ran one after the other: nothing to say.
+    expect(
+      screen.getByText(/Beside it in stage Build ran/),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('run-task-1-0'));
+    await waitFor(() =>
+      expect(screen.queryByText(/Beside it in stage/)).toBeNull(),
+    );
+  });
 });

@@ -18,6 +18,7 @@ import { usePipelinePermission } from '../../lib/usePipelinePermissions';
 import { useDevopsLinks } from '../../links';
 import { useRunActions } from '../RunHistory';
 import { RunHeader } from './RunHeader';
+import { ParallelSiblings } from './ParallelSiblings';
 import { RunLogPanel } from './RunLogPanel';
 import { RunSteps } from './RunSteps';
 import { SETUP_STEP, defaultStep } from './runSteps';
@@ -48,6 +49,7 @@ const RunDetails = ({ runId }: { runId: string }) => {
   const wanted = searchParams.get('step') ?? defaultStep(run);
   const task = tasks.find(t => t.id === wanted);
   const selected = task ? task.id : SETUP_STEP;
+  const select = (step: string) => setSearchParams({ step }, { replace: true });
 
   return (
     <>
@@ -78,7 +80,7 @@ const RunDetails = ({ runId }: { runId: string }) => {
               readAt={readAt}
               now={now}
               selected={selected}
-              onSelect={step => setSearchParams({ step }, { replace: true })}
+              onSelect={select}
             />
           </Paper>
         </Grid>
@@ -95,6 +97,11 @@ const RunDetails = ({ runId }: { runId: string }) => {
                 : !run.startedAt
             }
             onEnd={reload}
+            note={
+              task && (
+                <ParallelSiblings run={run} task={task} onSelect={select} />
+              )
+            }
           />
         </Grid>
       </Grid>

@@ -9,7 +9,7 @@ import GetAppIcon from '@material-ui/icons/GetApp';
 import { LogViewer } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import type { Run, RunStatus } from '@devops-pipelines/plugin-devops-common';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { devopsApiRef } from '../../api';
 import { downloadText } from '../../lib/downloadText';
 import { errorMessage } from '../../lib/errorMessage';
@@ -24,6 +24,8 @@ export type RunLogPanelProps = {
   /** The step has not started yet. */
   pending: boolean;
   onEnd: (status: RunStatus) => void;
+  /** Said under the heading, e.g. which tasks ran beside this one. */
+  note?: ReactNode;
 };
 
 const useStyles = makeStyles(theme => ({
@@ -65,6 +67,7 @@ export const RunLogPanel = ({
   source,
   pending,
   onEnd,
+  note,
 }: RunLogPanelProps) => {
   const devopsApi = useApi(devopsApiRef);
   const alertApi = useApi(alertApiRef);
@@ -130,6 +133,7 @@ export const RunLogPanel = ({
         </Button>
       </Box>
       <Box px={2} pb={1} minHeight={24}>
+        {note}
         {droppedLines > 0 && (
           <Typography variant="body2" color="textSecondary">
             Showing the last {log.buffer.lines.toLocaleString()} lines (at most{' '}
