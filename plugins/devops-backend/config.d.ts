@@ -51,6 +51,18 @@ export interface Config {
        */
       healthCheckFrequency?: HumanDuration | string;
       /**
+       * CPU and memory of task pods (Kubernetes quantities: `500m`, `2`, `512Mi`, `1Gi`).
+       * A task's own `resources` win over the defaults; nothing may exceed a maximum (the
+       * task fails saying which value to lower). Default: none (the cluster's defaults).
+       */
+      taskResources?: {
+        defaults?: {
+          requests?: { cpu?: string; memory?: string };
+          limits?: { cpu?: string; memory?: string };
+        };
+        maximums?: { cpu?: string; memory?: string };
+      };
+      /**
        * Images of the tools task pods run, for air-gapped portals that pull from a mirror.
        * Each must keep its upstream's entrypoint and tools (kaniko's `/kaniko/executor`;
        * helm with `sh`, `awk` and `curl` or `wget`).

@@ -66,6 +66,7 @@ export function createTaskExecutor(options: {
         tools,
         podRetention: settings.podRetention,
         imagePullTimeoutMs: settings.imagePullTimeoutMs,
+        taskResources: settings.taskResources,
         allowFileUrls: localSettings?.allowFileUrls ?? false,
         sourceCredentials,
         logger,

@@ -10,8 +10,38 @@ const envVarSchema = z.strictObject({
   value: z.string(),
 });
 
+/** A Kubernetes resource quantity: `500m` or `2` CPUs, `512Mi` or `1Gi` of memory. */
+export const QUANTITY_PATTERN =
+  /^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+
+const quantitySchema = z
+  .string()
+  .trim()
+  .regex(
+    QUANTITY_PATTERN,
+    'must be a Kubernetes quantity such as 500m or 2 (CPU), 512Mi or 1Gi (memory)',
+  );
+
+const cpuAndMemorySchema = z.strictObject({
+  cpu: quantitySchema.optional(),
+  memory: quantitySchema.optional(),
+});
+
+/**
+ * What a task's pod asks of its node (requests) and may use at most (limits); unset
+ * values come from `devops.kubernetes.taskResources.defaults`. Used on Kubernetes only.
+ */
+export const taskResourcesSchema = z.strictObject({
+  requests: cpuAndMemorySchema.optional(),
+  limits: cpuAndMemorySchema.optional(),
+});
+
+/** @public */
+export type TaskResources = z.infer<typeof taskResourcesSchema>;
+
 const taskBase = {
   name: requiredText('a task name'),
+  resources: taskResourcesSchema.optional(),
 };
 
 export const runScriptTaskSchema = z.strictObject({

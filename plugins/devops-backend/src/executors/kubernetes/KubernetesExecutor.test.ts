@@ -23,6 +23,8 @@ import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import { RunAbandoned, RunContext, TaskContext } from '../types';
 import type { PodRetention } from './config';
 import { KubernetesExecutor } from './KubernetesExecutor';
+import { oomOverLimit } from './podState';
+import type { TaskResourceSettings } from './taskResources';
 import { runSelector, runSourceSecretName, taskPodName } from './names';
 import { TASK_RUNNER_SERVICE_ACCOUNT, provisionNamespace } from '../../clusters/provisionNamespace';
 
@@ -101,6 +103,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       podRetention?: PodRetention;
       tasks?: Record<string, TestTask>;
       sourceCredentials?: SourceCredentialsLookup;
+      taskResources?: TaskResourceSettings;
     } = {},
   ) =>
     new KubernetesExecutor({
@@ -113,6 +116,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       allowFileUrls: true,
       requestTimeoutMs: 5000,
       sourceCredentials: options.sourceCredentials,
+      taskResources: options.taskResources,
       testHooks: {
         podAnnotations: ctx => testPodAnnotations(options.tasks?.[ctx.task.name] ?? {}),
         nodeSelector: ctx => options.tasks?.[ctx.task.name]?.nodeSelector,
@@ -273,6 +277,34 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
       message: 'OOMKilled: give the task or the nodes more memory',
     });
     expect(log.platformLines.join('\n')).toMatch(/\[Warning\] Pod \S+: OOMKilled: give the task/);
+  });
+
+  it('gives the task pod its resources over the portal defaults, names the limit when OOMKilled, and refuses more than the maximum', async () => {
+    const taskResources: TaskResourceSettings = {
+      defaults: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      maximums: { memory: '1Gi' },
+    };
+    const exec = executor({ tasks: { big: { outcome: 'oom', runMs: 200 } }, podRetention: 'all', taskResources });
+    const run = newRun();
+    await exec.prepareRun(run, new RecordingLog());
+    const { ctx } = context(run, script('big', { resources: { limits: { memory: '256Mi' } } }));
+    expect(await exec.execute(ctx)).toMatchObject({ status: 'failed', exitCode: 137, message: oomOverLimit('256Mi') });
+    const { CoreV1Api } = await loadKubernetesClient();
+    const pods = await cluster.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: cluster.namespace, labelSelector: runSelector(run.runId) });
+    expect(pods.items[0].spec?.containers[0].resources).toEqual({
+      requests: { cpu: '100m', memory: '64Mi' },
+      limits: { memory: '256Mi' },
+    });
+    await exec.cleanupRun(run);
+
+    const greedy = context(newRun(), script('greedy', { resources: { limits: { memory: '2Gi' } } }));
+    expect(await exec.execute(greedy.ctx)).toEqual({
+      status: 'failed',
+      message:
+        "The task's memory limit 2Gi is above the portal's maximum of 1Gi (devops.kubernetes.taskResources.maximums.memory); ask for at most 1Gi in the task's resources",
+    });
   });
 
   it('fails a task whose image cannot be pulled after the bounded wait', async () => {

@@ -1,12 +1,14 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
-import type { TaskType } from '@devops-pipelines/plugin-devops-common';
+import { InputError } from '@backstage/errors';
+import type { TaskResources, TaskType } from '@devops-pipelines/plugin-devops-common';
 import type { ClusterDirectory } from '../../clusters/types';
 import { loadKubernetesClient } from '../../kubernetes/loadKubernetesClient';
 import { withTimeout } from '../../clusters/kubernetesErrors';
 import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import { checkRepositoryUrl, redactCredentials } from '../../scm/gitUrl';
 import { TaskPlanError } from '../../tasks/TaskPlanError';
+import { taskPodResources, type TaskResourceSettings } from './taskResources';
 import type { BackendTaskPlan, PodTaskPlan, TaskPlanner, TaskToolSettings } from '../../tasks/types';
 import type { RunContext, TaskContext, TaskExecutor, TaskResult } from '../types';
 import { ClusterProblem, clusterProblemOf, describeError } from './clusterProblems';
@@ -16,6 +18,9 @@ import { buildRunSourceSecret, buildTaskEnvSecret, buildTaskFilesSecret, buildTa
 import { NamespacePodWatch } from './NamespacePodWatch';
 import { SourceFiles } from './SourceFiles';
 import { TaskPodRun } from './TaskPodRun';
+
+/** No defaults and no maximums: a task's pod asks for what the task says, if anything. */
+const NO_RESOURCE_SETTINGS: TaskResourceSettings = { defaults: {}, maximums: {} };
 
 /** A request the API server does not answer in this time counts as the cluster unreachable. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -32,6 +37,8 @@ export type KubernetesExecutorOptions = {
   tools: TaskToolSettings;
   podRetention: PodRetention;
   imagePullTimeoutMs: number;
+  /** Task pods' CPU and memory: the portal's defaults and maximums. Default: none. */
+  taskResources?: TaskResourceSettings;
   /** Whether backend tasks may read `file://` repositories (devops.executor.local.allowFileUrls). */
   allowFileUrls: boolean;
   /**
@@ -130,8 +137,17 @@ export class KubernetesExecutor implements TaskExecutor {
       if (error instanceof TaskPlanError) return { status: 'failed', message: error.message };
       throw error;
     }
+    let resources: TaskResources | undefined;
     try {
-      return plan.kind === 'backend' ? await this.#runBackend(ctx, plan) : await this.#runPod(ctx, plan);
+      resources = taskPodResources(ctx.task.resources, this.#options.taskResources ?? NO_RESOURCE_SETTINGS);
+    } catch (error) {
+      if (error instanceof InputError) return { status: 'failed', message: error.message };
+      throw error;
+    }
+    try {
+      return plan.kind === 'backend'
+        ? await this.#runBackend(ctx, plan)
+        : await this.#runPod(ctx, plan, resources);
     } catch (error) {
       if (error instanceof ClusterProblemError) return { status: 'failed', message: error.message };
       throw error;
@@ -180,7 +196,7 @@ export class KubernetesExecutor implements TaskExecutor {
     }
   }
 
-  async #runPod(ctx: TaskContext, plan: PodTaskPlan): Promise<TaskResult> {
+  async #runPod(ctx: TaskContext, plan: PodTaskPlan, resources: TaskResources): Promise<TaskResult> {
     const { target, tools, testHooks } = this.#options;
     const { namespace } = target;
     const { run, taskRunId, log } = ctx;
@@ -207,6 +223,7 @@ export class KubernetesExecutor implements TaskExecutor {
       run,
       taskRunId,
       plan,
+      resources,
       gitImage: tools.images.git,
       extraAnnotations: testHooks?.podAnnotations?.(ctx),
       nodeSelector: testHooks?.nodeSelector?.(ctx),

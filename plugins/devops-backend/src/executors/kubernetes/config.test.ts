@@ -7,6 +7,7 @@ describe('readKubernetesExecutorSettings', () => {
       executorType: 'auto',
       podRetention: 'none',
       imagePullTimeoutMs: 120_000,
+      taskResources: { defaults: {}, maximums: {} },
     });
   });
 
@@ -14,13 +15,18 @@ describe('readKubernetesExecutorSettings', () => {
     const config = new ConfigReader({
       devops: {
         executor: { type: 'kubernetes' },
-        kubernetes: { podRetention: 'failed', imagePullTimeout: { minutes: 5, seconds: 30 } },
+        kubernetes: {
+          podRetention: 'failed',
+          imagePullTimeout: { minutes: 5, seconds: 30 },
+          taskResources: { maximums: { memory: '4Gi' } },
+        },
       },
     });
     expect(readKubernetesExecutorSettings(config)).toEqual({
       executorType: 'kubernetes',
       podRetention: 'failed',
       imagePullTimeoutMs: 330_000,
+      taskResources: { defaults: {}, maximums: { memory: '4Gi' } },
     });
     expect(
       readKubernetesExecutorSettings(

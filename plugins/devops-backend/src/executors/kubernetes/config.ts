@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { readTaskResourceSettings, type TaskResourceSettings } from './taskResources';
 
 export const EXECUTOR_TYPES = ['auto', 'local', 'kubernetes'] as const;
 export type ExecutorType = (typeof EXECUTOR_TYPES)[number];
@@ -13,6 +14,7 @@ export type KubernetesExecutorSettings = {
   podRetention: PodRetention;
   /** How long a task pod may fail to pull its image before the task fails. */
   imagePullTimeoutMs: number;
+  taskResources: TaskResourceSettings;
 };
 
 /** Long enough for a registry hiccup, short enough that a typo in a tag fails soon. */
@@ -20,7 +22,7 @@ const DEFAULT_IMAGE_PULL_TIMEOUT_MS = 2 * 60_000;
 
 /**
  * Reads `devops.executor.type` and the executor's part of `devops.kubernetes`
- * (`podRetention`, `imagePullTimeout`), documented in config.d.ts. The images come from
+ * (`podRetention`, `imagePullTimeout`, `taskResources`), documented in config.d.ts. The images come from
  * the task tools settings (tasks/config.ts).
  */
 export function readKubernetesExecutorSettings(root: Config): KubernetesExecutorSettings {
@@ -40,7 +42,12 @@ export function readKubernetesExecutorSettings(root: Config): KubernetesExecutor
   const imagePullTimeoutMs = root.has(key)
     ? toMilliseconds(readDurationFromConfig(root, { key }))
     : DEFAULT_IMAGE_PULL_TIMEOUT_MS;
-  return { executorType, podRetention, imagePullTimeoutMs };
+  return {
+    executorType,
+    podRetention,
+    imagePullTimeoutMs,
+    taskResources: readTaskResourceSettings(root),
+  };
 }
 
 /** A HumanDuration in milliseconds (@backstage/types has this, but is not our dependency). */

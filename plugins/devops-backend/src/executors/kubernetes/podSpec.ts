@@ -1,5 +1,5 @@
 import type { V1EnvVar, V1Pod, V1Secret, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import { VARIABLE_NAME_PATTERN } from '@devops-pipelines/plugin-devops-common';
+import { VARIABLE_NAME_PATTERN, type TaskResources } from '@devops-pipelines/plugin-devops-common';
 import type { PodTaskPlan } from '../../tasks/types';
 import { WORKSPACE_SOURCE_DIR } from '../../tasks/types';
 import type { RunContext } from '../types';
@@ -58,6 +58,8 @@ export type TaskPodInput = {
   run: RunContext;
   taskRunId: string;
   plan: PodTaskPlan;
+  /** CPU and memory of the task's container (requests and limits), if any. */
+  resources?: TaskResources;
   gitImage: string;
   /** Test hook: extra annotations (the kwok test cluster reads outcomes from them). */
   extraAnnotations?: Record<string, string>;
@@ -138,6 +140,7 @@ export function buildTaskPod(input: TaskPodInput): V1Pod {
             { name: 'DEVOPS_OUTPUT', value: OUTPUT_PATH },
           ],
           volumeMounts: mounts,
+          ...(input.resources && Object.keys(input.resources).length ? { resources: input.resources } : {}),
           terminationMessagePath: OUTPUT_PATH,
           terminationMessagePolicy: 'File',
         },

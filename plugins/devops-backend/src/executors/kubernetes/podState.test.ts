@@ -1,6 +1,6 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { RecordingLog } from '../../tasks/__testUtils__/recordingLog';
-import { OOM_MESSAGE, readPodState } from './podState';
+import { OOM_MESSAGE, oomOverLimit, readPodState } from './podState';
 import { outputsFromTerminationMessage } from './terminationOutputs';
 
 const status = (name: string, state: V1ContainerStatus['state'], image = 'alpine:3'): V1ContainerStatus => ({
@@ -53,6 +53,16 @@ describe('readPodState', () => {
         pod({ phase: 'Failed', containerStatuses: [status('task', { terminated: { exitCode: 137, reason: 'OOMKilled' } })] }),
       ),
     ).toMatchObject({ kind: 'finished', succeeded: false, exitCode: 137, failure: OOM_MESSAGE });
+    // With a limit, the message names it and the setting to raise.
+    expect(
+      readPodState({
+        spec: { containers: [{ name: 'task', resources: { limits: { memory: '256Mi' } } }] },
+        status: {
+          phase: 'Failed',
+          containerStatuses: [status('task', { terminated: { exitCode: 137, reason: 'OOMKilled' } })],
+        },
+      }),
+    ).toMatchObject({ kind: 'finished', succeeded: false, exitCode: 137, failure: oomOverLimit('256Mi') });
   });
 
   it('fails the task when the source checkout fails', () => {

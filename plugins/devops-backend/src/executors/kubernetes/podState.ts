@@ -33,6 +33,10 @@ const START_FAILURES = [
 
 export const OOM_MESSAGE = 'OOMKilled: give the task or the nodes more memory';
 
+/** Names the setting to raise: the task's memory limit, which the container went over. */
+export const oomOverLimit = (limit: string) =>
+  `OOMKilled: the task used more than its memory limit of ${limit}; raise the memory limit in the task's resources (up to the portal's devops.kubernetes.taskResources.maximums.memory), and re-run`;
+
 export function readPodState(pod: V1Pod): PodState {
   const status = pod.status ?? {};
   const source = status.initContainerStatuses?.find(c => c.name === SOURCE_CONTAINER);
@@ -54,7 +58,14 @@ export function readPodState(pod: V1Pod): PodState {
   const taskEnd = task?.state?.terminated;
   if (taskEnd) {
     if (taskEnd.reason === 'OOMKilled') {
-      return { kind: 'finished', succeeded: false, exitCode: taskEnd.exitCode, failure: OOM_MESSAGE, outputs: taskEnd.message };
+      const limit = pod.spec?.containers.find(c => c.name === TASK_CONTAINER)?.resources?.limits?.memory;
+      return {
+        kind: 'finished',
+        succeeded: false,
+        exitCode: taskEnd.exitCode,
+        failure: limit ? oomOverLimit(String(limit)) : OOM_MESSAGE,
+        outputs: taskEnd.message,
+      };
     }
     if (taskEnd.exitCode === 0) {
       return { kind: 'finished', succeeded: true, exitCode: 0, outputs: taskEnd.message };

@@ -1,3 +1,4 @@
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';
@@ -17,9 +18,11 @@ import { useState, type FormEvent } from 'react';
 import { EnvRows } from './EnvRows';
 import type { PublishedChart } from './publishedCharts';
 import {
+  RESOURCE_FIELDS,
   TASK_FIELDS,
   VARIABLES_HINT,
   formOfTask,
+  hasPodResources,
   validateTaskForm,
   type TaskForm,
 } from './taskForm';
@@ -201,6 +204,36 @@ export const TaskDialog = (props: TaskDialogProps) => {
               margin="dense"
               InputProps={{ style: { fontFamily: 'monospace' } }}
             />
+          )}
+          {hasPodResources(form.type) && (
+            <Box display="flex" flexWrap="wrap" gridGap={8} mt={1}>
+              {RESOURCE_FIELDS.map(field => (
+                <Box key={field.key} flex="1 1 120px">
+                  <TextField
+                    id={`task-resources-${field.key.replace('.', '-')}`}
+                    label={field.label}
+                    placeholder={`e.g. ${field.example}`}
+                    value={form.resources[field.key] ?? ''}
+                    onChange={e => {
+                      const value = e.target.value;
+                      setForm(f => ({
+                        ...f,
+                        resources: { ...f.resources, [field.key]: value },
+                      }));
+                    }}
+                    error={Boolean(shown.fields[`resources.${field.key}`])}
+                    helperText={shown.fields[`resources.${field.key}`]}
+                    fullWidth
+                    margin="dense"
+                  />
+                </Box>
+              ))}
+              <Typography variant="caption" color="textSecondary">
+                CPU and memory of the task's pod on Kubernetes; empty: the
+                portal's default. A task that uses more memory than its limit is
+                stopped (OOMKilled).
+              </Typography>
+            </Box>
           )}
           {shown.other.map(message => (
             <Typography

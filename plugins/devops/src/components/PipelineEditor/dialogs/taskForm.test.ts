@@ -22,7 +22,14 @@ const SCHEMAS = {
   deployChart: deployChartTaskSchema,
 };
 /** Fields the dialog edits with controls of their own rather than a text field. */
-const SPECIAL_FIELDS = ['name', 'type', 'env', 'createNamespace', 'values'];
+const SPECIAL_FIELDS = [
+  'name',
+  'type',
+  'env',
+  'createNamespace',
+  'values',
+  'resources',
+];
 
 const form = (overrides: Partial<TaskForm>): TaskForm => ({
   ...formOfTask(),
@@ -172,8 +179,35 @@ describe('task form', () => {
       cluster: 'prod',
       namespace: 'web',
       values: { replicaCount: 2 },
+      resources: { requests: { cpu: '250m' }, limits: { memory: '1Gi' } },
     };
     const roundTrip = validateTaskForm(formOfTask(task), []);
     expect(roundTrip.task).toEqual(task);
+  });
+
+  it('asks for the resources typed, and says at the field what is not a quantity', () => {
+    const fields = { image: 'node', tag: '22', script: 'npm test' };
+    expect(
+      validateTaskForm(
+        form({
+          name: 't',
+          fields,
+          resources: { 'limits.memory': ' 512Mi ', 'requests.cpu': '' },
+        }),
+        [],
+      ).task?.resources,
+    ).toEqual({ limits: { memory: '512Mi' } });
+    expect(
+      validateTaskForm(form({ name: 't', fields }), []).task,
+    ).not.toHaveProperty('resources');
+    expect(
+      validateTaskForm(
+        form({ name: 't', fields, resources: { 'limits.memory': 'a lot' } }),
+        [],
+      ).errors.fields,
+    ).toEqual({
+      'resources.limits.memory':
+        'must be a Kubernetes quantity such as 500m or 2 (CPU), 512Mi or 1Gi (memory)',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import {
   taskSchema,
   type Task,
+  type TaskResources,
   type TaskType,
 } from '@devops-pipelines/plugin-devops-common';
 
@@ -79,6 +80,24 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
 
 export type EnvRow = { name: string; value: string };
 
+/** A resource field of the dialog: `requests.cpu`, `limits.memory`, ... */
+export type ResourceKey = `${'requests' | 'limits'}.${'cpu' | 'memory'}`;
+
+/** The resource fields, as the dialog lays them out. */
+export const RESOURCE_FIELDS: {
+  key: ResourceKey;
+  label: string;
+  example: string;
+}[] = [
+  { key: 'requests.cpu', label: 'CPU request', example: '500m' },
+  { key: 'limits.cpu', label: 'CPU limit', example: '2' },
+  { key: 'requests.memory', label: 'Memory request', example: '256Mi' },
+  { key: 'limits.memory', label: 'Memory limit', example: '1Gi' },
+];
+
+/** Backend tasks (Deploy YAML) run in the backend: no pod, so no resources to ask. */
+export const hasPodResources = (type: TaskType) => type !== 'deployYaml';
+
 /** The dialog's fields as typed: text, whatever the task type makes of them. */
 export type TaskForm = {
   type: TaskType;
@@ -88,6 +107,8 @@ export type TaskForm = {
   createNamespace: boolean;
   /** Chart values of a deployChart task, as JSON text. */
   values: string;
+  /** CPU and memory as typed; empty: the portal's default. */
+  resources: Partial<Record<ResourceKey, string>>;
 };
 
 export type TaskFormErrors = {
@@ -116,7 +137,35 @@ export function formOfTask(task?: Task): TaskForm {
       task?.type === 'deployChart' && task.values
         ? JSON.stringify(task.values, null, 2)
         : '',
+    resources: resourceFieldsOf(task?.resources),
   };
+}
+
+function resourceFieldsOf(
+  resources: TaskResources | undefined,
+): TaskForm['resources'] {
+  const fields: TaskForm['resources'] = {};
+  for (const { key } of RESOURCE_FIELDS) {
+    const [kind, resource] = key.split('.') as [
+      'requests' | 'limits',
+      'cpu' | 'memory',
+    ];
+    const value = resources?.[kind]?.[resource];
+    if (value) fields[key] = value;
+  }
+  return fields;
+}
+
+/** The resources the fields ask for; undefined when every field is empty. */
+function resourcesOf(fields: TaskForm['resources']): TaskResources | undefined {
+  const resources: Record<string, Record<string, string>> = {};
+  for (const { key } of RESOURCE_FIELDS) {
+    const value = fields[key]?.trim();
+    if (!value) continue;
+    const [kind, resource] = key.split('.');
+    resources[kind] = { ...resources[kind], [resource]: value };
+  }
+  return Object.keys(resources).length ? resources : undefined;
 }
 
 function parseValues(text: string): {
@@ -164,6 +213,10 @@ export function validateTaskForm(
   ) {
     candidate.createNamespace = true;
   }
+  const resources = hasPodResources(form.type)
+    ? resourcesOf(form.resources)
+    : undefined;
+  if (resources) candidate.resources = resources;
   if (form.type === 'deployChart') {
     const { values, error } = parseValues(form.values);
     if (error) errors.fields.values = error;
@@ -179,6 +232,9 @@ export function validateTaskForm(
       typeof rowField === 'string'
     ) {
       errors.env[row] = { ...errors.env[row], [rowField]: issue.message };
+    } else if (key === 'resources' && issue.path.length === 3) {
+      // At the field it concerns: `resources.limits.memory`.
+      errors.fields[issue.path.join('.')] ??= issue.message;
     } else if (typeof key === 'string') {
       errors.fields[key] ??= issue.message;
     } else {
