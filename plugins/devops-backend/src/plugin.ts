@@ -24,6 +24,7 @@ import { DeployTargets } from './deployTargets/DeployTargets';
 import { readDeployTargets } from './deployTargets/readDeployTargets';
 import { catalogEntityOwners } from './catalog/entityOwners';
 import { catalogUserDisplayNames } from './catalog/userDisplayNames';
+import { readTaskResourceSettings } from './executors/kubernetes/taskResources';
 import { scheduleClusterHealthChecks } from './clusters/scheduleHealthChecks';
 import { readDevopsConfig } from './config';
 import { DatabaseClusterStore } from './database/DatabaseClusterStore';
@@ -291,6 +292,7 @@ export const devopsPlugin = createBackendPlugin({
             accounts,
             repositories: new RepositoryBrowser({ accounts, integrations }),
             userDisplayName: catalogUserDisplayNames(catalog, auth, logger),
+            taskResources: readTaskResourceSettings(config),
             maxPipelines: settings.maxPipelines,
           }),
         );

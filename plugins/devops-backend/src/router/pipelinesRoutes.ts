@@ -20,6 +20,7 @@ import type { PipelineRecord } from '../database/types';
 import { queueRun } from '../engine/queueRun';
 import { stopUnfinishedRuns } from '../engine/stopUnfinishedRuns';
 import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
+import { checkTaskResources } from '../executors/kubernetes/taskResources';
 import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { toApiPipeline, toApiRun } from './serialize';
@@ -84,6 +85,12 @@ export function pipelinesRoutes(options: RouterOptions) {
     }
   };
 
+  /** What a pipeline may ask of the portal: deploy targets and task pod resources. */
+  const checkDocument = async (document: PipelineDocument) => {
+    await deployTargets.checkDocument(document);
+    checkTaskResources(document.spec, options.taskResources);
+  };
+
   const createPipeline = async (
     req: Request,
     document: PipelineDocument,
@@ -95,7 +102,7 @@ export function pipelinesRoutes(options: RouterOptions) {
       document,
       principalRef(credentials),
     );
-    await deployTargets.checkDocument(document);
+    await checkDocument(document);
     await checkPipelineLimit();
     const { spec, secrets } = separateSecrets(
       document.spec,
@@ -228,7 +235,7 @@ export function pipelinesRoutes(options: RouterOptions) {
         },
       );
     }
-    await deployTargets.checkDocument(document);
+    await checkDocument(document);
     const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
     await accounts.checkSourceAccount(
       principalRef(credentials),
@@ -289,7 +296,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     const createdBy = principalRef(credentials);
     await authorizer.authorizeCreate(credentials, document, createdBy);
     // The same tasks and entity, but the bindings or devops.deployTargets may have changed.
-    await deployTargets.checkDocument(document);
+    await checkDocument(document);
     await checkPipelineLimit();
     const copy = await pipelines.create({
       document,
@@ -338,7 +345,11 @@ export function pipelinesRoutes(options: RouterOptions) {
     const updated = await pipelines.update(pipeline.id, pipeline.version, {
       document: {
         ...pipeline.document,
-        spec: { ...spec, timeoutMinutes, ...(chosen ? { cluster: chosen } : {}) },
+        spec: {
+          ...spec,
+          timeoutMinutes,
+          ...(chosen ? { cluster: chosen } : {}),
+        },
       },
     });
     res.json(await withLastRun(updated));
@@ -354,13 +365,17 @@ export function pipelinesRoutes(options: RouterOptions) {
     pipeline: PipelineRecord,
     cluster: string,
   ) => {
-    const { items } = await clusters.bindingsForPipeline(pipelineBindingKey(pipeline));
+    const { items } = await clusters.bindingsForPipeline(
+      pipelineBindingKey(pipeline),
+    );
     if (!items.some(binding => binding.name === cluster)) {
       throw new InputError(
         `Cluster ${cluster} does not serve the project of ${
           pipeline.document.metadata.entityRef
         }; choose one of the bindings that do${
-          items.length ? `: ${items.map(b => b.name).join(', ')}` : ' (none is bound for it)'
+          items.length
+            ? `: ${items.map(b => b.name).join(', ')}`
+            : ' (none is bound for it)'
         }`,
       );
     }

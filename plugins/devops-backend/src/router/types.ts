@@ -8,6 +8,7 @@ import type { AccountService } from '../accounts/AccountService';
 import type { RepositoryBrowser } from '../accounts/RepositoryBrowser';
 import type { UserDisplayName } from '../catalog/userDisplayNames';
 import type { ClusterService } from '../clusters/ClusterService';
+import type { TaskResourceSettings } from '../executors/kubernetes/taskResources';
 import type { DeployTargets } from '../deployTargets/DeployTargets';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
@@ -34,6 +35,8 @@ export type RouterOptions = {
   webhooks: WebhookRegistrar;
   accounts: AccountService;
   repositories: RepositoryBrowser;
+  /** Task pods' CPU and memory: a pipeline asking above a maximum is refused. */
+  taskResources: TaskResourceSettings;
   /** Users' names in words, recorded by the runs they start. */
   userDisplayName: UserDisplayName;
   /** 0 means unlimited. */

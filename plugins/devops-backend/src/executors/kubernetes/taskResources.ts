@@ -2,6 +2,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   QUANTITY_PATTERN,
+  type PipelineSpec,
   type TaskResources,
 } from '@devops-pipelines/plugin-devops-common';
 
@@ -104,4 +105,26 @@ export function taskPodResources(
     if (Object.keys(merged).length) resources[kind] = merged;
   }
   return resources;
+}
+
+/**
+ * Refuses a pipeline one of whose tasks asks for more than a maximum, as it is saved,
+ * naming the task: the run would fail the task the same way.
+ */
+export function checkTaskResources(
+  spec: PipelineSpec,
+  settings: TaskResourceSettings,
+): void {
+  for (const stage of spec.stages) {
+    for (const task of stage.tasks) {
+      try {
+        taskPodResources(task.resources, settings);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        throw new InputError(
+          `Task "${task.name}" of stage "${stage.name}": ${error.message}`,
+        );
+      }
+    }
+  }
 }

@@ -75,6 +75,7 @@ export class DevopsTestBackend {
         encryptionKey?: string;
         repositories?: { allowedHosts?: string[] };
         deployTargets?: object[];
+        kubernetes?: { taskResources?: object };
       };
       /** The portal's code host credentials (`integrations:` in app-config). */
       integrations?: object;
