@@ -199,6 +199,42 @@ describe('TaskDialog chart suggestions', () => {
       '6.0.1-alpha.${BUILD_ID}',
     ]);
   });
+
+  it('asks for CPU and memory for pod tasks, and says at the field what is wrong', async () => {
+    const { onSave } = renderDialog({
+      name: 'test',
+      type: 'runScript',
+      image: 'node',
+      tag: '22',
+      script: 'npm test',
+    });
+    fill(/^Memory limit/, '1Gi');
+    fill(/^CPU request/, 'half');
+    await userEvent.click(screen.getByRole('button', { name: 'Save task' }));
+    expect(onSave).not.toHaveBeenCalled();
+    expect(field(/^CPU request/)).toHaveAccessibleDescription(
+      'must be a Kubernetes quantity such as 500m or 2 (CPU), 512Mi or 1Gi (memory)',
+    );
+
+    fill(/^CPU request/, '500m');
+    await userEvent.click(screen.getByRole('button', { name: 'Save task' }));
+    expect(onSave).toHaveBeenCalledWith(
+      expect.objectContaining({
+        resources: { requests: { cpu: '500m' }, limits: { memory: '1Gi' } },
+      }),
+    );
+  });
+
+  it('offers no resources for Deploy YAML, which runs in the backend', () => {
+    renderDialog({
+      name: 'apply',
+      type: 'deployYaml',
+      file: 'deploy.yaml',
+      cluster: 'dev',
+      namespace: 'web',
+    });
+    expect(screen.queryByLabelText(/^Memory limit/)).toBeNull();
+  });
 });
 
 function escape(text: string) {
