@@ -358,6 +358,18 @@ export class RunDriver {
 
     let status: RunStatus = result.status;
     let message = result.message;
+    // A plain non-zero exit says why in its last lines; OOMKilled and others say it already.
+    if (
+      status === 'failed' &&
+      result.exitCode &&
+      message &&
+      /exited with code \d+$/.test(message) &&
+      taskLog.lastOutputLines.length
+    ) {
+      message = `${message}; its last output: ${taskLog.lastOutputLines
+        .map(line => `"${line}"`)
+        .join(' ')}`;
+    }
     if (signal.aborted) {
       // Read again: the run may have been stopped or timed out while the task ran.
       const end = this.#currentEnd();

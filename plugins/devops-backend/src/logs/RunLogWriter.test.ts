@@ -11,17 +11,36 @@ async function setup(databaseId: Parameters<typeof databases.init>[0]) {
   await applyMigrations(db);
   const now = new Date();
   await db('pipelines').insert({
-    id: 'p1', name: 'p', entity_ref: 'component:default/x', created_by: 'user:default/t',
-    created_at: now, updated_at: now, active: true, spec: '{}', next_build_id: 2, version: 1,
+    id: 'p1',
+    name: 'p',
+    entity_ref: 'component:default/x',
+    created_by: 'user:default/t',
+    created_at: now,
+    updated_at: now,
+    active: true,
+    spec: '{}',
+    next_build_id: 2,
+    version: 1,
   });
   await db('runs').insert({
-    id: 'r1', pipeline_id: 'p1', build_id: 1, pipeline_name: 'p', status: 'running',
-    trigger: '{}', spec: '{}', queued_at: now, stop_requested: false,
+    id: 'r1',
+    pipeline_id: 'p1',
+    build_id: 1,
+    pipeline_name: 'p',
+    status: 'running',
+    trigger: '{}',
+    spec: '{}',
+    queued_at: now,
+    stop_requested: false,
   });
   const store = new DatabaseLogStore(db);
   const lines = async () =>
-    (await store.list('r1', { afterSeq: 0, limit: 100_000 }))
-      .flatMap(c => c.text.split('\n').filter(Boolean).map(l => ({ taskId: c.taskId, line: l })));
+    (await store.list('r1', { afterSeq: 0, limit: 100_000 })).flatMap(c =>
+      c.text
+        .split('\n')
+        .filter(Boolean)
+        .map(l => ({ taskId: c.taskId, line: l })),
+    );
   return { store, lines };
 }
 
@@ -30,7 +49,10 @@ const textOf = (line: string) => line.replace(/^\S+ /, '');
 describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
   it('stamps lines with their time and keeps the order, task by task', async () => {
     const { store, lines } = await setup(databaseId);
-    const writer = await RunLogWriter.open(store, 'r1', { secrets: [], maxBytesPerTask: 1e6 });
+    const writer = await RunLogWriter.open(store, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 1e6,
+    });
     writer.run.platform('Normal', 'Started by user jack');
     writer.forTask('t1').output('one\ntw');
     writer.forTask('t2').output('parallel\n');
@@ -44,13 +66,39 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
       ['t1', 'two'],
     ]);
     expect(stored[0].line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /);
-    const seqs = (await store.list('r1', { afterSeq: 0, limit: 100 })).map(c => c.seq);
+    const seqs = (await store.list('r1', { afterSeq: 0, limit: 100 })).map(
+      c => c.seq,
+    );
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('remembers the last lines a task printed, masked, for its failure message', async () => {
+    const { store } = await setup(databaseId);
+    const writer = await RunLogWriter.open(store, 'r1', {
+      secrets: ['s3cr3t'],
+      maxBytesPerTask: 1e6,
+    });
+    const log = writer.forTask('t1');
+    log.output('installing\nnpm ERR! token s3cr3t refused\n\n');
+    log.platform('Warning', 'not the task output');
+    log.output(`${'x'.repeat(300)}\nlast line without a newline`);
+    log.end();
+    expect(log.lastOutputLines).toEqual([
+      `${'x'.repeat(199)}…`,
+      'last line without a newline',
+    ]);
+    const early = writer.forTask('t2');
+    early.output('npm ERR! token s3cr3t refused\n');
+    expect(early.lastOutputLines).toEqual(['npm ERR! token *** refused']);
+    await writer.close();
   });
 
   it("keeps each task's last resume mark with its stored output, also past the cap", async () => {
     const { store } = await setup(databaseId);
-    const writer = await RunLogWriter.open(store, 'r1', { secrets: [], maxBytesPerTask: 20 });
+    const writer = await RunLogWriter.open(store, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 20,
+    });
     const log = writer.forTask('t1');
     log.output('first\n', 'mark-1');
     // Half a line: its mark waits for the line's end, which is not stored yet.
@@ -92,9 +140,13 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
 
   it('cuts output past the cap with a note and reports what was dropped', async () => {
     const { store, lines } = await setup(databaseId);
-    const writer = await RunLogWriter.open(store, 'r1', { secrets: [], maxBytesPerTask: 100 });
+    const writer = await RunLogWriter.open(store, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 100,
+    });
     const log = writer.forTask('t1');
-    for (let i = 0; i < 50; i++) log.output(`line ${String(i).padStart(3, '0')}\n`);
+    for (let i = 0; i < 50; i++)
+      log.output(`line ${String(i).padStart(3, '0')}\n`);
     log.platform('Normal', 'task finished');
     log.end();
     await writer.close();
@@ -102,16 +154,26 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
     const kept = text.filter(t => t.startsWith('line '));
     expect(kept.length).toBe(11);
     expect(text).toContain('[Normal] task finished');
-    expect(text.some(t => /limit of 100 bytes; further output is not kept/.test(t))).toBe(true);
-    expect(text[text.length - 1]).toMatch(/\[Warning\] 351 more bytes of output were not kept/);
+    expect(
+      text.some(t => /limit of 100 bytes; further output is not kept/.test(t)),
+    ).toBe(true);
+    expect(text[text.length - 1]).toMatch(
+      /\[Warning\] 351 more bytes of output were not kept/,
+    );
   });
 
   it('continues the sequence after what another engine wrote', async () => {
     const { store } = await setup(databaseId);
-    const first = await RunLogWriter.open(store, 'r1', { secrets: [], maxBytesPerTask: 1e6 });
+    const first = await RunLogWriter.open(store, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 1e6,
+    });
     first.run.platform('Normal', 'before');
     await first.close();
-    const second = await RunLogWriter.open(store, 'r1', { secrets: [], maxBytesPerTask: 1e6 });
+    const second = await RunLogWriter.open(store, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 1e6,
+    });
     second.run.platform('Normal', 'after');
     await second.close();
     const chunks = await store.list('r1', { afterSeq: 0, limit: 10 });
@@ -130,7 +192,11 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
-    for (let written = 0; written < 100 * 1024 * 1024; written += block.length) {
+    for (
+      let written = 0;
+      written < 100 * 1024 * 1024;
+      written += block.length
+    ) {
       log.output(block);
       if (written % (8 * 1024 * 1024) < block.length) {
         await writer.flush();
@@ -139,8 +205,9 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
     }
     log.end();
     await writer.close();
-    const stored = (await store.list('r1', { afterSeq: 0, limit: 100_000 }))
-      .reduce((n, c) => n + c.text.length, 0);
+    const stored = (
+      await store.list('r1', { afterSeq: 0, limit: 100_000 })
+    ).reduce((n, c) => n + c.text.length, 0);
     // The text kept is the cap plus timestamps, nowhere near the 100 MB printed.
     expect(stored).toBeLessThan(1.5 * 1024 * 1024);
     expect(peak - before).toBeLessThan(64 * 1024 * 1024);

@@ -1,5 +1,8 @@
 import type { TaskLog } from '../executors/types';
-import type { DatabaseLogStore, NewLogChunk } from '../database/DatabaseLogStore';
+import type {
+  DatabaseLogStore,
+  NewLogChunk,
+} from '../database/DatabaseLogStore';
 import { SecretMasker } from './SecretMasker';
 
 /** Longest line kept whole; a longer one (no newline in sight) is cut into pieces. */
@@ -18,6 +21,13 @@ export type RunLogWriterOptions = {
 
 type PendingLine = { taskId?: string; text: string; resumeMark?: string };
 
+/** How much of a task's last output a failure message quotes. */
+const QUOTED_LINES = 2;
+const QUOTED_LINE_CHARS = 200;
+
+const truncate = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
 /**
  * One task's log: assembles output chunks into lines, masks them, stamps them and stops
  * keeping them past the cap (with a note), without ever holding more than a line.
@@ -26,6 +36,7 @@ export class TaskLineLog implements TaskLog {
   #partial = '';
   #bytes = 0;
   #droppedBytes = 0;
+  #lastLines: string[] = [];
 
   constructor(
     private readonly emit: (text: string, resumeMark?: string) => void,
@@ -39,7 +50,11 @@ export class TaskLineLog implements TaskLog {
     this.#partial = lines.pop() ?? '';
     // The mark goes with the last whole line: what comes after it is not stored yet.
     lines.forEach((line, i) =>
-      this.#line(line.replace(/\r$/, ''), false, i === lines.length - 1 ? resumeMark : undefined),
+      this.#line(
+        line.replace(/\r$/, ''),
+        false,
+        i === lines.length - 1 ? resumeMark : undefined,
+      ),
     );
     while (this.#partial.length > MAX_LINE_CHARS) {
       this.#line(this.#partial.slice(0, MAX_LINE_CHARS));
@@ -51,6 +66,14 @@ export class TaskLineLog implements TaskLog {
     for (const line of text.split('\n')) this.#line(`[${level}] ${line}`, true);
   }
 
+  /**
+   * The last non-empty lines the task printed, masked and shortened: what a failure
+   * message quotes, so the reason shows without opening the log.
+   */
+  get lastOutputLines(): readonly string[] {
+    return this.#lastLines;
+  }
+
   /** Flushes a last line without a newline and reports what the cap cut off. */
   end(): void {
     if (this.#partial) {
@@ -59,7 +82,11 @@ export class TaskLineLog implements TaskLog {
     }
     if (this.#droppedBytes > 0) {
       this.#stamp(
-        `[Warning] ${this.#droppedBytes} more bytes of output were not kept (the limit is devops.limits.maxLogBytesPerTask = ${this.maxBytes} bytes)`,
+        `[Warning] ${
+          this.#droppedBytes
+        } more bytes of output were not kept (the limit is devops.limits.maxLogBytesPerTask = ${
+          this.maxBytes
+        } bytes)`,
       );
       this.#droppedBytes = 0;
     }
@@ -81,7 +108,14 @@ export class TaskLineLog implements TaskLog {
       return;
     }
     this.#bytes += size;
-    this.#stamp(this.masker.mask(line), resumeMark);
+    const masked = this.masker.mask(line);
+    if (!platform && masked.trim()) {
+      this.#lastLines = [
+        ...this.#lastLines,
+        truncate(masked.trim(), QUOTED_LINE_CHARS),
+      ].slice(-QUOTED_LINES);
+    }
+    this.#stamp(masked, resumeMark);
   }
 
   #stamp(line: string, resumeMark?: string) {
@@ -151,7 +185,9 @@ export class RunLogWriter {
     this.#pending = [];
     this.#pendingChars = 0;
     const chunks = this.#toChunks(lines);
-    const write = this.#writing.then(() => this.store.append(this.runId, chunks));
+    const write = this.#writing.then(() =>
+      this.store.append(this.runId, chunks),
+    );
     // Later batches still go out after a failed one.
     this.#writing = write.catch(() => {});
     await write;

@@ -209,10 +209,11 @@ describe('devops router: runs', () => {
         expect(run.status).toBe('failed');
         expect(run.message).toContain('Script exited with code 3');
         expect(run.stages.map(s => s.status)).toEqual(['failed', 'skipped']);
+        // The message quotes the last output, so the reason shows without the log.
         expect(run.stages[0].tasks[0]).toMatchObject({
           status: 'failed',
           exitCode: 3,
-          message: 'Script exited with code 3',
+          message: 'Script exited with code 3; its last output: "before"',
         });
         expect(run.stages[1].tasks[0].status).toBe('skipped');
         const log = await devops.downloadLog(run.id);
