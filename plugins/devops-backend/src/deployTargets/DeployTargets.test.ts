@@ -54,51 +54,75 @@ describe('DeployTargets', () => {
 
   it('allows the bound cluster in any namespace, and what the configuration gives the project', async () => {
     expect(
-      await targets.refusal({ entityRef: JACK }, { cluster: 'dev', namespace: 'anything' }),
+      await targets.refusal(
+        { entityRef: JACK },
+        { cluster: 'dev', namespace: 'anything' },
+      ),
     ).toBeUndefined();
     // org's rule covers jack-2048: its owner web-team is nested in org.
     expect(
-      await targets.refusal({ entityRef: JACK }, {
-        cluster: 'staging',
-        namespace: 'web-prod',
-      }),
+      await targets.refusal(
+        { entityRef: JACK },
+        {
+          cluster: 'staging',
+          namespace: 'web-prod',
+        },
+      ),
     ).toBeUndefined();
     expect(
-      await targets.refusal({ entityRef: SHOP }, {
-        cluster: 'staging',
-        namespace: 'web-shop',
-      }),
+      await targets.refusal(
+        { entityRef: SHOP },
+        {
+          cluster: 'staging',
+          namespace: 'web-shop',
+        },
+      ),
     ).toBeUndefined();
     expect(
-      await targets.refusal({ entityRef: SHOP }, { cluster: 'production', namespace: 'shop' }),
+      await targets.refusal(
+        { entityRef: SHOP },
+        { cluster: 'production', namespace: 'shop' },
+      ),
     ).toBeUndefined();
   });
 
   it('refuses other clusters and namespaces, saying where the project may deploy', async () => {
     expect(
-      await targets.refusal({ entityRef: JACK }, { cluster: 'production', namespace: 'web' }),
+      await targets.refusal(
+        { entityRef: JACK },
+        { cluster: 'production', namespace: 'web' },
+      ),
     ).toBe(
       "pipelines of component:default/jack-2048 may not deploy to namespace 'web' of cluster 'production'; they may deploy to cluster 'dev' (their runs' binding) and namespaces web-* of cluster 'staging'. An admin gives a project more clusters in devops.deployTargets",
     );
     expect(
-      await targets.refusal({ entityRef: JACK }, {
-        cluster: 'staging',
-        namespace: 'kube-system',
-      }),
+      await targets.refusal(
+        { entityRef: JACK },
+        {
+          cluster: 'staging',
+          namespace: 'kube-system',
+        },
+      ),
     ).toMatch(
       /^pipelines of component:default\/jack-2048 may not deploy to namespace 'kube-system' of cluster 'staging'/,
     );
     expect(
-      await targets.refusal({ entityRef: PAYMENTS }, {
-        cluster: 'staging',
-        namespace: 'web-x',
-      }),
+      await targets.refusal(
+        { entityRef: PAYMENTS },
+        {
+          cluster: 'staging',
+          namespace: 'web-x',
+        },
+      ),
     ).toMatch(/they may deploy to no cluster \(none is bound for them\)\./);
     expect(
-      await targets.refusal({ entityRef: 'component:default/not-in-catalog' }, {
-        cluster: 'dev',
-        namespace: 'web',
-      }),
+      await targets.refusal(
+        { entityRef: 'component:default/not-in-catalog' },
+        {
+          cluster: 'dev',
+          namespace: 'web',
+        },
+      ),
     ).toMatch(/may not deploy/);
   });
 

@@ -1,6 +1,7 @@
 import { NotAllowedError } from '@backstage/errors';
 import {
   referencedVariables,
+  type DeployTargetChoice,
   type PipelineDocument,
 } from '@devops-pipelines/plugin-devops-common';
 import type { CatalogProjects } from '../catalog/CatalogProjects';
@@ -29,6 +30,33 @@ export class DeployTargets {
       projects: Pick<CatalogProjects, 'ownersWithParents'>;
     },
   ) {}
+
+  /**
+   * The clusters a pipeline may deploy to, each with its namespaces where they are
+   * limited (names and `*` patterns): what the task dialog suggests.
+   */
+  async targetsFor(
+    pipeline: PipelineBindingKey,
+  ): Promise<DeployTargetChoice[]> {
+    const { boundCluster, rules } = await this.#allowed(pipeline);
+    const byCluster = new Map<string, DeployTargetChoice>();
+    if (boundCluster)
+      byCluster.set(boundCluster, { cluster: boundCluster, bound: true });
+    for (const rule of rules) {
+      const known = byCluster.get(rule.cluster);
+      // Any namespace (the binding, or a rule without namespaces) wins over a list.
+      const namespaces =
+        known && !known.namespaces
+          ? undefined
+          : [...(known?.namespaces ?? []), ...(rule.namespaces ?? [])];
+      byCluster.set(rule.cluster, {
+        cluster: rule.cluster,
+        ...(known?.bound ? { bound: true } : {}),
+        ...(rule.namespaces && namespaces ? { namespaces } : {}),
+      });
+    }
+    return [...byCluster.values()];
+  }
 
   /** Why the pipeline may not deploy to `target`; undefined when it may. */
   async refusal(
@@ -114,4 +142,3 @@ function describeAllowed({ boundCluster, rules }: Allowed): string {
     ? targets.join(' and ')
     : 'no cluster (none is bound for them)';
 }
-

@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { PipelineDocument } from '@devops-pipelines/plugin-devops-common';
 import { PROJECT_CATALOG } from '../catalog/__testUtils__/projectCatalog';
 import {
@@ -54,6 +55,46 @@ describe('deploy targets', () => {
 
   const refusedProduction =
     "Task \"deploy\": pipelines of component:default/jack-2048 may not deploy to namespace 'web-app' of cluster 'production'; they may deploy to namespaces web-* of cluster 'staging'. An admin gives a project more clusters in devops.deployTargets";
+
+  it('lists where a pipeline of the entity may deploy, for the task dialog', async () => {
+    const targets = await backend.http.get(
+      `/api/devops/pipelines/deploy-targets?entityRef=${JACK}`,
+    );
+    expect(targets.status).toBe(200);
+    expect(targets.body).toEqual({
+      items: [{ cluster: 'staging', namespaces: ['web-*'] }],
+    });
+    // An entity of no project the configuration names may deploy nowhere.
+    expect(
+      (
+        await backend.http.get(
+          '/api/devops/pipelines/deploy-targets?entityRef=component:default/solo',
+        )
+      ).body,
+    ).toEqual({ items: [] });
+    expect(
+      (await backend.http.get('/api/devops/pipelines/deploy-targets')).status,
+    ).toBe(400);
+  });
+
+  it('lists the targets only to those who may create pipelines of the entity', async () => {
+    backend.setPermissions(name =>
+      name === 'devops.pipeline.create'
+        ? { result: AuthorizeResult.DENY }
+        : { result: AuthorizeResult.ALLOW },
+    );
+    try {
+      const refused = await backend.http.get(
+        `/api/devops/pipelines/deploy-targets?entityRef=${JACK}`,
+      );
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toBe(
+        `You are not allowed to create or edit pipelines for ${JACK}`,
+      );
+    } finally {
+      backend.resetPermissions();
+    }
+  });
 
   it('refuses to create or import a pipeline that deploys where its project may not', async () => {
     const created = await backend.http

@@ -68,8 +68,14 @@ describe('every route of the DevOps router', () => {
     'post /pipelines': () => pipelineDocument(),
     'post /pipelines/import': () => stringifyYaml(pipelineDocument()),
   };
+  /** Queries a route needs before it knows what to authorize. */
+  const queries: Record<string, string> = {
+    'get /pipelines/deploy-targets': '?entityRef=component:default/jack-2048',
+  };
   const send = (route: Route, authorization?: string) => {
-    const req = (backend.http as any)[route.method](urlOf(route));
+    const req = (backend.http as any)[route.method](
+      `${urlOf(route)}${queries[`${route.method} ${route.path}`] ?? ''}`,
+    );
     if (authorization) req.set('Authorization', authorization);
     if (route.method === 'get' || route.method === 'delete') return req;
     const body = bodies[`${route.method} ${route.path}`]?.() ?? {};

@@ -84,3 +84,17 @@ export type PipelineBindings = {
   current?: { name: string; reason: string };
   chosen?: string;
 };
+
+/**
+ * `GET /pipelines/deploy-targets`: a cluster a pipeline may deploy to, its binding's or
+ * one `devops.deployTargets` gives its project.
+ *
+ * @public
+ */
+export type DeployTargetChoice = {
+  cluster: string;
+  /** The pipeline's runs are bound to it: any namespace. */
+  bound?: boolean;
+  /** Where limited: namespace names and `*` patterns; unset: any namespace. */
+  namespaces?: string[];
+};

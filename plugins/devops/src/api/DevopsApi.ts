@@ -5,6 +5,7 @@ import type {
   ClusterBinding,
   ClusterList,
   CodeHostAccountSummary,
+  DeployTargetChoice,
   CodeHostBranch,
   CodeHostPage,
   CodeHostProvider,
@@ -148,6 +149,11 @@ export interface DevopsApi {
   /** A pipeline's next fire times and the latest fire times and deliveries that concerned it. */
   getPipelineTriggers(id: string): Promise<PipelineTriggerState>;
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline>;
+  /** Where pipelines of the entity may deploy (its binding, devops.deployTargets). */
+  listDeployTargets(
+    entityRef: string,
+    options?: { cluster?: string },
+  ): Promise<{ items: DeployTargetChoice[] }>;
   /** The bindings that may run the pipeline, and the one it runs on now. */
   listPipelineBindings(id: string): Promise<PipelineBindings>;
   activatePipeline(id: string): Promise<Pipeline>;

@@ -17,6 +17,7 @@ import type {
   PipelineDocument,
   PipelineTriggerState,
   Run,
+  DeployTargetChoice,
   PipelineBindings,
   RunPipelineRequest,
   RunStatus,
@@ -140,6 +141,15 @@ export class DevopsClient implements DevopsApi {
 
   getPipelineTriggers(id: string): Promise<PipelineTriggerState> {
     return this.#request(`/pipelines/${encodeURIComponent(id)}/triggers`);
+  }
+
+  listDeployTargets(
+    entityRef: string,
+    options: { cluster?: string } = {},
+  ): Promise<{ items: DeployTargetChoice[] }> {
+    return this.#request('/pipelines/deploy-targets', {
+      query: { entityRef, cluster: options.cluster },
+    });
   }
 
   listPipelineBindings(id: string): Promise<PipelineBindings> {

@@ -1,4 +1,8 @@
+import { useApi } from '@backstage/core-plugin-api';
 import type { Dispatch } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { devopsApiRef } from '../../../api';
+import { errorMessage } from '../../../lib/errorMessage';
 import type { TaskPosition } from '../../PipelineCanvas';
 import type { EditorAction, PipelineDraft } from '../state/editorState';
 import { ParametersDialog } from './ParametersDialog';
@@ -28,6 +32,22 @@ export type EditorDialogsProps = {
 export const EditorDialogs = (props: EditorDialogsProps) => {
   const { dialog, draft, creating, dispatch, onClose } = props;
   const { stages } = draft.spec;
+  const devopsApi = useApi(devopsApiRef);
+  // Where the pipeline may deploy, loaded as a task dialog opens: its suggestions.
+  const taskOpen = dialog?.kind === 'addTask' || dialog?.kind === 'editTask';
+  const { entityRef } = draft;
+  const targets = useAsync(
+    async () =>
+      taskOpen && entityRef
+        ? devopsApi.listDeployTargets(entityRef, {
+            cluster: draft.spec.cluster,
+          })
+        : undefined,
+    [devopsApi, taskOpen, entityRef, draft.spec.cluster],
+  );
+  const deployTargets = targets.error
+    ? { error: errorMessage(targets.error) }
+    : { items: targets.value?.items };
   const done = (action: EditorAction) => {
     dispatch(action);
     onClose();
@@ -79,6 +99,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
         <TaskDialog
           stageName={stage.name}
           takenNames={stage.tasks.map(t => t.name)}
+          deployTargets={deployTargets}
           publishedCharts={chartsPublishedBefore(draft.spec, dialog.stage)}
           onSave={task => done({ type: 'addTask', stage: dialog.stage, task })}
           onClose={onClose}
@@ -93,6 +114,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           stageName={stage.name}
           task={task}
           takenNames={stage.tasks.filter(t => t !== task).map(t => t.name)}
+          deployTargets={deployTargets}
           publishedCharts={chartsPublishedBefore(
             draft.spec,
             dialog.at.stage,

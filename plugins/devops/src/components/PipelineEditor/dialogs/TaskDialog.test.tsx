@@ -235,6 +235,65 @@ describe('TaskDialog chart suggestions', () => {
     });
     expect(screen.queryByLabelText(/^Memory limit/)).toBeNull();
   });
+
+  describe('deploy targets', () => {
+    const deployTask: Task = {
+      name: 'apply',
+      type: 'deployYaml',
+      file: 'deploy.yaml',
+      cluster: '',
+      namespace: '',
+    };
+    const renderWith = (deployTargets: object) =>
+      render(
+        <TaskDialog
+          stageName="Deploy"
+          task={deployTask}
+          takenNames={[]}
+          deployTargets={deployTargets}
+          onSave={jest.fn()}
+          onClose={jest.fn()}
+        />,
+      );
+    const options = (id: string) =>
+      [...document.querySelectorAll(`#${id} option`)].map(o =>
+        o.getAttribute('value'),
+      );
+
+    it('suggests the clusters the pipeline may deploy to, and their namespaces', () => {
+      renderWith({
+        items: [
+          { cluster: 'dev', bound: true },
+          { cluster: 'staging', namespaces: ['web-*', 'web-shop'] },
+        ],
+      });
+      expect(
+        screen.getByText(
+          'It may deploy to dev (its binding), staging (namespaces web-*, web-shop).',
+        ),
+      ).toBeInTheDocument();
+      expect(options('task-cluster-suggestions')).toEqual(['dev', 'staging']);
+      fill(/^Cluster/, 'staging');
+      // A pattern is no name to pick.
+      expect(options('task-namespace-suggestions')).toEqual(['web-shop']);
+    });
+
+    it('says where it may deploy to nowhere, and why nothing is suggested when loading failed', () => {
+      const { unmount } = renderWith({ items: [] });
+      expect(
+        screen.getByText(
+          /may deploy to no cluster yet: bind one for its project/,
+        ),
+      ).toBeInTheDocument();
+      unmount();
+      renderWith({ error: '503 Service Unavailable' });
+      expect(
+        screen.getByText(
+          /could not be loaded \(503 Service Unavailable\); type the cluster's and namespace's names/,
+        ),
+      ).toBeInTheDocument();
+    });
+  });
 });
 
 function escape(text: string) {

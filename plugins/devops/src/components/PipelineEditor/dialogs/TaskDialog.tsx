@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   TASK_TYPES,
   TASK_TYPE_TITLES,
+  type DeployTargetChoice,
   type Task,
   type TaskType,
 } from '@devops-pipelines/plugin-devops-common';
@@ -27,6 +28,31 @@ import {
   type TaskForm,
 } from './taskForm';
 
+/** The clusters a deploy task may target, as loaded for the dialog. */
+export type DeployTargetSuggestions = {
+  items?: readonly DeployTargetChoice[];
+  /** Why they could not be loaded: the fields take any name, as always. */
+  error?: string;
+};
+
+/** What the deploy tasks' suggestions are, or why there are none. */
+function deployTargetsNote({ items, error }: DeployTargetSuggestions): string {
+  if (error) {
+    return `The clusters this pipeline may deploy to could not be loaded (${error}); type the cluster's and namespace's names.`;
+  }
+  if (!items) return 'Loading the clusters this pipeline may deploy to…';
+  if (!items.length) {
+    return 'This pipeline may deploy to no cluster yet: bind one for its project on the Clusters page, or ask an admin to add one in devops.deployTargets.';
+  }
+  return `It may deploy to ${items
+    .map(t =>
+      t.namespaces
+        ? `${t.cluster} (namespaces ${t.namespaces.join(', ')})`
+        : `${t.cluster}${t.bound ? ' (its binding)' : ''}`,
+    )
+    .join(', ')}.`;
+}
+
 export type TaskDialogProps = {
   stageName: string;
   /** The task to edit; a new task when absent. */
@@ -35,6 +61,8 @@ export type TaskDialogProps = {
   takenNames: readonly string[];
   /** Charts published by earlier tasks, offered to a Deploy chart task. */
   publishedCharts?: readonly PublishedChart[];
+  /** Where the pipeline may deploy, offered to the deploy tasks; or why it is unknown. */
+  deployTargets?: DeployTargetSuggestions;
   onSave: (task: Task) => void;
   onClose: () => void;
 };
@@ -49,16 +77,24 @@ export const TaskDialog = (props: TaskDialogProps) => {
     task,
     takenNames,
     publishedCharts = [],
+    deployTargets,
     onSave,
     onClose,
   } = props;
   const [form, setForm] = useState<TaskForm>(() => formOfTask(task));
+  const targets = deployTargets?.items ?? [];
   const suggestions = {
     chart: [...new Set(publishedCharts.map(c => c.chart))],
     version: publishedCharts
       .filter(c => c.chart === form.fields.chart)
       .map(c => c.version),
+    cluster: targets.map(t => t.cluster),
+    // Names only: a pattern such as web-* is no namespace to pick.
+    namespace: (
+      targets.find(t => t.cluster === form.fields.cluster)?.namespaces ?? []
+    ).filter(name => !name.includes('*')),
   };
+  const deploys = form.type === 'deployYaml' || form.type === 'deployChart';
   // Fields are checked once the person tries to save, then on every change.
   const [checked, setChecked] = useState(false);
   const { task: valid, errors } = validateTaskForm(form, takenNames);
@@ -164,6 +200,11 @@ export const TaskDialog = (props: TaskDialogProps) => {
                   ))}
                 </datalist>
               ),
+          )}
+          {deploys && deployTargets && (
+            <Typography variant="caption" color="textSecondary" component="p">
+              {deployTargetsNote(deployTargets)}
+            </Typography>
           )}
           {form.type === 'runScript' && (
             <EnvRows

@@ -13,8 +13,11 @@ export type TaskField = {
   /** Replaces the usual `${VAR}` hint where the field is used differently. */
   hint?: string;
   multiline?: boolean;
-  /** Offers the charts published earlier in the pipeline. */
-  suggests?: 'chart' | 'version';
+  /**
+   * Offers the charts published earlier in the pipeline, or the clusters and namespaces
+   * the pipeline may deploy to; any other value may still be typed.
+   */
+  suggests?: 'chart' | 'version' | 'cluster' | 'namespace';
 };
 
 export const VARIABLES_HINT = 'Accepts ${VAR} references, e.g. ${BUILD_ID}';
@@ -47,8 +50,8 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
   ],
   deployYaml: [
     { key: 'file', label: 'YAML file path', example: 'deploy/2048.yaml' },
-    { key: 'cluster', label: 'Cluster' },
-    { key: 'namespace', label: 'Namespace' },
+    { key: 'cluster', label: 'Cluster', suggests: 'cluster' },
+    { key: 'namespace', label: 'Namespace', suggests: 'namespace' },
   ],
   publishChart: [
     {
@@ -73,8 +76,8 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
       example: '6.0.1-alpha.${BUILD_ID}',
       hint: 'An existing version, or one published earlier in this pipeline. Accepts ${VAR} references',
     },
-    { key: 'cluster', label: 'Cluster' },
-    { key: 'namespace', label: 'Namespace' },
+    { key: 'cluster', label: 'Cluster', suggests: 'cluster' },
+    { key: 'namespace', label: 'Namespace', suggests: 'namespace' },
   ],
 };
 
