@@ -1,4 +1,4 @@
-import { useApi } from '@backstage/core-plugin-api';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import type { Dispatch } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef } from '../../../api';
@@ -33,6 +33,13 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
   const { dialog, draft, creating, dispatch, onClose } = props;
   const { stages } = draft.spec;
   const devopsApi = useApi(devopsApiRef);
+  const configApi = useApi(configApiRef);
+  const suggestedImages = (
+    configApi.getOptionalConfigArray('devops.suggestedImages') ?? []
+  ).map(entry => ({
+    image: entry.getString('image'),
+    tags: entry.getOptionalStringArray('tags') ?? [],
+  }));
   // Where the pipeline may deploy, loaded as a task dialog opens: its suggestions.
   const taskOpen = dialog?.kind === 'addTask' || dialog?.kind === 'editTask';
   const { entityRef } = draft;
@@ -100,6 +107,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           stageName={stage.name}
           takenNames={stage.tasks.map(t => t.name)}
           deployTargets={deployTargets}
+          suggestedImages={suggestedImages}
           publishedCharts={chartsPublishedBefore(draft.spec, dialog.stage)}
           onSave={task => done({ type: 'addTask', stage: dialog.stage, task })}
           onClose={onClose}
@@ -115,6 +123,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           task={task}
           takenNames={stage.tasks.filter(t => t !== task).map(t => t.name)}
           deployTargets={deployTargets}
+          suggestedImages={suggestedImages}
           publishedCharts={chartsPublishedBefore(
             draft.spec,
             dialog.at.stage,

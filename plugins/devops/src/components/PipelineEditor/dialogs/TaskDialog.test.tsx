@@ -236,6 +236,28 @@ describe('TaskDialog chart suggestions', () => {
     expect(screen.queryByLabelText(/^Memory limit/)).toBeNull();
   });
 
+  it("suggests the portal's images for Run script, and the tags of the one typed", () => {
+    render(
+      <TaskDialog
+        stageName="Build"
+        takenNames={[]}
+        suggestedImages={[
+          { image: 'node', tags: ['22-alpine', '20-alpine'] },
+          { image: 'python', tags: ['3.12-slim'] },
+        ]}
+        onSave={jest.fn()}
+        onClose={jest.fn()}
+      />,
+    );
+    const options = (id: string) =>
+      [...document.querySelectorAll(`#${id} option`)].map(o =>
+        o.getAttribute('value'),
+      );
+    expect(options('task-image-suggestions')).toEqual(['node', 'python']);
+    fill(/^Image \*/, 'node');
+    expect(options('task-tag-suggestions')).toEqual(['22-alpine', '20-alpine']);
+  });
+
   describe('deploy targets', () => {
     const deployTask: Task = {
       name: 'apply',

@@ -28,6 +28,9 @@ import {
   type TaskForm,
 } from './taskForm';
 
+/** An image the portal suggests, with its tags. */
+export type SuggestedImage = { image: string; tags: string[] };
+
 /** The clusters a deploy task may target, as loaded for the dialog. */
 export type DeployTargetSuggestions = {
   items?: readonly DeployTargetChoice[];
@@ -63,6 +66,8 @@ export type TaskDialogProps = {
   publishedCharts?: readonly PublishedChart[];
   /** Where the pipeline may deploy, offered to the deploy tasks; or why it is unknown. */
   deployTargets?: DeployTargetSuggestions;
+  /** The portal's suggested images for Run script (devops.suggestedImages). */
+  suggestedImages?: readonly SuggestedImage[];
   onSave: (task: Task) => void;
   onClose: () => void;
 };
@@ -78,6 +83,7 @@ export const TaskDialog = (props: TaskDialogProps) => {
     takenNames,
     publishedCharts = [],
     deployTargets,
+    suggestedImages = [],
     onSave,
     onClose,
   } = props;
@@ -93,6 +99,8 @@ export const TaskDialog = (props: TaskDialogProps) => {
     namespace: (
       targets.find(t => t.cluster === form.fields.cluster)?.namespaces ?? []
     ).filter(name => !name.includes('*')),
+    image: suggestedImages.map(i => i.image),
+    tag: suggestedImages.find(i => i.image === form.fields.image)?.tags ?? [],
   };
   const deploys = form.type === 'deployYaml' || form.type === 'deployChart';
   // Fields are checked once the person tries to save, then on every change.

@@ -17,7 +17,7 @@ export type TaskField = {
    * Offers the charts published earlier in the pipeline, or the clusters and namespaces
    * the pipeline may deploy to; any other value may still be typed.
    */
-  suggests?: 'chart' | 'version' | 'cluster' | 'namespace';
+  suggests?: 'chart' | 'version' | 'cluster' | 'namespace' | 'image' | 'tag';
 };
 
 export const VARIABLES_HINT = 'Accepts ${VAR} references, e.g. ${BUILD_ID}';
@@ -28,9 +28,10 @@ export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
       key: 'image',
       label: 'Image',
       example: 'node',
+      suggests: 'image',
       hint: "The container image the script runs in on Kubernetes (the local executor runs it on the backend's host and does not use it). Accepts ${VAR} references",
     },
-    { key: 'tag', label: 'Image tag', example: '22-alpine' },
+    { key: 'tag', label: 'Image tag', example: '22-alpine', suggests: 'tag' },
     {
       key: 'script',
       label: 'Script',
