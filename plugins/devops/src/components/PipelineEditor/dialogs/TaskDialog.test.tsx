@@ -22,6 +22,11 @@ function renderDialog(task?: Task, takenNames: string[] = []) {
 const field = (label: RegExp) => screen.getByLabelText(label);
 const fill = (label: RegExp, value: string) =>
   fireEvent.change(field(label), { target: { value } });
+/** The values a field's datalist suggests (`task-<key>-suggestions`). */
+const options = (id: string) =>
+  [...document.querySelectorAll(`#${id} option`)].map(o =>
+    o.getAttribute('value'),
+  );
 
 describe('TaskDialog', () => {
   it('says at each empty field what is missing, with the schema messages', async () => {
@@ -185,10 +190,6 @@ describe('TaskDialog chart suggestions', () => {
       />,
     );
     await userEvent.selectOptions(field(/^Task type/), 'deployChart');
-    const options = (id: string) =>
-      [...document.querySelectorAll(`#${id} option`)].map(o =>
-        o.getAttribute('value'),
-      );
     expect(field(/^Chart name/)).toHaveAttribute(
       'list',
       'task-chart-suggestions',
@@ -249,10 +250,6 @@ describe('TaskDialog chart suggestions', () => {
         onClose={jest.fn()}
       />,
     );
-    const options = (id: string) =>
-      [...document.querySelectorAll(`#${id} option`)].map(o =>
-        o.getAttribute('value'),
-      );
     expect(options('task-image-suggestions')).toEqual(['node', 'python']);
     fill(/^Image \*/, 'node');
     expect(options('task-tag-suggestions')).toEqual(['22-alpine', '20-alpine']);
@@ -277,11 +274,6 @@ describe('TaskDialog chart suggestions', () => {
           onClose={jest.fn()}
         />,
       );
-    const options = (id: string) =>
-      [...document.querySelectorAll(`#${id} option`)].map(o =>
-        o.getAttribute('value'),
-      );
-
     it('suggests the clusters the pipeline may deploy to, and their namespaces', () => {
       renderWith({
         items: [
