@@ -1,13 +1,22 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CoreV1Api, Log, V1Pod } from '@kubernetes/client-node';
 import { RunAbandoned, TaskContext, TaskResult } from '../types';
-import { clusterProblemOf, ClusterProblem, describeError } from './clusterProblems';
-import { LogPosition, followContainerLog, logMark, parseLogMark } from './followContainerLog';
+import {
+  clusterProblemOf,
+  ClusterProblem,
+  describeError,
+} from './clusterProblems';
+import {
+  LogPosition,
+  followContainerLog,
+  logMark,
+  parseLogMark,
+} from './followContainerLog';
 import type { NamespacePodWatch } from './NamespacePodWatch';
 import { PodEventLog } from './podEvents';
 import { SOURCE_CONTAINER, TASK_CONTAINER } from './podSpec';
 import { outputsFromTerminationMessage } from './terminationOutputs';
-import { PodState, readPodState } from './podState';
+import { PodState, readPodFailure, readPodState } from './podState';
 
 /** A watch failing this long means the cluster is gone, not a blip. */
 const UNREACHABLE_AFTER_MS = 60_000;
@@ -28,7 +37,12 @@ export type TaskPodRunOptions = {
   onClusterProblem(problem: ClusterProblem): void;
 };
 
-type Outcome = { result: TaskResult; drainLogs: boolean };
+type Outcome = {
+  result: TaskResult;
+  drainLogs: boolean;
+  /** The last status of a pod that failed, whose node may explain why. */
+  failedPod?: V1Pod;
+};
 
 /**
  * Follows one task pod to its end: its phase through the namespace's watch, its events
@@ -62,12 +76,16 @@ export class TaskPodRun {
    * missed), and follows it to its end. `createPod` answers a result when the pod could
    * not be created.
    */
-  async follow(createPod: () => Promise<TaskResult | undefined>): Promise<TaskResult> {
+  async follow(
+    createPod: () => Promise<TaskResult | undefined>,
+  ): Promise<TaskResult> {
     const { ctx, namespace, pod } = this.options;
     const unsubscribe = this.options.pods.subscribe(pod, {
-      onPod: (type, object) => (type === 'DELETED' ? this.#deleted() : this.#onPod(object)),
+      onPod: (type, object) =>
+        type === 'DELETED' ? this.#deleted() : this.#onPod(object),
       onEvent: event => this.#events.add(event),
-      onError: (what, error, failingForMs) => this.#watchFailed(what, error, failingForMs),
+      onError: (what, error, failingForMs) =>
+        this.#watchFailed(what, error, failingForMs),
     });
     try {
       const refused = await createPod();
@@ -76,34 +94,56 @@ export class TaskPodRun {
       if (ctx.signal.aborted) onAbort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       const outcome = await this.#outcome;
+      // Read at once, while the logs drain: the node's conditions as the task failed.
+      const failure =
+        outcome.failedPod &&
+        readPodFailure(outcome.failedPod, this.options.core);
       ctx.signal.removeEventListener('abort', onAbort);
       clearTimeout(this.#pullDeadline);
       if (this.#waiting) ctx.resumed();
       if (outcome.drainLogs && this.#logs) {
-        await Promise.race([this.#logs, new Promise(r => setTimeout(r, LOG_DRAIN_MS).unref())]);
+        await Promise.race([
+          this.#logs,
+          new Promise(r => setTimeout(r, LOG_DRAIN_MS).unref()),
+        ]);
       }
+      const result = failure
+        ? {
+            ...outcome.result,
+            message: (await failure) ?? outcome.result.message,
+          }
+        : outcome.result;
       // Events of the last moments (Killing, the final ones) arrived meanwhile.
       this.#stop.abort();
       unsubscribe();
-      if (outcome.result.status === 'failed' && outcome.result.message && !ctx.signal.aborted) {
-        ctx.log.platform('Warning', `Pod ${namespace}/${pod}: ${outcome.result.message}`);
+      if (result.status === 'failed' && result.message && !ctx.signal.aborted) {
+        ctx.log.platform(
+          'Warning',
+          `Pod ${namespace}/${pod}: ${result.message}`,
+        );
       }
-      return outcome.result;
+      return result;
     } finally {
       this.#stop.abort();
       unsubscribe();
     }
   }
 
-  #finish(result: TaskResult, drainLogs = false) {
+  #finish(
+    result: TaskResult,
+    settled: Omit<Outcome, 'result'> = { drainLogs: false },
+  ) {
     if (this.#settled) return;
     this.#settled = true;
-    this.#settle({ result, drainLogs });
+    this.#settle({ result, ...settled });
   }
 
   #onPod(pod: V1Pod) {
     if (this.#settled) return;
-    for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    for (const status of [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ]) {
       if (status.state?.terminated && !this.#ended.has(status.name)) {
         this.#ended.add(status.name);
         this.#onEnded.get(status.name)?.();
@@ -124,7 +164,10 @@ export class TaskPodRun {
         return;
       case 'finished':
         this.#followLogs();
-        this.#finish(this.#result(state), true);
+        this.#finish(this.#result(state), {
+          drainLogs: true,
+          failedPod: state.succeeded ? undefined : pod,
+        });
         return;
       default:
     }
@@ -159,7 +202,9 @@ export class TaskPodRun {
         status: 'failed',
         message: `Cannot pull image ${failure.image} (${failure.reason}${
           failure.detail ? `: ${failure.detail}` : ''
-        }) for ${Math.round(imagePullTimeoutMs / 1000)} s; check the image name and tag, that the registry is reachable from the cluster, and that the cluster has credentials for it`,
+        }) for ${Math.round(
+          imagePullTimeoutMs / 1000,
+        )} s; check the image name and tag, that the registry is reachable from the cluster, and that the cluster has credentials for it`,
       });
     }, imagePullTimeoutMs);
   }
@@ -167,10 +212,18 @@ export class TaskPodRun {
   #latestPullFailure?: Extract<PodState, { kind: 'pullFailing' }>;
 
   #result(state: Extract<PodState, { kind: 'finished' }>): TaskResult {
-    const outputs = outputsFromTerminationMessage(state.outputs, this.options.ctx.log);
+    const outputs = outputsFromTerminationMessage(
+      state.outputs,
+      this.options.ctx.log,
+    );
     return state.succeeded
       ? { status: 'succeeded', exitCode: state.exitCode, outputs }
-      : { status: 'failed', exitCode: state.exitCode, message: state.failure, outputs };
+      : {
+          status: 'failed',
+          exitCode: state.exitCode,
+          message: state.failure,
+          outputs,
+        };
   }
 
   /**
@@ -181,7 +234,9 @@ export class TaskPodRun {
     this.#logs ??= (async () => {
       const containers = [SOURCE_CONTAINER, TASK_CONTAINER];
       const resume = parseLogMark(this.options.ctx.resumeMark);
-      const from = resume ? Math.max(0, containers.indexOf(resume.container)) : 0;
+      const from = resume
+        ? Math.max(0, containers.indexOf(resume.container))
+        : 0;
       for (const container of containers.slice(from)) {
         await this.#followContainer(
           container,
@@ -219,7 +274,12 @@ export class TaskPodRun {
           await delay(500, undefined, { signal }).catch(() => {});
           continue;
         }
-        ctx.log.platform('Warning', `Could not read the log of container "${container}": ${describeError(error)}`);
+        ctx.log.platform(
+          'Warning',
+          `Could not read the log of container "${container}": ${describeError(
+            error,
+          )}`,
+        );
         return;
       }
       if (signal.aborted) break;
@@ -229,9 +289,18 @@ export class TaskPodRun {
     if (!ended.aborted || this.#stop.signal.aborted) return;
     // The follow was cut because the container ended: what it wrote since, without following.
     try {
-      await this.#readLog(container, { signal: this.#stop.signal, after, follow: false });
+      await this.#readLog(container, {
+        signal: this.#stop.signal,
+        after,
+        follow: false,
+      });
     } catch (error) {
-      ctx.log.platform('Warning', `Could not read the end of the log of container "${container}": ${describeError(error)}`);
+      ctx.log.platform(
+        'Warning',
+        `Could not read the end of the log of container "${container}": ${describeError(
+          error,
+        )}`,
+      );
     }
   }
 
@@ -255,8 +324,13 @@ export class TaskPodRun {
     const { core, namespace, pod } = this.options;
     try {
       const current = await core.readNamespacedPod({ name: pod, namespace });
-      const statuses = [...(current.status?.initContainerStatuses ?? []), ...(current.status?.containerStatuses ?? [])];
-      return Boolean(statuses.find(s => s.name === container)?.state?.terminated);
+      const statuses = [
+        ...(current.status?.initContainerStatuses ?? []),
+        ...(current.status?.containerStatuses ?? []),
+      ];
+      return Boolean(
+        statuses.find(s => s.name === container)?.state?.terminated,
+      );
     } catch {
       return true;
     }
@@ -265,7 +339,10 @@ export class TaskPodRun {
   #watchFailed(what: string, error: unknown, failingForMs: number) {
     const { ctx, cluster, namespace, pod } = this.options;
     const problem = clusterProblemOf(error, cluster, namespace);
-    if (problem && (problem.health !== 'unreachable' || failingForMs >= UNREACHABLE_AFTER_MS)) {
+    if (
+      problem &&
+      (problem.health !== 'unreachable' || failingForMs >= UNREACHABLE_AFTER_MS)
+    ) {
       this.options.onClusterProblem(problem);
       this.#finish({ status: 'failed', message: problem.message });
       return;
@@ -274,7 +351,9 @@ export class TaskPodRun {
       this.#watchFailureLogged = true;
       ctx.log.platform(
         'Warning',
-        `Lost the watch on the ${what} of pod ${namespace}/${pod} (${describeError(error)}); retrying`,
+        `Lost the watch on the ${what} of pod ${namespace}/${pod} (${describeError(
+          error,
+        )}); retrying`,
       );
     }
   }
@@ -283,7 +362,8 @@ export class TaskPodRun {
     if (this.options.ctx.signal.aborted) return;
     this.#finish({
       status: 'failed',
-      message: 'The pod was deleted by someone or something other than DevOps (a user, or the cluster evicting it); re-run the pipeline',
+      message:
+        'The pod was deleted by someone or something other than DevOps (a user, or the cluster evicting it); re-run the pipeline',
     });
   }
 
@@ -293,12 +373,23 @@ export class TaskPodRun {
     this.#finish({ status: 'failed', message: 'Stopped' });
     // The engine let go of the run: the pod goes on, for the engine that takes it over.
     if (ctx.signal.reason instanceof RunAbandoned) return;
-    core.deleteNamespacedPod({ name: pod, namespace, gracePeriodSeconds: 5 }).then(
-      () => ctx.log.platform('Normal', `Deleted pod ${namespace}/${pod}, as the task was stopped`),
-      error => {
-        if (describeError(error).startsWith('404')) return;
-        ctx.log.platform('Warning', `Could not delete pod ${namespace}/${pod}: ${describeError(error)}; delete it by hand`);
-      },
-    );
+    core
+      .deleteNamespacedPod({ name: pod, namespace, gracePeriodSeconds: 5 })
+      .then(
+        () =>
+          ctx.log.platform(
+            'Normal',
+            `Deleted pod ${namespace}/${pod}, as the task was stopped`,
+          ),
+        error => {
+          if (describeError(error).startsWith('404')) return;
+          ctx.log.platform(
+            'Warning',
+            `Could not delete pod ${namespace}/${pod}: ${describeError(
+              error,
+            )}; delete it by hand`,
+          );
+        },
+      );
   }
 }
