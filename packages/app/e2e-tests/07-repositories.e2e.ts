@@ -68,7 +68,9 @@ describe('repositories', () => {
       await deletePipelines(session, created);
       // Once no pipeline reads its source with it, the account may log out.
       await session
-        .api('DELETE', '/repositories/github', undefined, { expect: [204, 404] })
+        .api('DELETE', '/repositories/github', undefined, {
+          expect: [204, 404],
+        })
         .catch(() => {});
     }
     await session?.close();
@@ -128,7 +130,9 @@ describe('repositories', () => {
     created.push(pipeline.status.id);
     await gotoApp(page, `${ENTITY_TAB}/pipelines/${pipeline.status.id}/edit`);
     await canvasClick(
-      page.getByTestId('source-card').getByRole('button', { name: 'Add source' }),
+      page
+        .getByTestId('source-card')
+        .getByRole('button', { name: 'Add source' }),
     );
     const dialog = page.getByRole('dialog');
     await dialog.locator('#source-repository').fill('private');
@@ -151,6 +155,17 @@ describe('repositories', () => {
     const runId = decodeURIComponent(page.url().split('/runs/')[1]);
     assert.equal((await waitForRunEnd(session, runId)).status, 'succeeded');
     await waitForShownStatus(page, 'succeeded', 30_000);
+    // The checkout is a step of its own, with its status and its log.
+    const checkout = page.getByTestId('run-step-checkout');
+    assert.equal(await checkout.getAttribute('data-status'), 'succeeded');
+    assert.match(
+      await checkout.innerText(),
+      /Checkout private-app@[0-9a-f]{8}/,
+    );
+    await checkout.click();
+    await eventually('the branch resolution in the checkout log', async () =>
+      (await shownLog(page)).includes('Branch release-1 of'),
+    );
     await page.getByTestId('run-task-0-0').click();
     await eventually('the private file in the log', async () =>
       (await shownLog(page)).includes(PRIVATE_LINE),
@@ -168,7 +183,10 @@ describe('repositories', () => {
     await gotoApp(page, '/devops/repositories');
     await page.getByRole('tab', { name: 'GitHub' }).click();
     await page.getByRole('button', { name: /log out/i }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /log out/i }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /log out/i })
+      .click();
     await page.getByText(new RegExp(`"${name}" \\(`)).waitFor();
   });
 });

@@ -93,6 +93,22 @@ describe('private sources', () => {
     const log = await backend.downloadLog(run.id);
 
     expect(run.status).toBe('succeeded');
+    // The checkout is a step of its own, named after the repository and the commit.
+    const checkoutName = `Checkout private-app@${run.commit!.slice(0, 8)}`;
+    expect(run.setup).toEqual([
+      expect.objectContaining({
+        step: 'initialisation',
+        name: 'Initialisation',
+        status: 'succeeded',
+      }),
+      expect.objectContaining({
+        step: 'checkout',
+        name: checkoutName,
+        status: 'succeeded',
+        durationMs: expect.any(Number),
+      }),
+    ]);
+    expect(log).toContain(`[${checkoutName}] `);
     expect(log).toContain(PRIVATE_README.trim());
     expect(log).not.toMatch(/gho_/);
     expect(
@@ -117,6 +133,11 @@ describe('private sources', () => {
       expect(run.message).toMatch(
         /reconnect your GitHub account on the Repositories page/,
       );
+      expect(run.setup[1]).toMatchObject({
+        step: 'checkout',
+        status: 'failed',
+        message: run.message,
+      });
       expect(await backend.downloadLog(run.id)).not.toMatch(/gho_/);
     } finally {
       // The other tests need a valid token again.

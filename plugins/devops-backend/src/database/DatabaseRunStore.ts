@@ -1,14 +1,22 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import type {
-  PipelineSpec,
-  RunStatus,
-  RunTrigger,
+import {
+  SETUP_STEPS,
+  type PipelineSpec,
+  type RunStatus,
+  type RunTrigger,
+  type SetupStep,
 } from '@devops-pipelines/plugin-devops-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'crypto';
 import { SecretBox } from '../secrets/SecretBox';
 import { DbTime, parseJson, toCount, toIso, toMillis } from './rows';
-import { ExecutorHandle, NewRun, RunRecord, TaskRunRecord } from './types';
+import {
+  ExecutorHandle,
+  NewRun,
+  RunRecord,
+  SetupStepRecord,
+  TaskRunRecord,
+} from './types';
 
 type RawRunRow = {
   id: string;
@@ -48,17 +56,30 @@ type RawTaskRunRow = {
   executor_handle: string | null;
 };
 
+type RawSetupStepRow = {
+  run_id: string;
+  step: SetupStep;
+  status: RunStatus;
+  started_at: DbTime | null;
+  finished_at: DbTime | null;
+  message: string | null;
+};
+
 /** Runs an engine is driving; stop requests and lost claims are read from these. */
 export const ACTIVE_RUN_STATUSES: RunStatus[] = ['running', 'waiting'];
 
-/** The only code that reads and writes `runs` and `task_runs`. */
-/** Tasks that never started when their run ended are skipped. */
-const skipUnstartedTasks = (tx: Knex.Transaction, runId: string) =>
-  tx('task_runs')
+/** Set-up steps and tasks that never started when their run ended are skipped. */
+async function skipUnstartedSteps(tx: Knex.Transaction, runId: string) {
+  await tx('task_runs')
     .where({ run_id: runId })
     .whereIn('status', ['queued', 'waiting'])
     .update({ status: 'skipped' });
+  await tx('run_steps')
+    .where({ run_id: runId, status: 'queued' })
+    .update({ status: 'skipped' });
+}
 
+/** The only code that reads and writes `runs`, `run_steps` and `task_runs`. */
 export class DatabaseRunStore {
   constructor(
     private readonly db: Knex,
@@ -118,6 +139,10 @@ export class DatabaseRunStore {
         ),
       );
       await tx.batchInsert('task_runs', taskRows, 200);
+      const stepRows = ids.flatMap(id =>
+        SETUP_STEPS.map(step => ({ run_id: id, step, status: 'queued' })),
+      );
+      await tx.batchInsert('run_steps', stepRows, 200);
     };
     if (options.tx) await insert(options.tx);
     else await this.db.transaction(insert);
@@ -242,6 +267,47 @@ export class DatabaseRunStore {
     return rows.map((row: RawTaskRunRow) => this.toTaskRun(row));
   }
 
+  /** The run's set-up steps in the order they run. */
+  async listSetupSteps(runId: string): Promise<SetupStepRecord[]> {
+    const rows = await this.db<RawSetupStepRow>('run_steps').where({
+      run_id: runId,
+    });
+    return rows
+      .map((row: RawSetupStepRow) => ({
+        runId: row.run_id,
+        step: row.step,
+        status: row.status,
+        startedAt: toIso(row.started_at),
+        finishedAt: toIso(row.finished_at),
+        message: row.message ?? undefined,
+      }))
+      .sort(
+        (a, b) => SETUP_STEPS.indexOf(a.step) - SETUP_STEPS.indexOf(b.step),
+      );
+  }
+
+  /** A queued set-up step starts; one already started (before a takeover) keeps its start. */
+  async startSetupStep(runId: string, step: SetupStep): Promise<void> {
+    await this.db('run_steps')
+      .where({ run_id: runId, step, status: 'queued' })
+      .update({ status: 'running', started_at: new Date() });
+  }
+
+  /** A running set-up step ends; one that ended before a takeover keeps its outcome. */
+  async finishSetupStep(
+    runId: string,
+    step: SetupStep,
+    result: { status: RunStatus; message?: string },
+  ): Promise<void> {
+    await this.db('run_steps')
+      .where({ run_id: runId, step, status: 'running' })
+      .update({
+        status: result.status,
+        finished_at: new Date(),
+        message: result.message ?? null,
+      });
+  }
+
   /**
    * Claims the oldest queued run for an engine. The guarded update flips a row only while
    * it is still queued, so when engines race for the same row exactly one wins.
@@ -353,7 +419,7 @@ export class DatabaseRunStore {
           message: 'Stopped before it started',
         });
       if (stoppedWhileQueued) {
-        await skipUnstartedTasks(tx, runId);
+        await skipUnstartedSteps(tx, runId);
         return true;
       }
       const flagged = await tx('runs')
@@ -395,7 +461,7 @@ export class DatabaseRunStore {
         .whereIn('status', ACTIVE_RUN_STATUSES)
         .update({ status, message: message ?? null, finished_at: new Date() });
       if (updated === 0) return false;
-      await skipUnstartedTasks(tx, runId);
+      await skipUnstartedSteps(tx, runId);
       return true;
     });
   }

@@ -3,6 +3,7 @@ import type {
   PipelineSpec,
   RunStatus,
   RunTrigger,
+  SetupStep,
 } from '@devops-pipelines/plugin-devops-common';
 import { Knex } from 'knex';
 
@@ -58,6 +59,16 @@ export type RunRecord = {
   waitedMs: number;
   /** Set while the run is `waiting`: when the current wait began. */
   waitingSince?: string;
+};
+
+/** A set-up step of a run (initialisation, checkout), as the engine recorded it. */
+export type SetupStepRecord = {
+  runId: string;
+  step: SetupStep;
+  status: RunStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  message?: string;
 };
 
 export type TaskRunRecord = {

@@ -24,6 +24,10 @@ export class DeployTargetGuard implements TaskExecutor {
     ) => Promise<PipelineBindingKey | undefined>,
   ) {}
 
+  async initialiseRun(run: RunContext, log: TaskLog): Promise<void> {
+    await this.executor.initialiseRun?.(run, log);
+  }
+
   prepareRun(run: RunContext, log: TaskLog): Promise<void> {
     return this.executor.prepareRun(run, log);
   }

@@ -9,14 +9,15 @@ import {
 } from '@devops-pipelines/plugin-devops-common';
 import type {
   PipelineSource,
+  SetupStep,
   Stage,
 } from '@devops-pipelines/plugin-devops-common';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { RunRecord, TaskRunRecord } from '../database/types';
-import type { RunContext, TaskExecutor } from '../executors/types';
+import type { RunContext, TaskExecutor, TaskLog } from '../executors/types';
 import { RunAbandoned, SourceError } from '../executors/types';
-import { RunLogWriter } from '../logs/RunLogWriter';
+import { CHECKOUT_LOG, RunLogWriter } from '../logs/RunLogWriter';
 import { secretValues, variablesForTask } from './runVariables';
 import { TimeoutBudget } from './TimeoutBudget';
 
@@ -48,6 +49,12 @@ export type RunDriverDeps = {
 
 /** The engine let go of the run while the driver waited: stop without writing. */
 class AbandonedError extends Error {}
+
+/** Why a run failed outside its tasks, in the words its page and log show. */
+const runFailure = (error: unknown) =>
+  error instanceof SourceError
+    ? error.message
+    : `The run failed: ${(error as Error).message}`;
 
 type EndReason = { status: 'stopped' | 'timedOut'; message: string };
 
@@ -114,19 +121,37 @@ export class RunDriver {
       buildId: run.buildId,
     };
     try {
-      if (this.takeover) {
-        log.run.platform(
-          'Warning',
-          `Engine ${
-            this.takeover.previousEngine ?? 'unknown'
-          } stopped responding; engine ${deps.engineId} took the run over`,
-        );
-      } else {
-        log.run.platform('Normal', describeRunTrigger(run.trigger));
-        deps.observer?.runStarted(run);
-      }
-      runContext.source = await this.#resolveSource(log);
-      await deps.executor.prepareRun(runContext, log.run);
+      await this.#setupStep('initialisation', async () => {
+        if (this.takeover) {
+          log.run.platform(
+            'Warning',
+            `Engine ${
+              this.takeover.previousEngine ?? 'unknown'
+            } stopped responding; engine ${deps.engineId} took the run over`,
+          );
+        } else {
+          log.run.platform('Normal', describeRunTrigger(run.trigger));
+          deps.observer?.runStarted(run);
+        }
+        await deps.executor.initialiseRun?.(runContext, log.run);
+      });
+      const checkoutLog = log.forTask(CHECKOUT_LOG);
+      // Without a source the step only prepares the tasks' workspace: it shows as skipped.
+      await this.#setupStep(
+        'checkout',
+        async () => {
+          try {
+            runContext.source = await this.#resolveSource(checkoutLog);
+            await deps.executor.prepareRun(runContext, checkoutLog);
+          } finally {
+            checkoutLog.end();
+          }
+        },
+        {
+          outcome: run.spec.source ? 'succeeded' : 'skipped',
+          log: checkoutLog,
+        },
+      );
       // Read once; the driver is the only writer of its tasks while it owns the run.
       const tasks = await deps.runs.listTaskRuns(run.id);
       this.#tasks = tasks;
@@ -143,10 +168,7 @@ export class RunDriver {
     } catch (error) {
       if (error instanceof AbandonedError) return;
       status = 'failed';
-      message =
-        error instanceof SourceError
-          ? error.message
-          : `The run failed: ${(error as Error).message}`;
+      message = runFailure(error);
       if (!(error instanceof SourceError)) {
         deps.logger.error(`Run ${run.id} failed unexpectedly`, error as Error);
       }
@@ -195,7 +217,41 @@ export class RunDriver {
     this.deps.observer?.runFinished(this.run, status);
   }
 
-  async #resolveSource(log: RunLogWriter) {
+  /**
+   * Does a set-up step's work and records it as a task is recorded: running, then
+   * `outcome` or failed. After a takeover a step that had ended is done again (the new
+   * engine needs its choices in memory) but keeps the outcome recorded the first time.
+   */
+  async #setupStep(
+    step: SetupStep,
+    work: () => Promise<void>,
+    options: {
+      outcome?: RunStatus;
+      /** The step's own log, which says why it failed; initialisation's is the run's. */
+      log?: TaskLog;
+    } = {},
+  ): Promise<void> {
+    const { runs } = this.deps;
+    const { outcome = 'succeeded' } = options;
+    await runs.startSetupStep(this.run.id, step);
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof AbandonedError) && !this.#abandoned) {
+        const message = runFailure(error);
+        options.log?.platform('Warning', message);
+        await runs.finishSetupStep(this.run.id, step, {
+          status: 'failed',
+          message,
+        });
+      }
+      throw error;
+    }
+    if (this.#abandoned) throw new AbandonedError();
+    await runs.finishSetupStep(this.run.id, step, { status: outcome });
+  }
+
+  async #resolveSource(log: TaskLog) {
     const { source } = this.run.spec;
     if (!source) return undefined;
     let commit = this.run.commit;
@@ -205,7 +261,7 @@ export class RunDriver {
       await this.deps.runs.setRunSource(this.run.id, commit, source.branch);
       this.run.commit = commit;
       this.run.branch = source.branch;
-      log.run.platform(
+      log.platform(
         'Normal',
         `Branch ${source.branch} of ${source.repository} is at ${commit.slice(
           0,

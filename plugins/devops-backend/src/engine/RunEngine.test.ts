@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { createEngineTestKit, script } from './__testUtils__/engineTestKit';
+import { SourceError } from '../executors/types';
 import { queueRun } from './queueRun';
 import {
   ScriptedTestExecutor,
@@ -27,16 +28,96 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     kit.engine(executor);
     const queued = await kit.run({
       stages: [
-        { name: 'Build', order: 'sequential', tasks: [script('a'), script('b')] },
+        {
+          name: 'Build',
+          order: 'sequential',
+          tasks: [script('a'), script('b')],
+        },
         { name: 'Test', order: 'sequential', tasks: [script('c')] },
       ],
     });
     const { run, tasks } = await kit.waitFor(queued.id);
     expect(run.status).toBe('succeeded');
-    expect(tasks.map(t => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(tasks.map(t => t.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     expect(executor.starts.map(s => s.name)).toEqual(['a', 'b', 'c']);
     expect(executor.cleaned).toEqual([queued.id]);
     expect(await kit.logText(queued.id)).toMatch(/Started by user tester/);
+  });
+
+  it('records initialisation and the checkout as steps of their own, with their logs', async () => {
+    const executor = new ScriptedTestExecutor();
+    kit.engine(executor);
+    const sourced = await kit.run({
+      source: {
+        provider: 'git',
+        repository: 'https://git.example.com/acme/shop.git',
+        branch: 'main',
+      },
+      stages: [{ name: 'Build', order: 'sequential', tasks: [script('a')] }],
+    });
+    const { run, setup, tasks } = await kit.waitFor(sourced.id);
+    expect(run.status).toBe('succeeded');
+    expect(setup.map(s => [s.step, s.status])).toEqual([
+      ['initialisation', 'succeeded'],
+      ['checkout', 'succeeded'],
+    ]);
+    // In order, each timed: initialisation ends before the checkout, which ends before the task.
+    const [initialisation, checkout] = setup;
+    expect(initialisation.startedAt! <= initialisation.finishedAt!).toBe(true);
+    expect(initialisation.finishedAt! <= checkout.startedAt!).toBe(true);
+    expect(checkout.finishedAt! <= tasks[0].startedAt!).toBe(true);
+    expect(await kit.logText(sourced.id, null)).toMatch(
+      /Started by user tester/,
+    );
+    expect(await kit.logText(sourced.id, null)).not.toMatch(/is at a6a16470/);
+    expect(await kit.logText(sourced.id, 'checkout')).toMatch(
+      /Branch main of https:\/\/git.example.com\/acme\/shop.git is at a6a16470; every task uses this commit/,
+    );
+
+    // Without a source there is nothing to check out: the step is skipped.
+    const sourceless = await kit.run({
+      stages: [{ name: 'Build', order: 'sequential', tasks: [script('b')] }],
+    });
+    const done = await kit.waitFor(sourceless.id);
+    expect(done.setup.map(s => s.status)).toEqual(['succeeded', 'skipped']);
+  });
+
+  it('fails the checkout step, with its reason in its log, when the branch cannot be resolved', async () => {
+    const executor = new ScriptedTestExecutor();
+    kit.engine(executor, {
+      resolveCommit: async () => {
+        throw new SourceError(
+          'Branch main of https://git.example.com/acme/shop.git does not exist',
+        );
+      },
+    });
+    const queued = await kit.run({
+      source: {
+        provider: 'git',
+        repository: 'https://git.example.com/acme/shop.git',
+        branch: 'main',
+      },
+      stages: [{ name: 'Build', order: 'sequential', tasks: [script('a')] }],
+    });
+    const { run, setup, tasks } = await kit.waitFor(queued.id);
+    expect(run.status).toBe('failed');
+    expect(setup.map(s => [s.step, s.status, s.message])).toEqual([
+      ['initialisation', 'succeeded', undefined],
+      [
+        'checkout',
+        'failed',
+        'Branch main of https://git.example.com/acme/shop.git does not exist',
+      ],
+    ]);
+    expect(tasks.map(t => t.status)).toEqual(['skipped']);
+    expect(await kit.logText(queued.id, 'checkout')).toMatch(
+      /\[Warning\] Branch main of .* does not exist/,
+    );
+    expect(executor.starts).toEqual([]);
   });
 
   it('stops at the first failure and marks tasks that never started as skipped', async () => {
@@ -44,24 +125,40 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     kit.engine(executor);
     const queued = await kit.run({
       stages: [
-        { name: 'Build', order: 'sequential', tasks: [script('a'), script('b'), script('c')] },
+        {
+          name: 'Build',
+          order: 'sequential',
+          tasks: [script('a'), script('b'), script('c')],
+        },
         { name: 'Test', order: 'sequential', tasks: [script('d')] },
       ],
     });
     const { run, tasks } = await kit.waitFor(queued.id);
     expect(run.status).toBe('failed');
     expect(run.message).toMatch(/exited with code 3/);
-    expect(tasks.map(t => t.status)).toEqual(['succeeded', 'failed', 'skipped', 'skipped']);
+    expect(tasks.map(t => t.status)).toEqual([
+      'succeeded',
+      'failed',
+      'skipped',
+      'skipped',
+    ]);
     expect(tasks[1].exitCode).toBe(3);
     expect(executor.starts.map(s => s.name)).toEqual(['a', 'b']);
   });
 
   it('stops running siblings of a failed task in a parallel stage', async () => {
-    const executor = new ScriptedTestExecutor({ slow: runUntilAborted, broken: failWith(1) });
+    const executor = new ScriptedTestExecutor({
+      slow: runUntilAborted,
+      broken: failWith(1),
+    });
     kit.engine(executor);
     const queued = await kit.run({
       stages: [
-        { name: 'Test', order: 'parallel', tasks: [script('slow'), script('broken')] },
+        {
+          name: 'Test',
+          order: 'parallel',
+          tasks: [script('slow'), script('broken')],
+        },
         { name: 'Deploy', order: 'sequential', tasks: [script('never')] },
       ],
     });
@@ -74,10 +171,17 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     const executor = new ScriptedTestExecutor({ forever: runUntilAborted });
     kit.engine(executor);
     const queued = await kit.run({
-      stages: [{ name: 'Build', order: 'sequential', tasks: [script('forever'), script('after')] }],
+      stages: [
+        {
+          name: 'Build',
+          order: 'sequential',
+          tasks: [script('forever'), script('after')],
+        },
+      ],
     });
     await kit.waitFor(queued.id, s => s === 'running');
-    while (executor.starts.length === 0) await new Promise(r => setTimeout(r, 10));
+    while (executor.starts.length === 0)
+      await new Promise(r => setTimeout(r, 10));
     await kit.runs.requestStop(queued.id);
     const { run, tasks } = await kit.waitFor(queued.id);
     expect(run.status).toBe('stopped');
@@ -91,6 +195,9 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     const stopped = await kit.runs.requestStop(queued.id);
     expect(stopped.status).toBe('stopped');
     expect((await kit.runs.listTaskRuns(queued.id))[0].status).toBe('skipped');
+    expect(
+      (await kit.runs.listSetupSteps(queued.id)).map(s => s.status),
+    ).toEqual(['skipped', 'skipped']);
   });
 
   it('ends a run that exceeds its timeout as timedOut, naming the running task', async () => {
@@ -98,17 +205,24 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     kit.engine(executor, { minuteMs: 200 });
     const queued = await kit.run({
       timeoutMinutes: 1,
-      stages: [{ name: 'Build', order: 'sequential', tasks: [script('hangs')] }],
+      stages: [
+        { name: 'Build', order: 'sequential', tasks: [script('hangs')] },
+      ],
     });
     const { run, tasks } = await kit.waitFor(queued.id);
     expect(run.status).toBe('timedOut');
-    expect(run.message).toMatch(/timeout of 1 minutes while task "hangs" was running/);
+    expect(run.message).toMatch(
+      /timeout of 1 minutes while task "hangs" was running/,
+    );
     expect(tasks[0].status).toBe('timedOut');
   });
 
   it('passes variables: built-ins, parameters, run params and outputs of earlier tasks', async () => {
     const executor = new ScriptedTestExecutor({
-      produce: async () => ({ status: 'succeeded', outputs: { VERSION: '1.2.3' } }),
+      produce: async () => ({
+        status: 'succeeded',
+        outputs: { VERSION: '1.2.3' },
+      }),
     });
     kit.engine(executor);
     const queued = await kit.run(
@@ -146,7 +260,13 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     const executor = new ScriptedTestExecutor();
     kit.engine(executor);
     const queued = await kit.run({
-      stages: [{ name: 'A', order: 'sequential', tasks: [script('tagged', { tag: '${NOPE}' })] }],
+      stages: [
+        {
+          name: 'A',
+          order: 'sequential',
+          tasks: [script('tagged', { tag: '${NOPE}' })],
+        },
+      ],
     });
     const { run, tasks } = await kit.waitFor(queued.id);
     expect(run.status).toBe('failed');
@@ -163,14 +283,19 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     });
     const queued = await Promise.all(
       Array.from({ length: 100 }, () =>
-        queueRun(kit.runs, pipeline, { type: 'manual', user: 'user:default/tester' }),
+        queueRun(kit.runs, pipeline, {
+          type: 'manual',
+          user: 'user:default/tester',
+        }),
       ),
     );
     expect(queued.map(r => r.buildId).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 100 }, (_, i) => i + 1),
     );
     for (const run of queued) {
-      expect((await kit.waitFor(run.id, undefined, 60_000)).run.status).toBe('succeeded');
+      expect((await kit.waitFor(run.id, undefined, 60_000)).run.status).toBe(
+        'succeeded',
+      );
     }
     const started = executor.starts.map(s => s.taskRunId);
     expect(started).toHaveLength(100);
@@ -196,8 +321,18 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
       },
     });
     const queued = await kit.run({
-      source: { provider: 'git', repository: 'https://git.example.com/demo.git', branch: 'main' },
-      stages: [{ name: 'A', order: 'sequential', tasks: [script('one'), script('two')] }],
+      source: {
+        provider: 'git',
+        repository: 'https://git.example.com/demo.git',
+        branch: 'main',
+      },
+      stages: [
+        {
+          name: 'A',
+          order: 'sequential',
+          tasks: [script('one'), script('two')],
+        },
+      ],
     });
     await kit.waitFor(queued.id, s => s === 'running');
     const dying = engineA.shutdown();
@@ -207,25 +342,49 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
 
     kit.engine(executor, { engineId: 'engine-b', staleAfterMs: 300 });
     const { run, tasks } = await kit.waitFor(queued.id);
-    expect({ status: run.status, message: run.message }).toEqual({ status: 'succeeded', message: undefined });
+    expect({ status: run.status, message: run.message }).toEqual({
+      status: 'succeeded',
+      message: undefined,
+    });
     expect(run.claimedBy).toBe('engine-b');
     expect(tasks.map(t => t.attempt)).toEqual([1, 1]);
     expect(executor.starts.map(s => s.name)).toEqual(['one', 'two']);
-    expect(await kit.logText(queued.id)).toMatch(/engine-a stopped responding; engine engine-b took the run over/);
+    expect(await kit.logText(queued.id)).toMatch(
+      /engine-a stopped responding; engine engine-b took the run over/,
+    );
+    // Engine A died in the checkout step; engine B did it again and recorded its end.
+    expect(
+      (await kit.runs.listSetupSteps(queued.id)).map(s => s.status),
+    ).toEqual(['succeeded', 'succeeded']);
+    // Whichever engine resolved the branch first, its commit is the run's.
+    expect(await kit.logText(queued.id, 'checkout')).toMatch(
+      /is at (bbbbbbbb|a6a16470); every task uses this commit/,
+    );
   });
 
   it('reports a task interrupted by its engine dying instead of starting it again', async () => {
     const executor = new ScriptedTestExecutor({ long: runUntilAborted });
     const engineA = kit.engine(executor, { engineId: 'engine-a' });
     const queued = await kit.run({
-      stages: [{ name: 'A', order: 'sequential', tasks: [script('first'), script('long'), script('last')] }],
+      stages: [
+        {
+          name: 'A',
+          order: 'sequential',
+          tasks: [script('first'), script('long'), script('last')],
+        },
+      ],
     });
-    while (executor.starts.length < 2) await new Promise(r => setTimeout(r, 10));
+    while (executor.starts.length < 2)
+      await new Promise(r => setTimeout(r, 10));
     await engineA.shutdown();
     kit.engine(executor, { engineId: 'engine-b', staleAfterMs: 300 });
     const { run, tasks } = await kit.waitFor(queued.id);
     expect(run.status).toBe('failed');
-    expect(tasks.map(t => t.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    expect(tasks.map(t => t.status)).toEqual([
+      'succeeded',
+      'failed',
+      'skipped',
+    ]);
     expect(tasks[1].message).toMatch(/interrupted/);
     expect(executor.starts.map(s => s.name)).toEqual(['first', 'long']);
   });

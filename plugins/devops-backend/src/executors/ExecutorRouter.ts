@@ -3,7 +3,13 @@ import type { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { ExecutorHandle } from '../database/types';
 import type { ExecutorType } from './kubernetes/config';
 import type { KubernetesTarget } from './kubernetes/KubernetesExecutor';
-import type { RunContext, TaskContext, TaskExecutor, TaskLog, TaskResult } from './types';
+import type {
+  RunContext,
+  TaskContext,
+  TaskExecutor,
+  TaskLog,
+  TaskResult,
+} from './types';
 import { UnavailableExecutor } from './UnavailableExecutor';
 
 export type ExecutorRouterOptions = {
@@ -13,7 +19,9 @@ export type ExecutorRouterOptions = {
   kubernetes(target: KubernetesTarget): TaskExecutor;
   clusters: ClusterDirectory;
   /** A pipeline's entity and chosen cluster, which decide its cluster binding. */
-  pipelineBindingKey(pipelineId: string): Promise<PipelineBindingKey | undefined>;
+  pipelineBindingKey(
+    pipelineId: string,
+  ): Promise<PipelineBindingKey | undefined>;
   runs: Pick<DatabaseRunStore, 'listTaskRuns' | 'setExecutorHandle'>;
 };
 
@@ -21,7 +29,7 @@ export type ExecutorRouterOptions = {
 type Choice = { handle?: ExecutorHandle; executor: TaskExecutor };
 
 /**
- * Chooses the executor of each run in `prepareRun`: its pipeline's bound cluster, else the
+ * Chooses the executor of each run in `initialiseRun`: its pipeline's bound cluster, else the
  * local executor when enabled (`devops.executor.type: auto`), or the one the type forces.
  * Every task records where it went before it starts, and a run taken over continues where
  * its tasks went, even if the bindings changed meanwhile: decided from data, not memory.
@@ -32,16 +40,25 @@ export class ExecutorRouter implements TaskExecutor {
 
   constructor(private readonly options: ExecutorRouterOptions) {}
 
-  async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
-    const choice = (await this.#recorded(run, log)) ?? (await this.#choose(run, log));
+  async initialiseRun(run: RunContext, log: TaskLog): Promise<void> {
+    const choice =
+      (await this.#recorded(run, log)) ?? (await this.#choose(run, log));
     this.#choices.set(run.runId, choice);
-    await choice.executor.prepareRun(run, log);
+    await choice.executor.initialiseRun?.(run, log);
+  }
+
+  /** A caller that did not initialise the run gets both in one. */
+  async prepareRun(run: RunContext, log: TaskLog): Promise<void> {
+    if (!this.#choices.has(run.runId)) await this.initialiseRun(run, log);
+    await this.#choices.get(run.runId)!.executor.prepareRun(run, log);
   }
 
   async execute(ctx: TaskContext): Promise<TaskResult> {
     const choice = this.#choices.get(ctx.run.runId);
-    if (!choice) throw new Error(`prepareRun was not called for run ${ctx.run.runId}`);
-    if (choice.handle) await this.options.runs.setExecutorHandle(ctx.taskRunId, choice.handle);
+    if (!choice)
+      throw new Error(`prepareRun was not called for run ${ctx.run.runId}`);
+    if (choice.handle)
+      await this.options.runs.setExecutorHandle(ctx.taskRunId, choice.handle);
     return choice.executor.execute(ctx);
   }
 
@@ -60,7 +77,10 @@ export class ExecutorRouter implements TaskExecutor {
     const tasks = await this.options.runs.listTaskRuns(run.runId);
     const handle = tasks.find(t => t.executorHandle)?.executorHandle;
     if (!handle) return undefined;
-    log.platform('Normal', 'Continuing on the executor the run started its tasks on');
+    log.platform(
+      'Normal',
+      'Continuing on the executor the run started its tasks on',
+    );
     return this.#choiceFor(handle);
   }
 
@@ -74,11 +94,20 @@ export class ExecutorRouter implements TaskExecutor {
           );
     }
     const pipeline = await this.options.pipelineBindingKey(run.pipelineId);
-    const choice = pipeline ? await clusters.bindingForPipeline(pipeline) : undefined;
+    const choice = pipeline
+      ? await clusters.bindingForPipeline(pipeline)
+      : undefined;
     if (choice) {
       const { name, namespace } = choice.binding;
-      log.platform('Normal', `Running on cluster ${name} (namespace ${namespace}): ${choice.reason}`);
-      return this.#choiceFor({ executor: 'kubernetes', cluster: name, namespace });
+      log.platform(
+        'Normal',
+        `Running on cluster ${name} (namespace ${namespace}): ${choice.reason}`,
+      );
+      return this.#choiceFor({
+        executor: 'kubernetes',
+        cluster: name,
+        namespace,
+      });
     }
     if (type === 'kubernetes') {
       throw new Error(
@@ -86,7 +115,10 @@ export class ExecutorRouter implements TaskExecutor {
       );
     }
     if (!local) return this.#unavailable();
-    log.platform('Normal', 'Running on the local executor: no cluster is bound for the project of this pipeline');
+    log.platform(
+      'Normal',
+      'Running on the local executor: no cluster is bound for the project of this pipeline',
+    );
     return { handle: { executor: 'local' }, executor: local };
   }
 
@@ -94,12 +126,17 @@ export class ExecutorRouter implements TaskExecutor {
     if (handle.executor === 'local') {
       return this.options.local
         ? { handle, executor: this.options.local }
-        : this.#unavailable('The run started on the local executor, which is no longer enabled here');
+        : this.#unavailable(
+            'The run started on the local executor, which is no longer enabled here',
+          );
     }
     const key = `${handle.cluster}\n${handle.namespace}`;
     let executor = this.#kubernetes.get(key);
     if (!executor) {
-      executor = this.options.kubernetes({ cluster: handle.cluster, namespace: handle.namespace });
+      executor = this.options.kubernetes({
+        cluster: handle.cluster,
+        namespace: handle.namespace,
+      });
       this.#kubernetes.set(key, executor);
     }
     return { handle, executor };

@@ -78,7 +78,16 @@ export type TaskResult = {
 
 /** Runs tasks somewhere: as child processes here, or as pods on a cluster. */
 export interface TaskExecutor {
-  /** Checks out the run's source (once per run); throws with a user-facing message. */
+  /**
+   * Decides where the run's tasks go, in the run's initialisation step (before its source
+   * is resolved); throws with a user-facing message. Executors that run in one place
+   * leave it out.
+   */
+  initialiseRun?(run: RunContext, log: TaskLog): Promise<void>;
+  /**
+   * Checks out the run's source (once per run), in the run's checkout step; throws with a
+   * user-facing message. Called without a source too, to prepare the tasks' workspace.
+   */
   prepareRun(run: RunContext, log: TaskLog): Promise<void>;
   /** Runs one task to its end. An aborted signal ends it; the engine decides the status. */
   execute(ctx: TaskContext): Promise<TaskResult>;

@@ -1,9 +1,16 @@
+import type { SetupStep } from '@devops-pipelines/plugin-devops-common';
 import type { TaskLog } from '../executors/types';
 import type {
   DatabaseLogStore,
   NewLogChunk,
 } from '../database/DatabaseLogStore';
 import { SecretMasker } from './SecretMasker';
+
+/**
+ * The key of the checkout step's lines (SPEC §3), where a task's lines are keyed by its
+ * task run id, a UUID, and the run's own lines by none.
+ */
+export const CHECKOUT_LOG = 'checkout' satisfies SetupStep;
 
 /** Longest line kept whole; a longer one (no newline in sight) is cut into pieces. */
 const MAX_LINE_CHARS = 64 * 1024;
@@ -156,7 +163,7 @@ export class RunLogWriter {
     return new RunLogWriter(store, runId, await store.lastSeq(runId), options);
   }
 
-  /** Lines about the whole run (who started it, source checkout, the end). */
+  /** The run's own lines: its initialisation (who started it, where it runs) and its end. */
   get run(): TaskLog {
     return this.forTask(undefined);
   }

@@ -23,7 +23,7 @@ import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
 import { checkTaskResources } from '../executors/kubernetes/taskResources';
 import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
-import { toApiPipeline, toApiRun } from './serialize';
+import { loadApiRun, toApiPipeline } from './serialize';
 import { RouterOptions, principalRef, runStarter } from './types';
 import {
   decodeCursor,
@@ -448,7 +448,7 @@ export function pipelinesRoutes(options: RouterOptions) {
       params,
     );
     engine.notify();
-    res.status(201).json(toApiRun(run, await runs.listTaskRuns(run.id)));
+    res.status(201).json(await loadApiRun(runs, run));
   });
 
   router.post('/pipelines/:id/stop', async (req, res) => {
@@ -466,7 +466,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     }
     const run = await runs.requestStop(unfinished.id);
     engine.stopRun(run.id);
-    res.json(toApiRun(run, await runs.listTaskRuns(run.id)));
+    res.json(await loadApiRun(runs, run));
   });
 
   router.get('/pipelines/:id/runs', async (req, res) => {
@@ -479,7 +479,7 @@ export function pipelinesRoutes(options: RouterOptions) {
     });
     const last = items[items.length - 1];
     const withTasks = await Promise.all(
-      items.map(async run => toApiRun(run, await runs.listTaskRuns(run.id))),
+      items.map(run => loadApiRun(runs, run)),
     );
     res.json({
       items: withTasks,

@@ -105,6 +105,7 @@ describe('devops router: runs', () => {
           'finishedAt',
           'durationMs',
           'message',
+          'setup',
           'stages',
         ];
         expect(
@@ -178,6 +179,21 @@ describe('devops router: runs', () => {
         expect(new Date(run.finishedAt!).getTime()).toBeGreaterThanOrEqual(
           new Date(run.startedAt!).getTime(),
         );
+
+        // A pipeline without a source skips the checkout.
+        expect(run.setup).toEqual([
+          expect.objectContaining({
+            step: 'initialisation',
+            name: 'Initialisation',
+            status: 'succeeded',
+            durationMs: expect.any(Number),
+          }),
+          expect.objectContaining({
+            step: 'checkout',
+            name: 'Checkout (no source)',
+            status: 'skipped',
+          }),
+        ]);
 
         const log = await devops.downloadLog(run.id);
         expect(log).toContain('greeting=hello-world build=1');
@@ -599,10 +615,10 @@ describe('devops router: runs', () => {
           ofTask.body.items.every((c: LogChunk) => c.taskId === taskId),
         ).toBe(true);
 
-        // task=run: the lines about the whole run only (start, checkout, end).
+        // task=initialisation: the run's own lines only (its start and end).
         const ofRun = await api()
           .get(`/api/devops/runs/${run.id}/logs`)
-          .query({ task: 'run' });
+          .query({ task: 'initialisation' });
         expect(ofRun.body.items.length).toBeGreaterThan(0);
         expect(ofRun.body.items.every((c: LogChunk) => !c.taskId)).toBe(true);
         expect(ofRun.body.items[0].text).toMatch(/Started by user/);
@@ -755,7 +771,9 @@ describe('devops router: runs', () => {
         const streamed = chunksOf(await followLog(run.id))
           .map(c => c.text)
           .join('');
-        expect(res.body.replace(/^\[task-1\] /gm, '')).toBe(streamed);
+        expect(
+          res.body.replace(/^\[(task-1|Checkout \(no source\))\] /gm, ''),
+        ).toBe(streamed);
       });
     });
 

@@ -4,17 +4,18 @@ import {
   devopsPipelineReadPermission,
   isFinalStatus,
   rerunRequestSchema,
+  type SetupStep,
 } from '@devops-pipelines/plugin-devops-common';
 import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { queueRerun } from '../engine/queueRun';
-import { toApiRun } from './serialize';
+import { loadApiRun, setupStepName } from './serialize';
 import { RouterOptions, runStarter } from './types';
 import { parseBody, parseSeq } from './validation';
 
-/** The `task` value that selects the run's own lines. */
-const RUN_LEVEL_LOG = 'run';
+/** The `task` value that selects the run's own lines, its initialisation step's log. */
+const RUN_LEVEL_LOG = 'initialisation' satisfies SetupStep;
 const LIVE_POLL_MS = 200;
 const KEEPALIVE_MS = 15_000;
 const PAGE = 500;
@@ -32,7 +33,11 @@ export function runsRoutes(options: RouterOptions) {
     if (
       !run ||
       !pipeline ||
-      !(await authorizer.isAllowed(credentials, devopsPipelineReadPermission, pipeline))
+      !(await authorizer.isAllowed(
+        credentials,
+        devopsPipelineReadPermission,
+        pipeline,
+      ))
     ) {
       throw new NotFoundError(`No run with id ${req.params.runId}`);
     }
@@ -40,7 +45,7 @@ export function runsRoutes(options: RouterOptions) {
   };
 
   const sendRun = async (res: Response, run: RunRecord, status = 200) =>
-    res.status(status).json(toApiRun(run, await runs.listTaskRuns(run.id)));
+    res.status(status).json(await loadApiRun(runs, run));
 
   router.get('/runs/:runId', async (req, res) => {
     const { run } = await readableRun(req);
@@ -49,13 +54,20 @@ export function runsRoutes(options: RouterOptions) {
 
   router.post('/runs/:runId/rerun', async (req, res) => {
     const { credentials, run, pipeline } = await readableRun(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineExecutePermission,
+      pipeline,
+    );
     const { latestCommit } = parseBody(rerunRequestSchema, req.body ?? {});
     const rerun = await queueRerun(
       runs,
       pipeline,
       run,
-      { type: 'rerun', ...(await runStarter(credentials, options.userDisplayName)) },
+      {
+        type: 'rerun',
+        ...(await runStarter(credentials, options.userDisplayName)),
+      },
       { latestCommit },
     );
     engine.notify();
@@ -64,7 +76,11 @@ export function runsRoutes(options: RouterOptions) {
 
   router.post('/runs/:runId/stop', async (req, res) => {
     const { credentials, run, pipeline } = await readableRun(req);
-    await authorizer.authorizePipeline(credentials, devopsPipelineExecutePermission, pipeline);
+    await authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineExecutePermission,
+      pipeline,
+    );
     const stopped = await runs.requestStop(run.id);
     engine.stopRun(run.id);
     await sendRun(res, stopped);
@@ -72,7 +88,8 @@ export function runsRoutes(options: RouterOptions) {
 
   router.get('/runs/:runId/logs', async (req, res) => {
     const { run } = await readableRun(req);
-    // `task=run` selects the lines about the whole run (start, source checkout, end).
+    // `task` is a task run's id or a set-up step: `initialisation` selects the run's own
+    // lines (its start, where it runs, its end), `checkout` the source checkout's.
     const task = req.query.task ? String(req.query.task) : undefined;
     const taskId = task === RUN_LEVEL_LOG ? null : task;
     // A reconnecting EventSource sends the id of the last event it saw as Last-Event-ID.
@@ -81,7 +98,11 @@ export function runsRoutes(options: RouterOptions) {
       // Status first, as in the stream: read after the chunks, a run that ended in between
       // would say "done" while its last chunks were never listed. A full page means more.
       const { status } = await runs.getRunOrThrow(run.id);
-      const items = await logs.list(run.id, { afterSeq: after, limit: PAGE, taskId });
+      const items = await logs.list(run.id, {
+        afterSeq: after,
+        limit: PAGE,
+        taskId,
+      });
       res.json({ items, done: isFinalStatus(status) && items.length < PAGE });
       return;
     }
@@ -115,14 +136,21 @@ export function runsRoutes(options: RouterOptions) {
     let lastWrite = Date.now();
     const write = async (text: string) => {
       lastWrite = Date.now();
-      if (!res.write(text)) await new Promise(resolve => res.once('drain', resolve));
+      if (!res.write(text))
+        await new Promise(resolve => res.once('drain', resolve));
     };
     while (!closed) {
       // Read the status first: chunks written before the run ended are then all visible.
       const { status } = await runs.getRunOrThrow(runId);
-      const chunks = await logs.list(runId, { afterSeq: after, limit: PAGE, taskId });
+      const chunks = await logs.list(runId, {
+        afterSeq: after,
+        limit: PAGE,
+        taskId,
+      });
       for (const chunk of chunks) {
-        await write(`id: ${chunk.seq}\nevent: log\ndata: ${JSON.stringify(chunk)}\n\n`);
+        await write(
+          `id: ${chunk.seq}\nevent: log\ndata: ${JSON.stringify(chunk)}\n\n`,
+        );
         after = chunk.seq;
       }
       if (chunks.length === PAGE) continue;
@@ -138,10 +166,20 @@ export function runsRoutes(options: RouterOptions) {
 
   router.get('/runs/:runId/logs/download', async (req, res) => {
     const { run } = await readableRun(req);
-    const taskRuns = await runs.listTaskRuns(run.id);
-    const names = new Map(
-      taskRuns.map(t => [t.id, run.spec.stages[t.stageIndex].tasks[t.taskIndex].name]),
-    );
+    const [setupSteps, taskRuns] = await Promise.all([
+      runs.listSetupSteps(run.id),
+      runs.listTaskRuns(run.id),
+    ]);
+    const names = new Map([
+      ...setupSteps.map(s => [s.step, setupStepName(s, run)] as const),
+      ...taskRuns.map(
+        t =>
+          [
+            t.id,
+            run.spec.stages[t.stageIndex].tasks[t.taskIndex].name,
+          ] as const,
+      ),
+    ]);
     res.writeHead(200, {
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Disposition': `attachment; filename="${run.pipelineName}-${run.buildId}.log"`,
@@ -154,7 +192,8 @@ export function runsRoutes(options: RouterOptions) {
         const text = prefix
           ? chunk.text.replace(/^(?=.)/gm, prefix)
           : chunk.text;
-        if (!res.write(text)) await new Promise(resolve => res.once('drain', resolve));
+        if (!res.write(text))
+          await new Promise(resolve => res.once('drain', resolve));
         after = chunk.seq;
       }
       if (chunks.length < PAGE) break;

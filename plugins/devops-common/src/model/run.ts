@@ -63,6 +63,31 @@ export type TaskRun = {
   message?: string;
 };
 
+/**
+ * The steps every run takes before its first stage (SPEC §3): initialisation (who started
+ * it, where it runs) and the checkout of its source (the branch resolved to one commit).
+ * A step's log is selected by its name, as a task's by its id.
+ *
+ * @public
+ */
+export const SETUP_STEPS = ['initialisation', 'checkout'] as const;
+
+/** @public */
+export type SetupStep = (typeof SETUP_STEPS)[number];
+
+/** @public */
+export type SetupStepRun = {
+  step: SetupStep;
+  /** "Initialisation", "Checkout shop@a6a16470". */
+  name: string;
+  status: RunStatus;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  /** Why the step failed. */
+  message?: string;
+};
+
 /** @public */
 export type StageRun = {
   name: string;
@@ -91,6 +116,8 @@ export type Run = {
   finishedAt?: string;
   durationMs?: number;
   message?: string;
+  /** The set-up steps the engine recorded; runs from before they were recorded have only initialisation. */
+  setup: SetupStepRun[];
   stages: StageRun[];
 };
 
@@ -133,7 +160,10 @@ export type Pipeline = PipelineDocument & { status: PipelineStatus };
 export type LogChunk = {
   /** Position in the run's log, increasing from 1; resume a live log after it. */
   seq: number;
-  /** The task run these lines belong to; absent for lines about the whole run. */
+  /**
+   * The step these lines belong to: a task run's id, or `checkout`; absent for the run's
+   * own lines (its initialisation and its end).
+   */
   taskId?: string;
   text: string;
 };

@@ -81,7 +81,9 @@ export type CopyPipelineRequest = Pick<
 >;
 
 /** @public */
-export type PipelineSettings = Required<Pick<PipelineSpec, 'timeoutMinutes'>> & {
+export type PipelineSettings = Required<
+  Pick<PipelineSpec, 'timeoutMinutes'>
+> & {
   /** The binding to run on; null: the rule decides; left out: unchanged. */
   cluster?: string | null;
 };
@@ -94,8 +96,11 @@ export type RerunOptions = {
 
 /** @public */
 export type StreamRunLogOptions = {
-  /** Only the lines of this task run, or "run" for the lines about the whole run; every line when unset. */
-  taskId?: string;
+  /**
+   * Only the lines of this step: a task run's id, or a set-up step (`initialisation`, the
+   * run's own lines, or `checkout`); every line when unset.
+   */
+  step?: string;
   /** The `seq` of the last chunk already shown: the stream starts after it. */
   after?: number;
   /** Aborting it closes the stream; the returned promise then resolves. */

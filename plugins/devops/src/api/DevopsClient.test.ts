@@ -254,7 +254,7 @@ describe('DevopsClient log stream', () => {
     const onEnd = jest.fn();
 
     await client.streamRunLog('run 1', {
-      taskId: 't1',
+      step: 't1',
       after: 3,
       onChunk,
       onEnd,

@@ -242,10 +242,10 @@ export class DevopsClient implements DevopsApi {
     runId: string,
     options: StreamRunLogOptions,
   ): Promise<void> {
-    const { taskId, after, signal, onChunk, onEnd, onReconnecting } = options;
+    const { step, after, signal, onChunk, onEnd, onReconnecting } = options;
     const url = await this.#url(`/runs/${encodeURIComponent(runId)}/logs`, {
       follow: 'true',
-      task: taskId,
+      task: step,
       after,
     });
     // fetchEventSource only listens for a later abort, so it would open this one.

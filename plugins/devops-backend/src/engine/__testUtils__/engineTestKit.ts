@@ -1,4 +1,8 @@
-import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import { DatabaseLogStore } from '../../database/DatabaseLogStore';
@@ -12,7 +16,10 @@ import { queueRun } from '../queueRun';
 import { RunEngine, RunEngineOptions } from '../RunEngine';
 
 /** Stores on a fresh test database, plus helpers to create pipelines and await runs. */
-export async function createEngineTestKit(databases: TestDatabases, id: TestDatabaseId) {
+export async function createEngineTestKit(
+  databases: TestDatabases,
+  id: TestDatabaseId,
+) {
   const db = await databases.init(id);
   await applyMigrations(db);
   const box = new SecretBox('engine-test-key');
@@ -51,7 +58,10 @@ export async function createEngineTestKit(databases: TestDatabases, id: TestData
         document: {
           apiVersion: 'devops.backstage.io/v1',
           kind: 'Pipeline',
-          metadata: { name: `p-${pipelineCount}`, entityRef: 'component:default/demo' },
+          metadata: {
+            name: `p-${pipelineCount}`,
+            entityRef: 'component:default/demo',
+          },
           spec: separated.spec,
         },
         secrets: separated.secrets,
@@ -60,21 +70,43 @@ export async function createEngineTestKit(databases: TestDatabases, id: TestData
     },
     async run(spec: PipelineSpec, params?: Record<string, string>) {
       const pipeline = await kit.pipeline(spec);
-      return queueRun(runs, pipeline, { type: 'manual', user: 'user:default/tester' }, params);
+      return queueRun(
+        runs,
+        pipeline,
+        { type: 'manual', user: 'user:default/tester' },
+        params,
+      );
     },
-    async waitFor(runId: string, predicate = (s: string) => isFinalStatus(s as any), timeoutMs = 15_000) {
+    async waitFor(
+      runId: string,
+      predicate = (s: string) => isFinalStatus(s as any),
+      timeoutMs = 15_000,
+    ) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const run = await runs.getRunOrThrow(runId);
-        if (predicate(run.status)) return { run, tasks: await runs.listTaskRuns(runId) };
+        if (predicate(run.status)) {
+          return {
+            run,
+            setup: await runs.listSetupSteps(runId),
+            tasks: await runs.listTaskRuns(runId),
+          };
+        }
         if (Date.now() > deadline) {
-          throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+          throw new Error(
+            `run ${runId} still ${run.status} after ${timeoutMs} ms`,
+          );
         }
         await new Promise(r => setTimeout(r, 20));
       }
     },
-    async logText(runId: string) {
-      const chunks = await logs.list(runId, { afterSeq: 0, limit: 10_000 });
+    /** The run's whole log, or one step's: a task run's id, `checkout`, `null` for the run's own lines. */
+    async logText(runId: string, taskId?: string | null) {
+      const chunks = await logs.list(runId, {
+        afterSeq: 0,
+        limit: 10_000,
+        taskId,
+      });
       return chunks.map(c => c.text).join('');
     },
     async close() {

@@ -100,9 +100,13 @@ export class KubernetesExecutor implements TaskExecutor {
     return true;
   }
 
-  async prepareRun(run: RunContext, log: TaskContext['log']): Promise<void> {
+  async initialiseRun(_run: RunContext, log: TaskContext['log']): Promise<void> {
     const { cluster, namespace } = this.#options.target;
     log.platform('Normal', `Tasks run as pods in namespace ${namespace} of cluster ${cluster}`);
+  }
+
+  async prepareRun(run: RunContext, log: TaskContext['log']): Promise<void> {
+    const { namespace } = this.#options.target;
     if (!run.source) return;
     checkRepositoryUrl(run.source.repository, this.#options.allowFileUrls);
     if (isLocalRepository(run.source.repository)) {

@@ -156,9 +156,14 @@ describe('RunDetailsPage', () => {
       'href',
       '/devops/pipelines/p1',
     );
-    const setup = screen.getByTestId('run-step-setup');
-    expect(setup).toHaveAttribute('data-status', 'succeeded');
-    expect(setup).toHaveTextContent('3 s');
+    // The set-up steps as the backend recorded them.
+    const initialisation = screen.getByTestId('run-step-initialisation');
+    expect(initialisation).toHaveAttribute('data-status', 'succeeded');
+    expect(initialisation).toHaveTextContent('Initialisation');
+    expect(initialisation).toHaveTextContent('1 s');
+    const checkout = screen.getByTestId('run-step-checkout');
+    expect(checkout).toHaveTextContent('Checkout 2048@a6a16470');
+    expect(checkout).toHaveTextContent('2 s');
     expect(screen.getByTestId('run-stage-0')).toHaveTextContent('Build');
     expect(screen.getByTestId('run-task-0-0')).toHaveAttribute(
       'data-status',
@@ -176,7 +181,7 @@ describe('RunDetailsPage', () => {
     expect(packaging).toHaveAttribute('aria-current', 'step');
     expect(streamRunLog).toHaveBeenCalledWith(
       'run-12',
-      expect.objectContaining({ taskId: 't-package', after: 0 }),
+      expect.objectContaining({ step: 't-package', after: 0 }),
     );
     expect(screen.getByText('Stop')).toBeInTheDocument();
 
@@ -278,7 +283,7 @@ describe('RunDetailsPage', () => {
     await act(() => jest.advanceTimersByTimeAsync(LOG_RETRY_FIRST_MS));
 
     await waitFor(() => expect(streamRunLog).toHaveBeenCalledTimes(2));
-    expect(last().options).toMatchObject({ taskId: 't-package', after: 7 });
+    expect(last().options).toMatchObject({ step: 't-package', after: 7 });
     act(() =>
       last().options.onChunk({
         seq: 8,
@@ -296,11 +301,14 @@ describe('RunDetailsPage', () => {
     const getRun = jest.fn().mockResolvedValue(runningRun());
     const { streamRunLog, last } = controllableStreams();
 
-    await render({ getRun, streamRunLog }, '/devops/runs/run-12?step=setup');
+    await render(
+      { getRun, streamRunLog },
+      '/devops/runs/run-12?step=initialisation',
+    );
     await screen.findByText('Run #12', { selector: 'h1' });
 
-    // The backend filters: "run" asks for the lines without a task.
-    expect(last().options.taskId).toBe('run');
+    // The backend filters: "initialisation" asks for the run's own lines.
+    expect(last().options.step).toBe('initialisation');
     act(() => {
       last().options.onChunk({
         seq: 1,
@@ -315,9 +323,52 @@ describe('RunDetailsPage', () => {
     await userEvent.click(screen.getByTestId('run-task-0-0'));
 
     await waitFor(() =>
-      expect(last().options).toMatchObject({ taskId: 't-compile', after: 0 }),
+      expect(last().options).toMatchObject({ step: 't-compile', after: 0 }),
     );
     expect(screen.getByText('Log: t-compile')).toBeInTheDocument();
+  });
+
+  it('opens a failed checkout by itself, with its reason and its own log', async () => {
+    const failedCheckout = makeRun(12, {
+      status: 'failed',
+      message:
+        'Branch main of https://git.example.com/acme/shop.git does not exist',
+      setup: [
+        {
+          step: 'initialisation',
+          name: 'Initialisation',
+          status: 'succeeded',
+          startedAt: at(0),
+          finishedAt: at(1),
+          durationMs: 1000,
+        },
+        {
+          step: 'checkout',
+          name: 'Checkout shop@main',
+          status: 'failed',
+          startedAt: at(1),
+          finishedAt: at(2),
+          durationMs: 1000,
+          message:
+            'Branch main of https://git.example.com/acme/shop.git does not exist',
+        },
+      ],
+      stages: [
+        makeStage('Build', 'skipped', [makeTask('t-compile', 'skipped')]),
+      ],
+    });
+    const getRun = jest.fn().mockResolvedValue(failedCheckout);
+    const { streamRunLog, last } = controllableStreams();
+
+    await render({ getRun, streamRunLog });
+    await screen.findByText('Run #12', { selector: 'h1' });
+
+    const checkout = screen.getByTestId('run-step-checkout');
+    expect(checkout).toHaveAttribute('data-status', 'failed');
+    expect(checkout).toHaveAttribute('aria-current', 'step');
+    expect(checkout).toHaveTextContent('does not exist');
+    expect(screen.getByText('Log: Checkout shop@main')).toBeInTheDocument();
+    expect(last().options.step).toBe('checkout');
   });
 
   it('stops the run and re-runs it after asking, then opens the new run', async () => {
@@ -421,7 +472,7 @@ describe('RunDetailsPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 't-package' }));
 
     await waitFor(() =>
-      expect(last().options).toMatchObject({ taskId: 't-package' }),
+      expect(last().options).toMatchObject({ step: 't-package' }),
     );
     expect(screen.getByText('Log: t-package')).toBeInTheDocument();
     // A sequential stage's tasks ran one after the other: nothing to say.

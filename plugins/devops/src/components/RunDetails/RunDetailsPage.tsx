@@ -21,7 +21,7 @@ import { RunHeader } from './RunHeader';
 import { ParallelSiblings } from './ParallelSiblings';
 import { RunLogPanel } from './RunLogPanel';
 import { RunSteps } from './RunSteps';
-import { SETUP_STEP, defaultStep } from './runSteps';
+import { defaultStep, stepKey, stepsOf } from './runSteps';
 import { useRun } from './useRun';
 import { useTicker } from './useTicker';
 
@@ -45,10 +45,12 @@ const RunDetails = ({ runId }: { runId: string }) => {
     return error ? <ResponseErrorPanel error={error} /> : <Progress />;
   }
   const { run, readAt } = value;
-  const tasks = run.stages.flatMap(stage => stage.tasks);
+  const steps = stepsOf(run);
   const wanted = searchParams.get('step') ?? defaultStep(run);
-  const task = tasks.find(t => t.id === wanted);
-  const selected = task ? task.id : SETUP_STEP;
+  // A step the run does not have (an old link) shows the first, its initialisation.
+  const step = steps.find(s => stepKey(s) === wanted) ?? steps[0];
+  const selected = stepKey(step);
+  const task = 'step' in step ? undefined : step;
   const select = (step: string) => setSearchParams({ step }, { replace: true });
 
   return (
@@ -89,13 +91,9 @@ const RunDetails = ({ runId }: { runId: string }) => {
             // A new step starts a new stream and a new viewer.
             key={selected}
             run={run}
-            title={task?.name ?? 'Initialisation and source'}
-            source={task ? { taskId: task.id } : { runLevel: true }}
-            pending={
-              task
-                ? !task.startedAt && !isFinalStatus(task.status)
-                : !run.startedAt
-            }
+            title={step.name}
+            step={selected}
+            pending={!step.startedAt && !isFinalStatus(step.status)}
             onEnd={reload}
             note={
               task && (

@@ -14,13 +14,14 @@ import { devopsApiRef } from '../../api';
 import { downloadText } from '../../lib/downloadText';
 import { errorMessage } from '../../lib/errorMessage';
 import { MAX_LOG_LINES } from './logBuffer';
-import { type LogSource, type RunLogState, useRunLog } from './useRunLog';
+import { type RunLogState, useRunLog } from './useRunLog';
 
 export type RunLogPanelProps = {
   run: Run;
   /** The step's name, for the heading. */
   title: string;
-  source: LogSource;
+  /** A task run's id, or a set-up step (`initialisation`, `checkout`). */
+  step: string;
   /** The step has not started yet. */
   pending: boolean;
   onEnd: (status: RunStatus) => void;
@@ -64,14 +65,14 @@ function describeLog(log: RunLogState, pending: boolean): string | undefined {
 export const RunLogPanel = ({
   run,
   title,
-  source,
+  step,
   pending,
   onEnd,
   note,
 }: RunLogPanelProps) => {
   const devopsApi = useApi(devopsApiRef);
   const alertApi = useApi(alertApiRef);
-  const log = useRunLog(run.id, source, onEnd);
+  const log = useRunLog(run.id, step, onEnd);
   const [downloading, setDownloading] = useState(false);
   // Under an entity's header the panel shows a few lines; full screen shows the log.
   const [fullScreen, setFullScreen] = useState(false);

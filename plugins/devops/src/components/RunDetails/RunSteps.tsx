@@ -6,14 +6,9 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import type { Run, TaskRun } from '@devops-pipelines/plugin-devops-common';
 import { Fragment, type ReactNode } from 'react';
-import { formatDuration, shortCommit } from '../RunHistory';
+import { formatDuration } from '../RunHistory';
 import { RunStatus } from '../RunStatus';
-import {
-  SETUP_STEP,
-  liveDuration,
-  setupTiming,
-  type StepTiming,
-} from './runSteps';
+import { liveDuration, type StepTiming } from './runSteps';
 
 const useStyles = makeStyles(theme => ({
   stage: {
@@ -39,7 +34,7 @@ export type RunStepsProps = {
   onSelect: (step: string) => void;
 };
 
-/** The setup step, then every stage with its tasks; each with status and duration. */
+/** The set-up steps, then every stage with its tasks; each with status and duration. */
 export const RunSteps = ({
   run,
   readAt,
@@ -60,11 +55,12 @@ export const RunSteps = ({
     primary: ReactNode,
     stepTiming: StepTiming,
     detail?: string,
+    className?: string,
   ) => (
     <ListItem
       key={key}
       button
-      className={key === SETUP_STEP ? undefined : classes.task}
+      className={className}
       selected={selected === key}
       aria-current={selected === key ? 'step' : undefined}
       onClick={() => onSelect(key)}
@@ -93,18 +89,16 @@ export const RunSteps = ({
     </ListItem>
   );
 
-  const setup = setupTiming(run);
   return (
     <List dense aria-label="Steps">
-      {step(
-        SETUP_STEP,
-        'run-step-setup',
-        `Initialisation and source${
-          run.commit ? ` (${shortCommit(run.commit)})` : ''
-        }`,
-        setup,
-        // Before any task ran, the run's message is about this step.
-        setup.status === 'failed' ? run.message : undefined,
+      {run.setup.map(setupStep =>
+        step(
+          setupStep.step,
+          `run-step-${setupStep.step}`,
+          setupStep.name,
+          setupStep,
+          setupStep.message,
+        ),
       )}
       {run.stages.map((stage, stageIndex) => (
         <Fragment key={stageIndex}>
@@ -127,6 +121,7 @@ export const RunSteps = ({
               task.name,
               task,
               taskProblem(task),
+              classes.task,
             ),
           )}
         </Fragment>

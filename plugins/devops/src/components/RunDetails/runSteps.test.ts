@@ -1,52 +1,8 @@
 import { makeRun, makeStage, makeTask } from '../RunHistory/__testUtils__/runs';
-import { SETUP_STEP, defaultStep, liveDuration, setupTiming } from './runSteps';
+import type { SetupStepRun } from '@devops-pipelines/plugin-devops-common';
+import { defaultStep, liveDuration, stepsOf } from './runSteps';
 
 const started = '2026-11-21T09:00:00Z';
-
-describe('setupTiming', () => {
-  it('ends when the first task starts', () => {
-    const run = makeRun(1, {
-      status: 'running',
-      startedAt: started,
-      stages: [
-        makeStage('Build', 'running', [
-          makeTask('t1', 'running', { startedAt: '2026-11-21T09:00:04Z' }),
-        ]),
-      ],
-    });
-
-    expect(setupTiming(run)).toEqual({
-      status: 'succeeded',
-      startedAt: started,
-      durationMs: 4000,
-    });
-  });
-
-  it('runs while no task started, and fails with a run that failed before one did', () => {
-    const stages = [makeStage('Build', 'queued', [makeTask('t1', 'queued')])];
-    expect(
-      setupTiming(
-        makeRun(1, {
-          status: 'running',
-          startedAt: started,
-          finishedAt: undefined,
-          durationMs: 2000,
-          stages,
-        }),
-      ),
-    ).toEqual({ status: 'running', startedAt: started, durationMs: 2000 });
-    expect(setupTiming(makeRun(1, { status: 'failed', stages }))).toMatchObject(
-      {
-        status: 'failed',
-      },
-    );
-    expect(
-      setupTiming(
-        makeRun(1, { status: 'queued', startedAt: undefined, stages }),
-      ).status,
-    ).toBe('queued');
-  });
-});
 
 describe('defaultStep', () => {
   it('prefers the running task, then the failed one, then the last started', () => {
@@ -70,7 +26,52 @@ describe('defaultStep', () => {
     expect(defaultStep(run(['succeeded', 'running', 'queued']))).toBe('t1');
     expect(defaultStep(run(['failed', 'succeeded']))).toBe('t0');
     expect(defaultStep(run(['succeeded', 'succeeded']))).toBe('t1');
-    expect(defaultStep(run(['queued', 'queued']))).toBe(SETUP_STEP);
+    // Before any task started: the set-up step that ran last.
+    expect(defaultStep(run(['queued', 'queued']))).toBe('checkout');
+  });
+
+  it('shows a set-up step that runs or failed, and initialisation before anything started', () => {
+    const withSetup = (
+      initialisation: SetupStepRun['status'],
+      checkout: SetupStepRun['status'],
+    ) =>
+      makeRun(1, {
+        status: 'running',
+        setup: [
+          {
+            step: 'initialisation',
+            name: 'Initialisation',
+            status: initialisation,
+          },
+          { step: 'checkout', name: 'Checkout shop@main', status: checkout },
+        ],
+        stages: [makeStage('Build', 'queued', [makeTask('t1', 'queued')])],
+      });
+
+    expect(defaultStep(withSetup('succeeded', 'running'))).toBe('checkout');
+    expect(defaultStep(withSetup('succeeded', 'failed'))).toBe('checkout');
+    expect(defaultStep(withSetup('queued', 'queued'))).toBe('initialisation');
+  });
+});
+
+describe('stepsOf', () => {
+  it('lists the set-up steps, then the tasks in order', () => {
+    const run = makeRun(1, {
+      stages: [
+        makeStage('Build', 'succeeded', [makeTask('t1', 'succeeded')]),
+        makeStage('Test', 'succeeded', [
+          makeTask('t2', 'succeeded'),
+          makeTask('t3', 'succeeded'),
+        ]),
+      ],
+    });
+    expect(stepsOf(run).map(s => s.name)).toEqual([
+      'Initialisation',
+      'Checkout 2048@a6a16470',
+      't1',
+      't2',
+      't3',
+    ]);
   });
 });
 

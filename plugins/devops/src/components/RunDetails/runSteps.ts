@@ -2,11 +2,9 @@ import {
   isFinalStatus,
   type Run,
   type RunStatus,
+  type SetupStepRun,
   type TaskRun,
 } from '@devops-pipelines/plugin-devops-common';
-
-/** The step whose log is the run's own lines: who started it, the checkout. */
-export const SETUP_STEP = 'setup';
 
 /** What the step list shows for a step: its status and how long it took so far. */
 export type StepTiming = {
@@ -15,51 +13,32 @@ export type StepTiming = {
   durationMs?: number;
 };
 
-const tasksOf = (run: Run): TaskRun[] => run.stages.flatMap(s => s.tasks);
+/** A set-up step or a task, in the order the run takes them. */
+type Step = SetupStepRun | TaskRun;
 
 /**
- * The run's first step, before any task: starting, resolving the branch, checking out
- * the source. The API reports no status of its own for it, so it follows from the run:
- * over once the first task started, or with the run when the run ended before that.
+ * The key a step is selected by, in the address and in the log request: a set-up step's
+ * name (`initialisation`, `checkout`), a task run's id.
  */
-export function setupTiming(run: Run): StepTiming {
-  const starts = tasksOf(run)
-    .map(t => t.startedAt)
-    .filter((s): s is string => Boolean(s))
-    .sort();
-  const firstTaskStart = starts[0];
-  if (run.startedAt && firstTaskStart) {
-    return {
-      status: 'succeeded',
-      startedAt: run.startedAt,
-      durationMs: Date.parse(firstTaskStart) - Date.parse(run.startedAt),
-    };
-  }
-  if (isFinalStatus(run.status) || !run.startedAt) {
-    return {
-      status: run.status,
-      startedAt: run.startedAt,
-      durationMs: run.durationMs,
-    };
-  }
-  return {
-    status: 'running',
-    startedAt: run.startedAt,
-    durationMs: run.durationMs,
-  };
-}
+export const stepKey = (step: Step) => ('step' in step ? step.step : step.id);
+
+/** The run's set-up steps, then every task of every stage. */
+export const stepsOf = (run: Run): Step[] => [
+  ...run.setup,
+  ...run.stages.flatMap(stage => stage.tasks),
+];
 
 /**
- * The step to show when the user picked none: the task that runs (or waits) now, else
- * the one that failed, else the last one that started; the setup step before any did.
+ * The step to show when the user picked none: the one that runs (or waits) now, else
+ * the one that failed, else the last one that started; initialisation before any did.
  */
 export function defaultStep(run: Run): string {
-  const tasks = tasksOf(run);
+  const steps = stepsOf(run);
   const current =
-    tasks.find(t => t.status === 'running' || t.status === 'waiting') ??
-    tasks.find(t => t.status === 'failed' || t.status === 'timedOut') ??
-    [...tasks].reverse().find(t => t.startedAt);
-  return current?.id ?? SETUP_STEP;
+    steps.find(s => s.status === 'running' || s.status === 'waiting') ??
+    steps.find(s => s.status === 'failed' || s.status === 'timedOut') ??
+    [...steps].reverse().find(s => s.startedAt);
+  return current ? stepKey(current) : 'initialisation';
 }
 
 /**

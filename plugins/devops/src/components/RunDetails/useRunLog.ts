@@ -13,9 +13,6 @@ import { appendToLog, emptyLogBuffer, type LogBuffer } from './logBuffer';
 export const LOG_RETRY_FIRST_MS = 1000;
 const LOG_RETRY_MAX_MS = 30_000;
 
-/** Which lines to follow: one task run's, or the run's own (no task). */
-export type LogSource = { taskId: string } | { runLevel: true };
-
 export type RunLogState = {
   buffer: LogBuffer;
   /** The run is over and every line arrived. */
@@ -42,7 +39,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export function useRunLog(
   runId: string,
-  source: LogSource,
+  /** A task run's id, or a set-up step: `initialisation` (the run's own lines), `checkout`. */
+  step: string,
   onEnd?: (status: RunStatus) => void,
 ): RunLogState {
   const devopsApi = useApi(devopsApiRef);
@@ -54,8 +52,6 @@ export function useRunLog(
   // The latest callback, without opening the stream again when it changes.
   const onEndRef = useRef(onEnd);
   onEndRef.current = onEnd;
-  // "run" asks the backend for the run's own lines only (those without a task).
-  const taskId = 'taskId' in source ? source.taskId : 'run';
 
   useEffect(() => {
     const controller = new AbortController();
@@ -95,7 +91,7 @@ export function useRunLog(
       while (!signal.aborted) {
         try {
           await devopsApi.streamRunLog(runId, {
-            taskId,
+            step,
             after,
             signal,
             onChunk,
@@ -114,7 +110,7 @@ export function useRunLog(
     };
     follow();
     return () => controller.abort();
-  }, [devopsApi, runId, taskId]);
+  }, [devopsApi, runId, step]);
 
   return state;
 }

@@ -67,6 +67,7 @@ export function sampleRun(): Run {
     trigger: { type: 'manual', user: 'user:default/jack' },
     paramNames: [],
     queuedAt: '2026-11-20T08:00:00Z',
+    setup: [],
     stages: [
       {
         name: 'Build',

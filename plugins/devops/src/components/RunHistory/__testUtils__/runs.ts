@@ -40,6 +40,24 @@ export function makeRun(buildId: number, overrides: Partial<Run> = {}): Run {
     startedAt: '2026-11-21T09:00:01Z',
     finishedAt: '2026-11-21T09:03:06Z',
     durationMs: 185_000,
+    setup: [
+      {
+        step: 'initialisation',
+        name: 'Initialisation',
+        status: 'succeeded',
+        startedAt: '2026-11-21T09:00:01Z',
+        finishedAt: '2026-11-21T09:00:02Z',
+        durationMs: 1000,
+      },
+      {
+        step: 'checkout',
+        name: 'Checkout 2048@a6a16470',
+        status: 'succeeded',
+        startedAt: '2026-11-21T09:00:02Z',
+        finishedAt: '2026-11-21T09:00:04Z',
+        durationMs: 2000,
+      },
+    ],
     stages: [],
     ...overrides,
   };
