@@ -70,7 +70,9 @@ describe('pipelines list', () => {
     const { page } = session;
     const { items, totalCount } = await session.api(
       'GET',
-      `/pipelines?entityRef=${encodeURIComponent('component:default/payments-api')}`,
+      `/pipelines?entityRef=${encodeURIComponent(
+        'component:default/payments-api',
+      )}`,
     );
     assert.equal(totalCount, 0);
     assert.equal(items.length, 0);
@@ -93,7 +95,11 @@ describe('pipelines list', () => {
     await rowAction(page, 'hello-2048', 'Run').click();
     // The list asks first.
     await confirmDialog(page, 'Run');
-    await page.getByText(/Started run #\d+/).or(page.getByTestId('run-status')).first().waitFor();
+    await page
+      .getByText(/Started run #\d+/)
+      .or(page.getByTestId('run-status'))
+      .first()
+      .waitFor();
 
     const run = await eventually('a new run of hello-2048', async () => {
       const { items: runs } = await session.api(
@@ -118,7 +124,9 @@ describe('pipelines list', () => {
     await pipelineRow(page, 'hello-2048').waitFor();
     await gotoApp(page, ENTITY_TAB);
     await pipelineRow(page, 'hello-2048').getByText('Succeeded').waitFor();
-    await pipelineRow(page, 'hello-2048').getByText(`#${run.buildId}`, { exact: false }).waitFor();
+    await pipelineRow(page, 'hello-2048')
+      .getByText(`#${run.buildId}`, { exact: false })
+      .waitFor();
   });
 
   test('screenshot of the entity tab', async () => {
@@ -132,15 +140,31 @@ describe('pipelines list', () => {
   test('opens a pipeline in the editor from the row menu', async () => {
     const { page } = session;
     await gotoApp(page, ENTITY_TAB);
-    await page.getByRole('button', { name: 'More actions for hello-2048', exact: true }).click();
+    await page
+      .getByRole('button', { name: 'More actions for hello-2048', exact: true })
+      .click();
     await page.getByRole('menuitem', { name: 'Edit', exact: true }).click();
-    await page.waitForURL(url => /\/pipelines\/[^/]+\/edit$/.test(url.pathname));
+    // In the entity's tab, which is itself Pipelines, a pipeline is right under it.
+    await page.waitForURL(
+      url =>
+        url.pathname.startsWith(`${ENTITY_TAB}/`) &&
+        /^\/[^/]+\/edit$/.test(url.pathname.slice(ENTITY_TAB.length)),
+    );
     await page.getByTestId('pipeline-canvas').waitFor();
     // hello-2048: Build (compile), Test (unit-tests, lint).
     await page.getByTestId('task-1-1').waitFor();
-    assert.match((await page.getByTestId('stage-0').textContent()) ?? '', /Build/);
-    assert.match((await page.getByTestId('task-0-0').textContent()) ?? '', /compile/);
-    assert.match((await page.getByTestId('task-1-1').textContent()) ?? '', /lint/);
+    assert.match(
+      (await page.getByTestId('stage-0').textContent()) ?? '',
+      /Build/,
+    );
+    assert.match(
+      (await page.getByTestId('task-0-0').textContent()) ?? '',
+      /compile/,
+    );
+    assert.match(
+      (await page.getByTestId('task-1-1').textContent()) ?? '',
+      /lint/,
+    );
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.waitForURL(url => !url.pathname.endsWith('/edit'));
   });
@@ -152,7 +176,10 @@ describe('pipelines list', () => {
       'POST',
       '/pipelines',
       pipelineDocument(name, [
-        { name: 'Wait', tasks: [{ name: 'sleep', script: 'echo "sleeping"\nsleep 60' }] },
+        {
+          name: 'Wait',
+          tasks: [{ name: 'sleep', script: 'echo "sleeping"\nsleep 60' }],
+        },
       ]),
     );
     created.push(pipeline.status.id);
@@ -163,7 +190,10 @@ describe('pipelines list', () => {
     const stop = rowAction(page, name, 'Stop');
     await stop.waitFor();
     const run = await eventually('the run to start', async () => {
-      const { items } = await session.api('GET', `/pipelines/${pipeline.status.id}/runs?limit=1`);
+      const { items } = await session.api(
+        'GET',
+        `/pipelines/${pipeline.status.id}/runs?limit=1`,
+      );
       return items[0]?.status === 'running' ? items[0] : undefined;
     });
     await stop.click();
@@ -177,15 +207,24 @@ describe('pipelines list', () => {
       20_000,
     );
     assert.equal(stopped.status, 'stopped');
-    await eventually('the row to show the stopped run', async () => {
-      await gotoApp(page, '/devops');
-      await gotoApp(page, ENTITY_TAB);
-      await pipelineRow(page, name).waitFor();
-      return pipelineRow(page, name)
-        .getByText('Stopped')
-        .waitFor({ timeout: 3_000 })
-        .then(() => true);
-    }, 30_000, 1_000);
-    assert.equal(await rowAction(page, name, 'Stop').count(), 0, 'no Stop on a finished run');
+    await eventually(
+      'the row to show the stopped run',
+      async () => {
+        await gotoApp(page, '/devops');
+        await gotoApp(page, ENTITY_TAB);
+        await pipelineRow(page, name).waitFor();
+        return pipelineRow(page, name)
+          .getByText('Stopped')
+          .waitFor({ timeout: 3_000 })
+          .then(() => true);
+      },
+      30_000,
+      1_000,
+    );
+    assert.equal(
+      await rowAction(page, name, 'Stop').count(),
+      0,
+      'no Stop on a finished run',
+    );
   });
 });

@@ -30,10 +30,15 @@ import { shownLog, waitForRunEnd, waitForShownStatus } from './lib/run';
 
 async function expectStages(page: Page, names: string[]) {
   let shown: string[] = [];
-  await eventually(`stages ${names.join(', ')} (shown: ${shown.join(', ')})`, async () => {
-    shown = await stageNames(page);
-    return shown.join('|') === names.join('|') ? true : undefined;
-  }, 5_000, 50);
+  await eventually(
+    `stages ${names.join(', ')} (shown: ${shown.join(', ')})`,
+    async () => {
+      shown = await stageNames(page);
+      return shown.join('|') === names.join('|') ? true : undefined;
+    },
+    5_000,
+    50,
+  );
 }
 
 describe('canvas editor', () => {
@@ -54,7 +59,7 @@ describe('canvas editor', () => {
 
     await gotoApp(page, ENTITY_TAB);
     await page.getByRole('button', { name: /^Create pipeline$/i }).click();
-    await page.waitForURL(url => url.pathname === `${ENTITY_TAB}/pipelines/new`);
+    await page.waitForURL(url => url.pathname === `${ENTITY_TAB}/new`);
     await page.getByTestId('pipeline-canvas').waitFor();
 
     // A new pipeline starts with empty stages; the entity is the tab's.
@@ -97,8 +102,14 @@ describe('canvas editor', () => {
     });
     await page.getByTestId('task-0-0').waitFor();
     await page.getByTestId(`task-${smoke}-0`).waitFor();
-    assert.match((await page.getByTestId('task-0-0').textContent()) ?? '', /compile/);
-    assert.match((await page.getByTestId(`task-${smoke}-0`).textContent()) ?? '', /check/);
+    assert.match(
+      (await page.getByTestId('task-0-0').textContent()) ?? '',
+      /compile/,
+    );
+    assert.match(
+      (await page.getByTestId(`task-${smoke}-0`).textContent()) ?? '',
+      /check/,
+    );
 
     // Undo the added task, then redo it.
     await toolbarButton(page, 'Undo').click();
@@ -113,8 +124,15 @@ describe('canvas editor', () => {
     const empty = initial.slice(2);
     if (empty.length) {
       await toolbarButton(page, 'Save').click();
-      await page.getByText(/a stage needs at least one task/).first().waitFor();
-      assert.equal(page.url().endsWith('/pipelines/new'), true, 'still in the editor');
+      await page
+        .getByText(/a stage needs at least one task/)
+        .first()
+        .waitFor();
+      assert.equal(
+        page.url().endsWith(`${ENTITY_TAB}/new`),
+        true,
+        'still in the editor',
+      );
     }
 
     // Remove the empty stages; undo and redo the last removal, with buttons and keys.
@@ -131,7 +149,9 @@ describe('canvas editor', () => {
       await toolbarButton(page, 'Redo').click();
       await expectStages(page, final);
       // The keyboard: Ctrl+Z undoes, Ctrl+Shift+Z redoes (outside text fields).
-      await page.getByTestId('pipeline-canvas').click({ position: { x: 5, y: 5 } });
+      await page
+        .getByTestId('pipeline-canvas')
+        .click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('Control+z');
       await expectStages(page, restored);
       await page.keyboard.press('Control+Shift+z');
@@ -139,13 +159,21 @@ describe('canvas editor', () => {
     }
 
     // The whole pipeline in view for the screenshot.
-    await page.getByRole('button', { name: 'fit view' }).click().catch(() => {});
+    await page
+      .getByRole('button', { name: 'fit view' })
+      .click()
+      .catch(() => {});
     await screenshot(page, 'canvas.png');
 
     // Save and run: the run page follows the output live.
     await toolbarButton(page, 'Save and run').click();
-    await page.waitForURL(url => /\/runs\/[^/]+$/.test(url.pathname), { timeout: 20_000 });
-    assert.ok(page.url().includes(`${ENTITY_TAB}/runs/`), 'the run page stays in the tab');
+    await page.waitForURL(url => /\/runs\/[^/]+$/.test(url.pathname), {
+      timeout: 20_000,
+    });
+    assert.ok(
+      page.url().includes(`${ENTITY_TAB}/runs/`),
+      'the run page stays in the tab',
+    );
     const runId = decodeURIComponent(page.url().split('/runs/')[1]);
     const run = await session.api('GET', `/runs/${runId}`);
     created.push(run.pipelineId);
@@ -153,7 +181,10 @@ describe('canvas editor', () => {
     const pipeline = await session.api('GET', `/pipelines/${run.pipelineId}`);
     assert.equal(pipeline.metadata.entityRef, ENTITY_REF);
     assert.deepEqual(
-      pipeline.spec.stages.map((s: any) => [s.name, s.tasks.map((t: any) => t.name)]),
+      pipeline.spec.stages.map((s: any) => [
+        s.name,
+        s.tasks.map((t: any) => t.name),
+      ]),
       [
         [kept[0], ['compile']],
         ...(kept[1] ? [[kept[1], ['unit-tests']]] : []),
@@ -181,18 +212,21 @@ describe('canvas editor', () => {
     await waitForShownStatus(page, 'succeeded', 30_000);
     assert.equal((await waitForRunEnd(session, runId)).status, 'succeeded');
     for (const task of final.map((_, i) => `run-task-${i}-0`)) {
-      assert.equal(await page.getByTestId(task).getAttribute('data-status'), 'succeeded');
+      assert.equal(
+        await page.getByTestId(task).getAttribute('data-status'),
+        'succeeded',
+      );
     }
     // The log shown is the selected step's: the first task's output is one click away.
     await page.getByTestId('run-task-0-0').click();
-    await eventually('the first task\'s output', async () =>
+    await eventually("the first task's output", async () =>
       (await shownLog(page)).includes('compiling canvas pipeline 42'),
     );
   });
 
   test('Reset brings the editor back to the pipeline as opened', async () => {
     const { page } = session;
-    await gotoApp(page, `${ENTITY_TAB}/pipelines/new`);
+    await gotoApp(page, `${ENTITY_TAB}/new`);
     await page.getByTestId('pipeline-canvas').waitFor();
     const initial = await stageNames(page);
     await addStage(page, initial[initial.length - 1], 'Extra');

@@ -14,7 +14,12 @@ import {
   uniqueName,
   type Session,
 } from './lib/harness';
-import { canvasClick, stageCards, taskCards, toolbarButton } from './lib/canvas';
+import {
+  canvasClick,
+  stageCards,
+  taskCards,
+  toolbarButton,
+} from './lib/canvas';
 
 const STAGES = 30;
 const TASKS = 20;
@@ -51,12 +56,17 @@ describe('large pipeline in the editor', () => {
     created.push(pipeline.status.id);
 
     // Load the editor's code once (a small pipeline), so the timing is the canvas's.
-    await gotoApp(page, `${ENTITY_TAB}/pipelines/new`);
+    await gotoApp(page, `${ENTITY_TAB}/new`);
     await page.getByTestId('pipeline-canvas').waitFor();
     await gotoApp(page, ENTITY_TAB);
-    await page.getByTestId(/^pipeline-row-/).first().waitFor();
+    await page
+      .getByTestId(/^pipeline-row-/)
+      .first()
+      .waitFor();
 
-    const editPath = `${ENTITY_TAB}/pipelines/${encodeURIComponent(pipeline.status.id)}/edit`;
+    const editPath = `${ENTITY_TAB}/${encodeURIComponent(
+      pipeline.status.id,
+    )}/edit`;
     const opened = Date.now();
     await gotoApp(page, editPath);
     await page.getByTestId('task-0-0').waitFor({ timeout: 60_000 });
@@ -69,12 +79,18 @@ describe('large pipeline in the editor', () => {
       firstRender,
       'client-side navigation from the list to the first task card',
     );
-    reportTiming(`editor ${STAGES}x${TASKS}: all ${STAGES * TASKS} task cards in the DOM`, allCards);
+    reportTiming(
+      `editor ${STAGES}x${TASKS}: all ${STAGES * TASKS} task cards in the DOM`,
+      allCards,
+    );
     assert.equal(await stageCards(page).count(), STAGES);
     assert.equal(await taskCards(page).count(), STAGES * TASKS);
 
     // One edit: copy the first task; the stage then has one more card.
-    const menuButton = page.getByRole('button', { name: 'Actions for task task-1-1', exact: true });
+    const menuButton = page.getByRole('button', {
+      name: 'Actions for task task-1-1',
+      exact: true,
+    });
     await canvasClick(menuButton);
     const item = page.getByRole('menuitem', { name: 'Copy task', exact: true });
     await item.waitFor();

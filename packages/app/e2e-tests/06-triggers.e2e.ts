@@ -60,7 +60,7 @@ describe('triggers', () => {
 
   async function openTriggerDialog(pipelineId: string) {
     const { page } = session;
-    await gotoApp(page, `${ENTITY_TAB}/pipelines/${pipelineId}`);
+    await gotoApp(page, `${ENTITY_TAB}/${pipelineId}`);
     await page.getByRole('button', { name: 'Edit trigger rules' }).click();
     return page.getByRole('dialog');
   }
@@ -96,7 +96,7 @@ describe('triggers', () => {
     );
 
     // The panel polls; a fresh load shows the fire at once.
-    await gotoApp(page, `${ENTITY_TAB}/pipelines/${id}`, { reload: true });
+    await gotoApp(page, `${ENTITY_TAB}/${id}`, { reload: true });
     const panel = page.getByRole('list', { name: 'Trigger activity' });
     await panel
       .getByText(/Timer:/)

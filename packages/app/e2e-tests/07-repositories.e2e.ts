@@ -128,7 +128,7 @@ describe('repositories', () => {
       ]),
     );
     created.push(pipeline.status.id);
-    await gotoApp(page, `${ENTITY_TAB}/pipelines/${pipeline.status.id}/edit`);
+    await gotoApp(page, `${ENTITY_TAB}/${pipeline.status.id}/edit`);
     await canvasClick(
       page
         .getByTestId('source-card')

@@ -14,22 +14,32 @@ export const DevopsMountContext = createContext<DevopsMount>({
 });
 
 /**
+ * Where the pipelines are below the mount: `pipelines/` on the DevOps page, and right
+ * under an entity's tab, which is itself the Pipelines tab (so a pipeline there is
+ * `…/pipelines/<id>`, not `…/pipelines/pipelines/<id>`).
+ */
+export const pipelinesPath = (mount: Pick<DevopsMount, 'entityRef'>) =>
+  mount.entityRef ? '' : 'pipelines/';
+
+/**
  * Links between the DevOps pages, relative to where they are mounted, so that a user
  * who starts in an entity's tab stays in it.
  */
 export function useDevopsLinks() {
-  const { basePath, entityRef } = useContext(DevopsMountContext);
+  const mount = useContext(DevopsMountContext);
+  const { basePath, entityRef } = mount;
+  const pipelines = `${basePath}/${pipelinesPath(mount)}`;
   return {
     entityRef,
     list: () => basePath || '/',
     newPipeline: (options: { copyOf?: string } = {}) =>
-      `${basePath}/pipelines/new${
+      `${pipelines}new${
         options.copyOf ? `?copyOf=${encodeURIComponent(options.copyOf)}` : ''
       }`,
     pipeline: (pipelineId: string) =>
-      `${basePath}/pipelines/${encodeURIComponent(pipelineId)}`,
+      `${pipelines}${encodeURIComponent(pipelineId)}`,
     editPipeline: (pipelineId: string) =>
-      `${basePath}/pipelines/${encodeURIComponent(pipelineId)}/edit`,
+      `${pipelines}${encodeURIComponent(pipelineId)}/edit`,
     run: (runId: string) => `${basePath}/runs/${encodeURIComponent(runId)}`,
     clusters: () => `${basePath}/clusters`,
     repositories: () => `${basePath}/repositories`,

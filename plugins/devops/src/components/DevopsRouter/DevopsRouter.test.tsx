@@ -3,16 +3,28 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
+import { makePipeline } from '../../__testUtils__/pipelines';
 import { renderWithDevopsApi } from '../../__testUtils__/renderWithDevopsApi';
+import { page } from '../RunHistory/__testUtils__/runs';
 import type { DevopsApi } from '../../api';
 import { DevopsRouter } from './DevopsRouter';
 
 jest.setTimeout(30_000);
 
-async function render(options: { path: string; entityRef?: string }) {
+// The drawing is the canvas's own business; here it matters which page is shown.
+jest.mock('../PipelineCanvas', () => ({
+  PipelineCanvas: () => <div data-testid="pipeline-canvas" />,
+}));
+
+async function render(options: {
+  path: string;
+  entityRef?: string;
+  devopsApi?: Partial<DevopsApi>;
+}) {
   const devopsApi: Partial<DevopsApi> = {
     listPipelines: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
     listClusters: jest.fn().mockResolvedValue({ items: [], canBind: true }),
+    ...options.devopsApi,
   };
   await renderWithDevopsApi(
     <Routes>
@@ -76,5 +88,52 @@ describe('DevopsRouter', () => {
       await screen.findByText('This entity has no pipelines yet'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('tab')).toBeNull();
+  });
+
+  it("opens a pipeline right under an entity's tab", async () => {
+    const getPipeline = jest
+      .fn()
+      .mockResolvedValue(
+        makePipeline({ id: 'p1', title: 'Deploy the 2048 game' }),
+      );
+    const devopsApi = {
+      getPipeline,
+      listRuns: jest.fn().mockResolvedValue(page([])),
+    };
+
+    // The tab is itself "pipelines": no second "pipelines/" in the address.
+    await render({
+      path: '/devops/p1',
+      entityRef: 'component:default/jack-2048',
+      devopsApi,
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'Deploy the 2048 game' }),
+    ).toBeInTheDocument();
+    expect(getPipeline).toHaveBeenLastCalledWith('p1');
+    expect((await screen.findByText('Edit')).closest('a')).toHaveAttribute(
+      'href',
+      '/devops/p1/edit',
+    );
+  });
+
+  it('still opens a pipeline from an entity tab address of before', async () => {
+    const getPipeline = jest
+      .fn()
+      .mockResolvedValue(
+        makePipeline({ id: 'p1', title: 'Deploy the 2048 game' }),
+      );
+    await render({
+      path: '/devops/pipelines/p1',
+      entityRef: 'component:default/jack-2048',
+      devopsApi: {
+        getPipeline,
+        listRuns: jest.fn().mockResolvedValue(page([])),
+      },
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'Deploy the 2048 game' }),
+    ).toBeInTheDocument();
+    expect(getPipeline).toHaveBeenLastCalledWith('p1');
   });
 });

@@ -1,9 +1,16 @@
 import { Progress } from '@backstage/core-components';
 import { Suspense, lazy } from 'react';
-import { Route, Routes, useResolvedPath } from 'react-router-dom';
+import {
+  Navigate,
+  Route,
+  Routes,
+  useLocation,
+  useParams,
+  useResolvedPath,
+} from 'react-router-dom';
 import { PipelinesTable } from '../PipelinesTable';
 import { DevopsTabs } from './DevopsTabs';
-import { DevopsMountContext } from '../../links';
+import { DevopsMountContext, pipelinesPath } from '../../links';
 
 const PipelineEditorPage = lazy(() =>
   import('../PipelineEditor').then(m => ({ default: m.PipelineEditorPage })),
@@ -21,6 +28,16 @@ const RepositoriesPage = lazy(() =>
   import('../RepositoriesPage').then(m => ({ default: m.RepositoriesPage })),
 );
 
+/**
+ * A link from before pipelines moved up in an entity's tab (`…/pipelines/pipelines/<id>`)
+ * still opens the pipeline, at its address now.
+ */
+const MovedPipelineRedirect = ({ basePath }: { basePath: string }) => {
+  const { '*': rest = '' } = useParams();
+  const { search } = useLocation();
+  return <Navigate replace to={`${basePath}/${rest}${search}`} />;
+};
+
 export type DevopsRouterProps = {
   /** Set in an entity's Pipelines tab: lists only its pipelines, creates new ones in it. */
   entityRef?: string;
@@ -34,6 +51,7 @@ export type DevopsRouterProps = {
  */
 export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
   const basePath = useResolvedPath('.').pathname.replace(/\/$/, '');
+  const pipelines = pipelinesPath({ entityRef });
   return (
     <DevopsMountContext.Provider value={{ basePath, entityRef }}>
       <Suspense fallback={<Progress />}>
@@ -66,15 +84,21 @@ export const DevopsRouter = ({ entityRef }: DevopsRouterProps) => {
               </DevopsTabs>
             }
           />
-          <Route path="pipelines/new" element={<PipelineEditorPage />} />
+          <Route path={`${pipelines}new`} element={<PipelineEditorPage />} />
           <Route
-            path="pipelines/:pipelineId"
+            path={`${pipelines}:pipelineId`}
             element={<PipelineDetailsPage />}
           />
           <Route
-            path="pipelines/:pipelineId/edit"
+            path={`${pipelines}:pipelineId/edit`}
             element={<PipelineEditorPage />}
           />
+          {entityRef && (
+            <Route
+              path="pipelines/*"
+              element={<MovedPipelineRedirect basePath={basePath} />}
+            />
+          )}
           <Route path="runs/:runId" element={<RunDetailsPage />} />
         </Routes>
       </Suspense>

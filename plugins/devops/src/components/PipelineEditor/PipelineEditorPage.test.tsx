@@ -178,8 +178,9 @@ describe('PipelineEditorPage', () => {
         ],
       },
     });
+    // Mounted in an entity's tab, which is itself Pipelines: the pipeline is right under it.
     expect(await screen.findByTestId('location')).toHaveTextContent(
-      '/devops/pipelines/p-new',
+      /^\/devops\/p-new$/,
     );
   });
 
