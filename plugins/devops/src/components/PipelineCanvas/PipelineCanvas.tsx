@@ -6,6 +6,7 @@ import ReactFlow, {
   Controls,
   ReactFlowProvider,
   type NodeTypes,
+  type ReactFlowInstance,
 } from 'reactflow';
 import 'reactflow/dist/style.css';
 import { CardMenu } from './CardMenu';
@@ -15,7 +16,12 @@ import {
   type MenuTarget,
 } from './CanvasEditorContext';
 import { createDragStore } from './dragStore';
-import { layoutPipeline, pipelineEdges, type CanvasNode } from './layout';
+import {
+  firstViewZoom,
+  layoutPipeline,
+  pipelineEdges,
+  type CanvasNode,
+} from './layout';
 import { SourceNode } from './SourceNode';
 import { StageNode } from './StageNode';
 import { StatusLegend } from './StatusLegend';
@@ -82,6 +88,16 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
     [editor, dragStore],
   );
   const onFocus = useFocusPan();
+  const container = useRef<HTMLDivElement>(null);
+  // Zoomed out as far as needed for the whole width to show at first; later edits
+  // leave the zoom alone, so the drawing does not jump while it is being changed.
+  const fitWidthAtFirst = (instance: ReactFlowInstance) => {
+    const room = (container.current?.clientWidth ?? 0) - 2 * DEFAULT_VIEWPORT.x;
+    instance.setViewport({
+      ...DEFAULT_VIEWPORT,
+      zoom: firstViewZoom(room, layout.width),
+    });
+  };
 
   const height = Math.min(
     Math.max(layout.height + 2 * DEFAULT_VIEWPORT.y, MIN_HEIGHT),
@@ -91,6 +107,7 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
   return (
     <>
       <div
+        ref={container}
         className={classes.canvas}
         data-testid="pipeline-canvas"
         style={{ height }}
@@ -102,6 +119,7 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
             edges={edges}
             nodeTypes={NODE_TYPES}
             defaultViewport={DEFAULT_VIEWPORT}
+            onInit={fitWidthAtFirst}
             minZoom={0.2}
             maxZoom={1.5}
             // Cards are rearranged by the editor's drag and drop, never placed by hand.

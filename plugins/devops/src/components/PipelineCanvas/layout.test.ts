@@ -1,4 +1,11 @@
-import { layoutPipeline, pipelineEdges, SIZES, stageX } from './layout';
+import {
+  MIN_FIRST_VIEW_ZOOM,
+  firstViewZoom,
+  layoutPipeline,
+  pipelineEdges,
+  SIZES,
+  stageX,
+} from './layout';
 import { largeSpec, sampleRun, sampleSpec } from './__testUtils__/pipelines';
 
 describe('layoutPipeline', () => {
@@ -77,5 +84,30 @@ describe('layoutPipeline', () => {
     ]);
     expect(pipelineEdges(0)).toEqual([]);
     expect(stageX(1) - stageX(0)).toBe(SIZES.stageWidth + SIZES.gap);
+  });
+});
+
+describe('firstViewZoom', () => {
+  it("zooms out just enough for a new pipeline's three stages to fit, never below the readable zoom", () => {
+    const { width } = layoutPipeline(
+      {
+        stages: ['Build', 'Test', 'Deploy'].map(name => ({
+          name,
+          order: 'sequential' as const,
+          tasks: [],
+        })),
+      },
+      { editable: true },
+    );
+    expect(width).toBe(stageX(3));
+    // Room for it: as drawn.
+    expect(firstViewZoom(width + 10, width)).toBe(1);
+    // A 1280 px window's page leaves about 960 px: zoomed out to fit.
+    expect(firstViewZoom(960, width)).toBeCloseTo(960 / width);
+    expect(firstViewZoom(960, width) * width).toBeLessThanOrEqual(960);
+    // Thirty stages would be unreadable at a fitting zoom: they pan instead.
+    expect(firstViewZoom(960, stageX(30))).toBe(MIN_FIRST_VIEW_ZOOM);
+    // Not measured (no layout): as drawn.
+    expect(firstViewZoom(0, width)).toBe(1);
   });
 });

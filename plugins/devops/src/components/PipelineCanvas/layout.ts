@@ -142,7 +142,22 @@ export type Layout = {
   nodes: CanvasNode[];
   /** The height of the tallest card. */
   height: number;
+  /** From the Source card's left edge to past the last stage's "add stage" button. */
+  width: number;
 };
+
+/** Below this the cards' text is too small to read: a wider drawing pans instead. */
+export const MIN_FIRST_VIEW_ZOOM = 0.6;
+
+/**
+ * The zoom of the first view: 1 when the drawing fits the room it has, else as small as
+ * needed for it to fit (so a new pipeline's Deploy column is not cut off at the edge),
+ * but not below {@link MIN_FIRST_VIEW_ZOOM}.
+ */
+export function firstViewZoom(room: number, drawingWidth: number): number {
+  if (room <= 0 || drawingWidth <= room) return 1;
+  return Math.max(MIN_FIRST_VIEW_ZOOM, room / drawingWidth);
+}
 
 /**
  * The Source card, then one column per stage, left to right. Nodes whose content did
@@ -196,6 +211,8 @@ export function layoutPipeline(
   return {
     nodes: [reuse(source, before.get('source'), sameSourceData), ...stages],
     height,
+    // Every stage is followed by a gap, which holds its "add stage" button.
+    width: stageX(spec.stages.length),
   };
 }
 
