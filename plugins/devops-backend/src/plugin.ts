@@ -17,6 +17,7 @@ import { DatabaseAccountStore } from './accounts/DatabaseAccountStore';
 import { IntegrationCredentials } from './accounts/integrationCredentials';
 import { RepositoryBrowser } from './accounts/RepositoryBrowser';
 import { SourceCredentials } from './accounts/SourceCredentials';
+import { ChartVersionReader } from './charts/ChartVersionReader';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
 import { CatalogProjects } from './catalog/CatalogProjects';
@@ -287,6 +288,7 @@ export const devopsPlugin = createBackendPlugin({
             engine,
             clusters,
             deployTargets,
+            chartVersions: ChartVersionReader.fromConfig(config),
             triggers,
             webhooks,
             accounts,

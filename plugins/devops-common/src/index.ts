@@ -12,6 +12,7 @@ export * from './model/pipeline';
 export * from './model/run';
 export * from './model/describeRunTrigger';
 export * from './model/clusters';
+export * from './model/charts';
 export * from './model/accounts';
 export * from './model/requests';
 export * from './model/validation';

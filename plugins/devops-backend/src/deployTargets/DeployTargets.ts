@@ -58,6 +58,31 @@ export class DeployTargets {
     return [...byCluster.values()];
   }
 
+  /**
+   * Of `namespaces` of `cluster`, those a pipeline may deploy into. Throws NotAllowedError
+   * when it may deploy to no namespace of that cluster.
+   */
+  async allowedNamespaces(
+    pipeline: PipelineBindingKey,
+    cluster: string,
+    namespaces: string[],
+  ): Promise<string[]> {
+    const allowed = await this.#allowed(pipeline);
+    if (
+      cluster !== allowed.boundCluster &&
+      !allowed.rules.some(rule => rule.cluster === cluster)
+    ) {
+      throw new NotAllowedError(
+        `pipelines of ${pipeline.entityRef} may not deploy to cluster '${cluster}'; they may deploy to ${describeAllowed(
+          allowed,
+        )}`,
+      );
+    }
+    return namespaces.filter(namespace =>
+      allows(allowed, { cluster, namespace }),
+    );
+  }
+
   /** Why the pipeline may not deploy to `target`; undefined when it may. */
   async refusal(
     pipeline: PipelineBindingKey,
@@ -107,15 +132,23 @@ export class DeployTargets {
   }
 }
 
+function allows(allowed: Allowed, target: DeployTarget): boolean {
+  return (
+    target.cluster === allowed.boundCluster ||
+    allowed.rules.some(
+      rule =>
+        rule.cluster === target.cluster &&
+        allowsNamespace(rule, target.namespace),
+    )
+  );
+}
+
 function refusalOf(
   entityRef: string,
   target: DeployTarget,
   allowed: Allowed,
 ): string | undefined {
-  if (target.cluster === allowed.boundCluster) return undefined;
-  const granted = allowed.rules.filter(rule => rule.cluster === target.cluster);
-  if (granted.some(rule => allowsNamespace(rule, target.namespace)))
-    return undefined;
+  if (allows(allowed, target)) return undefined;
   return `pipelines of ${entityRef} may not deploy to namespace '${
     target.namespace
   }' of cluster '${target.cluster}'; they may deploy to ${describeAllowed(

@@ -140,12 +140,8 @@ export class RunDriver {
       await this.#setupStep(
         'checkout',
         async () => {
-          try {
-            runContext.source = await this.#resolveSource(checkoutLog);
-            await deps.executor.prepareRun(runContext, checkoutLog);
-          } finally {
-            checkoutLog.end();
-          }
+          runContext.source = await this.#resolveSource(checkoutLog);
+          await deps.executor.prepareRun(runContext, checkoutLog);
         },
         {
           outcome: run.spec.source ? 'succeeded' : 'skipped',

@@ -2,6 +2,8 @@ import { InputError } from '@backstage/errors';
 import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { accountsRoutes } from '../accounts/accountsRoutes';
+import { chartsRoutes } from '../charts/chartsRoutes';
+import { deployTargetsRoutes } from '../deployTargets/deployTargetsRoutes';
 import { clustersRoutes } from './clustersRoutes';
 import { pipelinesRoutes } from './pipelinesRoutes';
 import { runsRoutes } from './runsRoutes';
@@ -36,9 +38,11 @@ export function createRouter(options: RouterOptions): express.Router {
     }),
   );
   router.use(bodyErrors);
+  router.use(deployTargetsRoutes(options));
   router.use(pipelinesRoutes(options));
   router.use(runsRoutes(options));
   router.use(clustersRoutes(options));
+  router.use(chartsRoutes(options));
   router.use(triggersRoutes(options));
   router.use(accountsRoutes(options));
   return router;

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   PipelineDocument,
   copyPipelineRequestSchema,
@@ -162,36 +162,6 @@ export function pipelinesRoutes(options: RouterOptions) {
         entityRef || undefined,
         principalRef(credentials),
       ),
-    });
-  });
-
-  /** Where a pipeline of the entity may deploy: the deploy task dialog's suggestions. */
-  router.get('/pipelines/deploy-targets', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entityRef, cluster } = req.query;
-    if (typeof entityRef !== 'string' || !entityRef) {
-      throw new InputError('entityRef must be one entity ref');
-    }
-    if (cluster !== undefined && typeof cluster !== 'string') {
-      throw new InputError('cluster must be one cluster name');
-    }
-    // Those who may make (or so edit) its pipelines may know where they deploy.
-    if (
-      !(await authorizer.mayCreate(
-        credentials,
-        entityRef,
-        principalRef(credentials),
-      ))
-    ) {
-      throw new NotAllowedError(
-        `You are not allowed to create or edit pipelines for ${entityRef}`,
-      );
-    }
-    res.json({
-      items: await deployTargets.targetsFor({
-        entityRef,
-        cluster: cluster || undefined,
-      }),
     });
   });
 

@@ -71,6 +71,10 @@ describe('every route of the DevOps router', () => {
   /** Queries a route needs before it knows what to authorize. */
   const queries: Record<string, string> = {
     'get /pipelines/deploy-targets': '?entityRef=component:default/jack-2048',
+    'get /pipelines/deploy-targets/namespaces':
+      '?entityRef=component:default/jack-2048&target=local',
+    'get /charts/versions':
+      '?chart=jack-2048&entityRef=component:default/jack-2048',
   };
   const send = (route: Route, authorization?: string) => {
     const req = (backend.http as any)[route.method](

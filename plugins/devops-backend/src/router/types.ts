@@ -7,6 +7,7 @@ import type { RunTrigger } from '@devops-pipelines/plugin-devops-common';
 import type { AccountService } from '../accounts/AccountService';
 import type { RepositoryBrowser } from '../accounts/RepositoryBrowser';
 import type { UserDisplayName } from '../catalog/userDisplayNames';
+import type { ChartVersionReader } from '../charts/ChartVersionReader';
 import type { ClusterService } from '../clusters/ClusterService';
 import type { TaskResourceSettings } from '../executors/kubernetes/taskResources';
 import type { DeployTargets } from '../deployTargets/DeployTargets';
@@ -31,6 +32,8 @@ export type RouterOptions = {
   clusters: ClusterService;
   /** Where a pipeline's deploy tasks may deploy, checked as it is saved. */
   deployTargets: DeployTargets;
+  /** The versions the chart repository holds, for the Deploy chart task dialog. */
+  chartVersions: ChartVersionReader;
   triggers: DatabaseTriggerStore;
   webhooks: WebhookRegistrar;
   accounts: AccountService;

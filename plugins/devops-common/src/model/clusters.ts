@@ -98,3 +98,15 @@ export type DeployTargetChoice = {
   /** Where limited: namespace names and `*` patterns; unset: any namespace. */
   namespaces?: string[];
 };
+
+/**
+ * The namespaces of a cluster a pipeline may deploy into, as the deploy task dialog
+ * suggests them; empty, with the reason, when the cluster could not list them.
+ *
+ * @public
+ */
+export type DeployNamespaces = {
+  namespaces: string[];
+  /** Why there are none to suggest: the dialog then takes any name. */
+  unavailable?: string;
+};

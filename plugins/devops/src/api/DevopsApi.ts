@@ -5,6 +5,8 @@ import type {
   ClusterBinding,
   ClusterList,
   CodeHostAccountSummary,
+  ChartVersions,
+  DeployNamespaces,
   DeployTargetChoice,
   CodeHostBranch,
   CodeHostPage,
@@ -155,6 +157,17 @@ export interface DevopsApi {
   getPipelineTriggers(id: string): Promise<PipelineTriggerState>;
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline>;
   /** Where pipelines of the entity may deploy (its binding, devops.deployTargets). */
+  /**
+   * The namespaces of cluster `target` a pipeline of the entity may deploy into, as the
+   * cluster lists them; `cluster` is the pipeline's chosen binding, as for the targets.
+   */
+  listDeployNamespaces(
+    entityRef: string,
+    target: string,
+    options?: { cluster?: string },
+  ): Promise<DeployNamespaces>;
+  /** The versions the portal's chart repository holds of a chart, newest first. */
+  listChartVersions(entityRef: string, chart: string): Promise<ChartVersions>;
   listDeployTargets(
     entityRef: string,
     options?: { cluster?: string },

@@ -17,6 +17,8 @@ import type {
   PipelineDocument,
   PipelineTriggerState,
   Run,
+  ChartVersions,
+  DeployNamespaces,
   DeployTargetChoice,
   PipelineBindings,
   RunPipelineRequest,
@@ -150,6 +152,20 @@ export class DevopsClient implements DevopsApi {
     return this.#request('/pipelines/deploy-targets', {
       query: { entityRef, cluster: options.cluster },
     });
+  }
+
+  listDeployNamespaces(
+    entityRef: string,
+    target: string,
+    options: { cluster?: string } = {},
+  ): Promise<DeployNamespaces> {
+    return this.#request('/pipelines/deploy-targets/namespaces', {
+      query: { entityRef, target, cluster: options.cluster },
+    });
+  }
+
+  listChartVersions(entityRef: string, chart: string): Promise<ChartVersions> {
+    return this.#request('/charts/versions', { query: { entityRef, chart } });
   }
 
   listPipelineBindings(id: string): Promise<PipelineBindings> {

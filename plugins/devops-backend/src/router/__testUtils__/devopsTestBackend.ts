@@ -75,8 +75,11 @@ export class DevopsTestBackend {
         encryptionKey?: string;
         repositories?: { allowedHosts?: string[] };
         deployTargets?: object[];
-        kubernetes?: { taskResources?: object };
+        chartRepository?: object;
+        kubernetes?: { taskResources?: object; kubeconfig?: string };
       };
+      /** The portal's clusters (`kubernetes:` in app-config). */
+      kubernetes?: object;
       /** The portal's code host credentials (`integrations:` in app-config). */
       integrations?: object;
       /** What the catalog holds (the in-memory catalog of Backstage's test utils). */
@@ -118,6 +121,7 @@ export class DevopsTestBackend {
             ...(options.integrations
               ? { integrations: options.integrations }
               : {}),
+            ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
           },
         }),
         mockServices.database.mock({ getClient: async () => knex }).factory,

@@ -1,5 +1,5 @@
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
-import type { Dispatch } from 'react';
+import { useMemo, type Dispatch } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef } from '../../../api';
 import { errorMessage } from '../../../lib/errorMessage';
@@ -10,6 +10,7 @@ import { chartsPublishedBefore } from './publishedCharts';
 import { SourceDialog } from './SourceDialog';
 import { StageDialog } from './StageDialog';
 import { TaskDialog } from './TaskDialog';
+import type { TaskLookups } from './useTaskSuggestions';
 
 /** The dialog the editor shows, if any. */
 export type OpenDialog =
@@ -55,6 +56,18 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
   const deployTargets = targets.error
     ? { error: errorMessage(targets.error) }
     : { items: targets.value?.items };
+  // One object while the pipeline's entity and binding stay: a new one asks again.
+  const pipelineCluster = draft.spec.cluster;
+  const lookups = useMemo<TaskLookups>(
+    () => ({
+      namespaces: target =>
+        devopsApi.listDeployNamespaces(entityRef, target, {
+          cluster: pipelineCluster,
+        }),
+      chartVersions: chart => devopsApi.listChartVersions(entityRef, chart),
+    }),
+    [devopsApi, entityRef, pipelineCluster],
+  );
   const done = (action: EditorAction) => {
     dispatch(action);
     onClose();
@@ -108,6 +121,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           takenNames={stage.tasks.map(t => t.name)}
           deployTargets={deployTargets}
           suggestedImages={suggestedImages}
+          lookups={entityRef ? lookups : undefined}
           publishedCharts={chartsPublishedBefore(draft.spec, dialog.stage)}
           onSave={task => done({ type: 'addTask', stage: dialog.stage, task })}
           onClose={onClose}
@@ -124,6 +138,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           takenNames={stage.tasks.filter(t => t !== task).map(t => t.name)}
           deployTargets={deployTargets}
           suggestedImages={suggestedImages}
+          lookups={entityRef ? lookups : undefined}
           publishedCharts={chartsPublishedBefore(
             draft.spec,
             dialog.at.stage,

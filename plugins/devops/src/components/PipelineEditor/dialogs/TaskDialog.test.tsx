@@ -1,5 +1,5 @@
 import type { Task } from '@devops-pipelines/plugin-devops-common';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { TaskDialog } from './TaskDialog';
 
@@ -307,6 +307,88 @@ describe('TaskDialog chart suggestions', () => {
         ),
       ).toBeInTheDocument();
     });
+
+    it("suggests the namespaces the cluster lists, once a target's name is typed", async () => {
+      const namespaces = jest.fn(async (cluster: string) =>
+        cluster === 'dev'
+          ? { namespaces: ['shop', 'blog'] }
+          : {
+              namespaces: [],
+              unavailable: `The namespaces of cluster ${cluster} could not be listed: the portal's account may not list them (403 Forbidden)`,
+            },
+      );
+      const lookups = { namespaces, chartVersions: jest.fn() };
+      render(
+        <TaskDialog
+          stageName="Deploy"
+          task={deployTask}
+          takenNames={[]}
+          deployTargets={{
+            items: [
+              { cluster: 'dev', bound: true },
+              { cluster: 'staging', namespaces: ['web-shop'] },
+            ],
+          }}
+          lookups={lookups}
+          onSave={jest.fn()}
+          onClose={jest.fn()}
+        />,
+      );
+      // A name that is no target is not asked about.
+      fill(/^Cluster/, 'de');
+      fill(/^Cluster/, 'dev');
+      expect(field(/^Namespace/)).toHaveAccessibleDescription(
+        'Loading the namespaces of cluster dev…',
+      );
+      await waitFor(() =>
+        expect(options('task-namespace-suggestions')).toEqual(['shop', 'blog']),
+      );
+      expect(namespaces.mock.calls).toEqual([['dev']]);
+
+      // Where the cluster may not be asked, its names from the configuration stay.
+      fill(/^Cluster/, 'staging');
+      await waitFor(() =>
+        expect(field(/^Namespace/)).toHaveAccessibleDescription(
+          "The namespaces of cluster staging could not be listed: the portal's account may not list them (403 Forbidden); type the namespace's name.",
+        ),
+      );
+      expect(options('task-namespace-suggestions')).toEqual(['web-shop']);
+    });
+  });
+
+  it("suggests the chart repository's versions of the chart typed, and says why when it cannot", async () => {
+    const chartVersions = jest.fn(async (chart: string) => {
+      if (chart === 'nginx') return { versions: ['6.1.0', '6.0.0'] };
+      throw new Error('503 Service Unavailable');
+    });
+    render(
+      <TaskDialog
+        stageName="Deploy"
+        takenNames={[]}
+        publishedCharts={[{ chart: 'nginx', version: '6.2.0-alpha.${BUILD_ID}' }]}
+        lookups={{ namespaces: jest.fn(), chartVersions }}
+        onSave={jest.fn()}
+        onClose={jest.fn()}
+      />,
+    );
+    await userEvent.selectOptions(field(/^Task type/), 'deployChart');
+    fill(/^Chart name/, 'nginx');
+    await waitFor(() =>
+      expect(options('task-version-suggestions')).toEqual([
+        '6.2.0-alpha.${BUILD_ID}',
+        '6.1.0',
+        '6.0.0',
+      ]),
+    );
+    // A variable is no chart name to ask the repository about.
+    fill(/^Chart name/, '${CHART}');
+    fill(/^Chart name/, 'redis');
+    await waitFor(() =>
+      expect(field(/^Chart version/)).toHaveAccessibleDescription(
+        "The versions of chart redis could not be loaded (503 Service Unavailable); type the version.",
+      ),
+    );
+    expect(chartVersions.mock.calls).toEqual([['nginx'], ['redis']]);
   });
 });
 

@@ -11,13 +11,18 @@ import Typography from '@material-ui/core/Typography';
 import {
   TASK_TYPES,
   TASK_TYPE_TITLES,
-  type DeployTargetChoice,
   type Task,
   type TaskType,
 } from '@devops-pipelines/plugin-devops-common';
 import { useState, type FormEvent } from 'react';
 import { EnvRows } from './EnvRows';
 import type { PublishedChart } from './publishedCharts';
+import {
+  useTaskSuggestions,
+  type DeployTargetSuggestions,
+  type SuggestedImage,
+  type TaskLookups,
+} from './useTaskSuggestions';
 import {
   RESOURCE_FIELDS,
   TASK_FIELDS,
@@ -27,16 +32,6 @@ import {
   validateTaskForm,
   type TaskForm,
 } from './taskForm';
-
-/** An image the portal suggests, with its tags. */
-export type SuggestedImage = { image: string; tags: string[] };
-
-/** The clusters a deploy task may target, as loaded for the dialog. */
-export type DeployTargetSuggestions = {
-  items?: readonly DeployTargetChoice[];
-  /** Why they could not be loaded: the fields take any name, as always. */
-  error?: string;
-};
 
 /** What the deploy tasks' suggestions are, or why there are none. */
 function deployTargetsNote({ items, error }: DeployTargetSuggestions): string {
@@ -68,6 +63,8 @@ export type TaskDialogProps = {
   deployTargets?: DeployTargetSuggestions;
   /** The portal's suggested images for Run script (devops.suggestedImages). */
   suggestedImages?: readonly SuggestedImage[];
+  /** Asked as fields are filled in: a cluster's namespaces, a chart's versions. */
+  lookups?: TaskLookups;
   onSave: (task: Task) => void;
   onClose: () => void;
 };
@@ -84,24 +81,18 @@ export const TaskDialog = (props: TaskDialogProps) => {
     publishedCharts = [],
     deployTargets,
     suggestedImages = [],
+    lookups,
     onSave,
     onClose,
   } = props;
   const [form, setForm] = useState<TaskForm>(() => formOfTask(task));
-  const targets = deployTargets?.items ?? [];
-  const suggestions = {
-    chart: [...new Set(publishedCharts.map(c => c.chart))],
-    version: publishedCharts
-      .filter(c => c.chart === form.fields.chart)
-      .map(c => c.version),
-    cluster: targets.map(t => t.cluster),
-    // Names only: a pattern such as web-* is no namespace to pick.
-    namespace: (
-      targets.find(t => t.cluster === form.fields.cluster)?.namespaces ?? []
-    ).filter(name => !name.includes('*')),
-    image: suggestedImages.map(i => i.image),
-    tag: suggestedImages.find(i => i.image === form.fields.image)?.tags ?? [],
-  };
+  const { suggestions, notes } = useTaskSuggestions({
+    form,
+    publishedCharts,
+    deployTargets,
+    suggestedImages,
+    lookups,
+  });
   const deploys = form.type === 'deployYaml' || form.type === 'deployChart';
   // Fields are checked once the person tries to save, then on every change.
   const [checked, setChecked] = useState(false);
@@ -188,7 +179,12 @@ export const TaskDialog = (props: TaskDialogProps) => {
               value={form.fields[field.key] ?? ''}
               onChange={e => setField(field.key, e.target.value)}
               error={Boolean(shown.fields[field.key])}
-              helperText={help(field.key, field.hint ?? VARIABLES_HINT)}
+              helperText={help(
+                field.key,
+                (field.suggests && notes[field.suggests]) ??
+                  field.hint ??
+                  VARIABLES_HINT,
+              )}
               fullWidth
               margin="dense"
               InputProps={
