@@ -9,7 +9,14 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'crypto';
 import { SecretBox } from '../secrets/SecretBox';
-import { DbTime, parseJson, toCount, toIso, toMillis } from './rows';
+import {
+  DbTime,
+  parseJson,
+  storableText,
+  toCount,
+  toIso,
+  toMillis,
+} from './rows';
 import {
   ExecutorHandle,
   NewRun,
@@ -304,7 +311,7 @@ export class DatabaseRunStore {
       .update({
         status: result.status,
         finished_at: new Date(),
-        message: result.message ?? null,
+        message: storableText(result.message) ?? null,
       });
   }
 
@@ -459,7 +466,11 @@ export class DatabaseRunStore {
       const updated = await tx('runs')
         .where({ id: runId, claimed_by: engineId })
         .whereIn('status', ACTIVE_RUN_STATUSES)
-        .update({ status, message: message ?? null, finished_at: new Date() });
+        .update({
+          status,
+          message: storableText(message) ?? null,
+          finished_at: new Date(),
+        });
       if (updated === 0) return false;
       await skipUnstartedSteps(tx, runId);
       return true;
@@ -554,7 +565,7 @@ export class DatabaseRunStore {
         status: result.status,
         finished_at: new Date(),
         exit_code: result.exitCode ?? null,
-        message: result.message ?? null,
+        message: storableText(result.message) ?? null,
         outputs: result.outputs ? JSON.stringify(result.outputs) : null,
       });
   }

@@ -19,3 +19,14 @@ export function parseJson<T>(value: string | null | undefined): T | undefined {
 export function toCount(row: { count?: string | number } | undefined): number {
   return Number(row?.count ?? 0);
 }
+
+/**
+ * Text as PostgreSQL can store it: its text type holds no NUL character (SQLite's does), so
+ * a NUL a task printed, or that ended up in a message, is kept as ␀ (U+2400) instead of
+ * failing the whole write.
+ */
+export function storableText(text: string): string;
+export function storableText(text: string | undefined): string | undefined;
+export function storableText(text: string | undefined) {
+  return text?.replace(/\u0000/g, '\u2400');
+}

@@ -17,7 +17,11 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { RunRecord, TaskRunRecord } from '../database/types';
 import type { RunContext, TaskExecutor, TaskLog } from '../executors/types';
 import { RunAbandoned, SourceError } from '../executors/types';
-import { CHECKOUT_LOG, RunLogWriter } from '../logs/RunLogWriter';
+import {
+  CHECKOUT_LOG,
+  RunLogWriter,
+  type LostLines,
+} from '../logs/RunLogWriter';
 import { secretValues, variablesForTask } from './runVariables';
 import { TimeoutBudget } from './TimeoutBudget';
 
@@ -44,11 +48,29 @@ export type RunDriverDeps = {
   logger: LoggerService;
   /** How long a minute of `timeoutMinutes` lasts; tests shorten it. Default: 60 000 ms. */
   minuteMs?: number;
+  /** Waits before retrying a failed log write; tests shorten them (see RunLogWriter). */
+  logRetryDelaysMs?: readonly number[];
   observer?: RunObserver;
 };
 
 /** The engine let go of the run while the driver waited: stop without writing. */
 class AbandonedError extends Error {}
+
+/**
+ * A run whose log lost lines (their writes failed, even after retries) does not end as
+ * succeeded: what it did is not all on record, and nothing else would say so.
+ */
+function withLostLines(
+  lost: LostLines | undefined,
+  status: RunStatus,
+  message?: string,
+): { status: RunStatus; message?: string } {
+  if (!lost || status !== 'succeeded') return { status, message };
+  return {
+    status: 'failed',
+    message: `${lost.lines} lines of its log could not be stored (${lost.error.message}); the run counts as failed because what it did is not all on record`,
+  };
+}
 
 /** Why a run failed outside its tasks, in the words its page and log show. */
 const runFailure = (error: unknown) =>
@@ -107,6 +129,7 @@ export class RunDriver {
     const log = await RunLogWriter.open(deps.logs, run.id, {
       secrets: secretValues(run),
       maxBytesPerTask: deps.maxLogBytesPerTask,
+      retryDelaysMs: deps.logRetryDelaysMs,
       onWriteError: error =>
         deps.logger.warn(`Writing the log of run ${run.id} failed: ${error}`),
     });
@@ -192,6 +215,9 @@ export class RunDriver {
         `Cleaning up after the run failed: ${(error as Error).message}`,
       );
     }
+    // Every task line written (or given up on) first, so the last line says the outcome.
+    await log.flush().catch(() => {});
+    ({ status, message } = withLostLines(log.lost, status, message));
     log.run.platform(
       status === 'succeeded' ? 'Normal' : 'Warning',
       `Run #${this.run.buildId} ${status}${message ? `: ${message}` : ''}`,
@@ -204,6 +230,7 @@ export class RunDriver {
         `Writing the end of run ${this.run.id}'s log failed: ${error}`,
       );
     }
+    ({ status, message } = withLostLines(log.lost, status, message));
     await this.deps.runs.finishRun(
       this.run.id,
       this.deps.engineId,

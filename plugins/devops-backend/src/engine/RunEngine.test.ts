@@ -120,6 +120,22 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     expect(executor.starts).toEqual([]);
   });
 
+  it('fails a run whose log lines could not be stored, saying so, instead of calling it succeeded', async () => {
+    jest
+      .spyOn(kit.logs, 'append')
+      .mockRejectedValue(new Error('connection terminated unexpectedly'));
+    kit.engine(new ScriptedTestExecutor(), { logRetryDelaysMs: [1] });
+    const queued = await kit.run({
+      stages: [{ name: 'Build', order: 'sequential', tasks: [script('a')] }],
+    });
+    const { run, tasks } = await kit.waitFor(queued.id);
+    expect(tasks[0].status).toBe('succeeded');
+    expect(run.status).toBe('failed');
+    expect(run.message).toMatch(
+      /^\d+ lines of its log could not be stored \(connection terminated unexpectedly\); the run counts as failed because what it did is not all on record$/,
+    );
+  });
+
   it('stops at the first failure and marks tasks that never started as skipped', async () => {
     const executor = new ScriptedTestExecutor({ b: failWith(3) });
     kit.engine(executor);

@@ -162,6 +162,46 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
     );
   });
 
+  it('tries a failed write again, and counts the lines it gave up on', async () => {
+    const { store, lines } = await setup(databaseId);
+    const append = store.append.bind(store);
+    let failures = 2;
+    const flaky = Object.assign(Object.create(store), {
+      append: async (...args: Parameters<typeof append>) => {
+        if (failures-- > 0) throw new Error('connection terminated');
+        return append(...args);
+      },
+    }) as DatabaseLogStore;
+    const writer = await RunLogWriter.open(flaky, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 1e6,
+      retryDelaysMs: [1, 1],
+    });
+    writer.forTask('t1').output('kept after two failed tries\n');
+    await writer.close();
+    expect((await lines()).map(l => textOf(l.line))).toEqual([
+      'kept after two failed tries',
+    ]);
+    expect(writer.lost).toBeUndefined();
+
+    const down = Object.assign(Object.create(store), {
+      append: async () => {
+        throw new Error('the database is gone');
+      },
+    }) as DatabaseLogStore;
+    const failing = await RunLogWriter.open(down, 'r1', {
+      secrets: [],
+      maxBytesPerTask: 1e6,
+      retryDelaysMs: [1, 1],
+    });
+    failing.forTask('t1').output('one\ntwo\n');
+    await expect(failing.close()).rejects.toThrow('the database is gone');
+    expect(failing.lost).toEqual({
+      lines: 2,
+      error: new Error('the database is gone'),
+    });
+  });
+
   it('continues the sequence after what another engine wrote', async () => {
     const { store } = await setup(databaseId);
     const first = await RunLogWriter.open(store, 'r1', {

@@ -4,6 +4,7 @@ import type {
   DatabaseLogStore,
   NewLogChunk,
 } from '../database/DatabaseLogStore';
+import { storableText } from '../database/rows';
 import { SecretMasker } from './SecretMasker';
 
 /**
@@ -22,9 +23,16 @@ export type RunLogWriterOptions = {
   maxBytesPerTask: number;
   /** How long lines wait before they are written, trading latency for fewer writes. */
   flushIntervalMs?: number;
-  /** Told about writes that failed in the background; the lines of that batch are lost. */
+  /** Told about writes that failed in the background, after retries: their lines are lost. */
   onWriteError?: (error: Error) => void;
+  /** Waits before each retry of a failed write; tests shorten them. Default: 0.2, 1 and 3 s. */
+  retryDelaysMs?: readonly number[];
 };
+
+/** What could not be stored, after retries: the run must not end as if its log were whole. */
+export type LostLines = { lines: number; error: Error };
+
+const DEFAULT_RETRY_DELAYS_MS = [200, 1000, 3000];
 
 type PendingLine = { taskId?: string; text: string; resumeMark?: string };
 
@@ -115,7 +123,7 @@ export class TaskLineLog implements TaskLog {
       return;
     }
     this.#bytes += size;
-    const masked = this.masker.mask(line);
+    const masked = storableText(this.masker.mask(line));
     if (!platform && masked.trim()) {
       this.#lastLines = [
         ...this.#lastLines,
@@ -141,6 +149,7 @@ export class RunLogWriter {
   #nextSeq: number;
   #writing: Promise<void> = Promise.resolve();
   #timer?: NodeJS.Timeout;
+  #lost?: LostLines;
   readonly #masker: SecretMasker;
   readonly #taskLogs = new Map<string, TaskLineLog>();
 
@@ -192,12 +201,42 @@ export class RunLogWriter {
     this.#pending = [];
     this.#pendingChars = 0;
     const chunks = this.#toChunks(lines);
-    const write = this.#writing.then(() =>
-      this.store.append(this.runId, chunks),
-    );
+    const write = this.#writing.then(async () => {
+      try {
+        await this.#appendWithRetries(chunks);
+      } catch (error) {
+        this.#lost = {
+          lines: (this.#lost?.lines ?? 0) + lines.length,
+          error: error as Error,
+        };
+        throw error;
+      }
+    });
     // Later batches still go out after a failed one.
     this.#writing = write.catch(() => {});
     await write;
+  }
+
+  /** Lines that could not be stored, even after retries; undefined while none were lost. */
+  get lost(): LostLines | undefined {
+    return this.#lost;
+  }
+
+  /**
+   * A write that fails (the database restarting, a connection dropped) is tried again
+   * before its lines count as lost; later batches wait, so the order stays.
+   */
+  async #appendWithRetries(chunks: NewLogChunk[]) {
+    const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.append(this.runId, chunks);
+        return;
+      } catch (error) {
+        if (attempt >= delays.length) throw error;
+        await new Promise(resolve => setTimeout(resolve, delays[attempt]));
+      }
+    }
   }
 
   /** Ends every task's partial line and writes the rest. */

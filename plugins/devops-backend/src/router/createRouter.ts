@@ -8,6 +8,7 @@ import { clustersRoutes } from './clustersRoutes';
 import { pipelinesRoutes } from './pipelinesRoutes';
 import { runsRoutes } from './runsRoutes';
 import { triggersRoutes } from '../triggers/triggersRoutes';
+import { rejectNulCharacters } from './rejectNulCharacters';
 import { RouterOptions } from './types';
 
 /** Turns body-parser failures into Backstage input errors with a readable message. */
@@ -38,6 +39,7 @@ export function createRouter(options: RouterOptions): express.Router {
     }),
   );
   router.use(bodyErrors);
+  router.use(rejectNulCharacters);
   router.use(deployTargetsRoutes(options));
   router.use(pipelinesRoutes(options));
   router.use(runsRoutes(options));
