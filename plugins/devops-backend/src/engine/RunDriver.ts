@@ -343,7 +343,7 @@ export class RunDriver {
     if (interrupted && !executor.canReattach?.(runContext)) {
       // Starting it again could repeat side effects (a push, a deployment), so it is
       // reported instead.
-      const message = `The ${label} was interrupted: the backend running it stopped. Re-run the pipeline`;
+      const message = `The ${label} was interrupted: the backend running it stopped, and the task's processes ended with it. It is failed rather than started again, which could repeat what it did (a push, a deployment); re-run the pipeline`;
       await runs.finishTask(taskRun.id, { status: 'failed', message });
       this.#log!.forTask(taskRun.id).platform('Warning', message);
       return message;

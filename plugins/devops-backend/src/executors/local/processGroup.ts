@@ -31,9 +31,36 @@ export type ProcessGroupOptions = {
 };
 
 /**
+ * The leader of a task's process group, a shell that runs the command in the group and
+ * ends the whole group when the backend that started it dies: the backend holds the other
+ * end of the pipe on fd 3, which reads end of file once the backend is gone, even by
+ * SIGKILL, which leaves it no time to stop its tasks itself. Without this a task went on
+ * running, unseen, and a re-run repeated what it did (SPEC §3: nothing runs twice unasked).
+ * The leader ignores SIGTERM and passes on how the command ended (its code, or the signal
+ * that ended it), so the backend sees what the command did, not what the leader did.
+ */
+const GROUP_LEADER = `
+"$@" 3<&- &
+task=$!
+{ read -r _ || kill -KILL 0; } <&3 >/dev/null 2>&1 &
+watch=$!
+exec 3<&-
+trap '' TERM
+wait "$task"
+status=$?
+kill "$watch" 2>/dev/null
+if [ "$status" -gt 128 ] && [ "$status" -le 192 ]; then
+  trap - TERM
+  kill -$((status - 128)) $$ 2>/dev/null
+fi
+exit "$status"
+`;
+
+/**
  * Runs a command as the leader of a new process group, so that stopping it reaches
  * everything it started (`make` and its compilers, `npm` and its scripts) and not only
- * the shell. Resolves once the command has exited and its output is read to the end.
+ * the shell, and so that the group ends with the backend (see GROUP_LEADER). Resolves
+ * once the command has exited and its output is read to the end.
  */
 export function runProcessGroup(
   options: ProcessGroupOptions,
@@ -41,12 +68,17 @@ export function runProcessGroup(
   const { signal, killGracePeriodMs, onOutput, onNotice } = options;
 
   return new Promise(resolve => {
-    const child = spawn(options.command, options.args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'sh',
+      ['-c', GROUP_LEADER, 'devops-task', options.command, ...options.args],
+      {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        // fd 3: the pipe whose end tells the group that the backend is gone.
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      },
+    );
     const pid = child.pid;
     let exited: ProcessOutcome | undefined;
     let stopping: Promise<void> | undefined;
@@ -74,7 +106,9 @@ export function runProcessGroup(
       void stopGroup();
     }
 
-    for (const stream of [child.stdout, child.stderr]) {
+    // Piped above; the typings drop that for four stdio entries.
+    const output = [child.stdout!, child.stderr!];
+    for (const stream of output) {
       stream.setEncoding('utf8');
       stream.on('data', onOutput);
     }
@@ -101,11 +135,12 @@ export function runProcessGroup(
             'Warning',
             'A process started by the script outside its process group still holds its output; no more of it is read',
           );
-          child.stdout.destroy();
-          child.stderr.destroy();
+          output.forEach(stream => stream.destroy());
         }, OUTPUT_DRAIN_MS);
       });
     });
+    // The group's end of the pipe closes with the group; this end is kept until then.
+    child.on('exit', () => child.stdio[3]?.destroy());
     child.on('close', () => finish(exited ?? { exitCode: null, signal: null }));
   });
 }
