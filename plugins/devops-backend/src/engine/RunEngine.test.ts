@@ -378,6 +378,38 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     );
   });
 
+  it('takes over all the runs of an engine that died in one check, not one per check', async () => {
+    const executor = new ScriptedTestExecutor({ long: runUntilAborted }, true);
+    const engineA = kit.engine(executor, { engineId: 'engine-a' });
+    const queued = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        kit.run({
+          stages: [{ name: 'A', order: 'sequential', tasks: [script('long')] }],
+        }),
+      ),
+    );
+    while (executor.starts.length < 5)
+      await new Promise(r => setTimeout(r, 10));
+    await engineA.shutdown();
+
+    // Checks every second; before, each check took over one run, a second apart.
+    const takeovers: number[] = [];
+    const takeOver = kit.runs.takeOverStaleRun.bind(kit.runs);
+    jest
+      .spyOn(kit.runs, 'takeOverStaleRun')
+      .mockImplementation(async (...args) => {
+        const taken = await takeOver(...args);
+        if (taken) takeovers.push(Date.now());
+        return taken;
+      });
+    kit.engine(executor, { engineId: 'engine-b', staleAfterMs: 3000 });
+    while (takeovers.length < 5) await new Promise(r => setTimeout(r, 20));
+    expect(Math.max(...takeovers) - Math.min(...takeovers)).toBeLessThan(500);
+    for (const run of queued) {
+      expect((await kit.runs.getRunOrThrow(run.id)).claimedBy).toBe('engine-b');
+    }
+  });
+
   it('reports a task interrupted by its engine dying instead of starting it again', async () => {
     const executor = new ScriptedTestExecutor({ long: runUntilAborted });
     const engineA = kit.engine(executor, { engineId: 'engine-a' });

@@ -31,12 +31,14 @@ export class RunEngine {
   /** A notify() that came while the loop was busy claiming: look again before sleeping. */
   #wakeRequested = false;
   #running = false;
+  #recovering = false;
   #timers: NodeJS.Timeout[] = [];
   #loop?: Promise<void>;
 
   constructor(private readonly options: RunEngineOptions) {
     this.engineId =
-      options.engineId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+      options.engineId ??
+      `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   }
 
   start() {
@@ -44,7 +46,10 @@ export class RunEngine {
     this.#running = true;
     this.#loop = this.#claimLoop();
     this.#timers.push(
-      setInterval(() => this.#heartbeat(), this.options.heartbeatIntervalMs ?? 1000),
+      setInterval(
+        () => this.#heartbeat(),
+        this.options.heartbeatIntervalMs ?? 1000,
+      ),
       setInterval(() => this.#recover(), Math.max(250, this.#staleAfterMs / 3)),
     );
   }
@@ -106,7 +111,10 @@ export class RunEngine {
         this.#drive(claimed);
       } else if (!this.#wakeRequested) {
         await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 1000);
+          const timer = setTimeout(
+            resolve,
+            this.options.pollIntervalMs ?? 1000,
+          );
           this.#wake = () => {
             clearTimeout(timer);
             resolve();
@@ -117,12 +125,19 @@ export class RunEngine {
   }
 
   #drive(run: RunRecord, takeover?: { previousEngine?: string }) {
-    const driver = new RunDriver(run, { ...this.options, engineId: this.engineId }, takeover);
+    const driver = new RunDriver(
+      run,
+      { ...this.options, engineId: this.engineId },
+      takeover,
+    );
     this.#drivers.set(run.id, driver);
     driver
       .drive()
       .catch(error =>
-        this.options.logger.error(`Driving run ${run.id} failed`, error as Error),
+        this.options.logger.error(
+          `Driving run ${run.id} failed`,
+          error as Error,
+        ),
       )
       .finally(() => {
         this.#drivers.delete(run.id);
@@ -148,14 +163,24 @@ export class RunEngine {
     }
   }
 
+  /**
+   * Takes over every stale run there is room for, not one per tick: the runs of a backend
+   * that died all go on within one check (taken one at a time, they went on about 10 s
+   * apart). Another check waits for this one to end.
+   */
   async #recover() {
-    if (!this.#running || this.#drivers.size >= (this.options.concurrency ?? 10)) return;
+    if (this.#recovering) return;
+    this.#recovering = true;
     try {
-      const taken = await this.options.runs.takeOverStaleRun(
-        this.engineId,
-        new Date(Date.now() - this.#staleAfterMs),
-      );
-      if (taken) {
+      while (
+        this.#running &&
+        this.#drivers.size < (this.options.concurrency ?? 10)
+      ) {
+        const taken = await this.options.runs.takeOverStaleRun(
+          this.engineId,
+          new Date(Date.now() - this.#staleAfterMs),
+        );
+        if (!taken) break;
         this.options.logger.info(
           `Took over run ${taken.run.id} from engine ${taken.previousEngine}`,
         );
@@ -163,6 +188,8 @@ export class RunEngine {
       }
     } catch (error) {
       this.options.logger.warn(`Recovering stale runs failed: ${error}`);
+    } finally {
+      this.#recovering = false;
     }
   }
 }
