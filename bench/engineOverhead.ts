@@ -21,6 +21,7 @@ import path from 'path';
 import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
+import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
 import type { PipelineRecord } from '../plugins/devops-backend/src/database/types';
 import { applyMigrations } from '../plugins/devops-backend/src/database/migrate';
 import { queueRun } from '../plugins/devops-backend/src/engine/queueRun';
@@ -163,8 +164,9 @@ async function setUpEngine(
   await applyMigrations(db);
   const box = new SecretBox('bench-key');
   const pipelines = new DatabasePipelineStore(db, box);
-  const runs = new DatabaseRunStore(db, box);
-  const logs = new DatabaseLogStore(db);
+  const changes = new RunChanges(db);
+  const runs = new DatabaseRunStore(db, box, changes);
+  const logs = new DatabaseLogStore(db, changes);
   const executor = new LocalExecutor({
     workspaceRoot,
     allowFileUrls: false,

@@ -25,6 +25,7 @@ import knexFactory, { Knex } from 'knex';
 import os from 'os';
 import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
+import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
 import { applyMigrations } from '../plugins/devops-backend/src/database/migrate';
 import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import { DatabaseTriggerStore } from '../plugins/devops-backend/src/triggers/DatabaseTriggerStore';
@@ -100,7 +101,7 @@ async function setUp(db: Knex): Promise<Setup> {
     now: () => new Date(),
   });
   const pipelines = new DatabasePipelineStore(db, box, triggers);
-  const runs = new DatabaseRunStore(db, box);
+  const runs = new DatabaseRunStore(db, box, new RunChanges(db));
   const pipelineIds: string[] = [];
   for (let i = 0; i < PIPELINES; i++) {
     const record = await pipelines.create({

@@ -175,6 +175,11 @@ export interface Config {
       maxPipelines?: number;
       /** Bytes of log kept per task; output past it is cut with a note. Default: 10 MiB. */
       maxLogBytesPerTask?: number;
+      /**
+       * Largest request body the API takes, in bytes (a pipeline document, an import);
+       * a larger one is refused with 413 before it is parsed. Default: 2 MiB.
+       */
+      maxRequestBytes?: number;
     };
     /**
      * The key that encrypts secret parameter values at rest. Without it a random key is

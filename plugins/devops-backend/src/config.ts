@@ -13,6 +13,7 @@ export type DevopsConfig = {
   staleAfterMs: number;
   maxPipelines: number;
   maxLogBytesPerTask: number;
+  maxRequestBytes: number;
   encryptionKey?: string;
   /** Keys of before a rotation, still read until everything is sealed again. */
   previousEncryptionKeys: string[];
@@ -43,6 +44,8 @@ export function readDevopsConfig(root: Config): DevopsConfig {
     maxLogBytesPerTask:
       config?.getOptionalNumber('limits.maxLogBytesPerTask') ??
       10 * 1024 * 1024,
+    maxRequestBytes:
+      config?.getOptionalNumber('limits.maxRequestBytes') ?? 2 * 1024 * 1024,
     encryptionKey: config?.getOptionalString('encryptionKey'),
     previousEncryptionKeys:
       config?.getOptionalStringArray('previousEncryptionKeys') ?? [],

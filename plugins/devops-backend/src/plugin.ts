@@ -30,6 +30,7 @@ import { scheduleClusterHealthChecks } from './clusters/scheduleHealthChecks';
 import { readDevopsConfig } from './config';
 import { DatabaseClusterStore } from './database/DatabaseClusterStore';
 import { DatabaseLogStore } from './database/DatabaseLogStore';
+import { RunChanges } from './database/RunChanges';
 import { DatabasePipelineStore } from './database/DatabasePipelineStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { applyMigrations } from './database/migrate';
@@ -126,8 +127,12 @@ export const devopsPlugin = createBackendPlugin({
           now: () => systemClock.now(),
         });
         const pipelines = new DatabasePipelineStore(db, secretBox, triggers);
-        const runs = new DatabaseRunStore(db, secretBox);
-        const logs = new DatabaseLogStore(db);
+        // Wakes log followers when a run's log grows or it ends, on every replica.
+        const runChanges = new RunChanges(db);
+        await runChanges.listen(logger);
+        lifecycle.addShutdownHook(() => runChanges.close());
+        const runs = new DatabaseRunStore(db, secretBox, runChanges);
+        const logs = new DatabaseLogStore(db, runChanges);
         const clusterSettings = readClusterSettings(config);
         const entityOwners = catalogEntityOwners(catalog, auth);
         const projects = new CatalogProjects(catalog, auth, entityOwners);
@@ -285,6 +290,7 @@ export const devopsPlugin = createBackendPlugin({
             pipelines,
             runs,
             logs,
+            runChanges,
             engine,
             clusters,
             deployTargets,
@@ -296,6 +302,7 @@ export const devopsPlugin = createBackendPlugin({
             userDisplayName: catalogUserDisplayNames(catalog, auth, logger),
             taskResources: readTaskResourceSettings(config),
             maxPipelines: settings.maxPipelines,
+            maxRequestBytes: settings.maxRequestBytes,
           }),
         );
 

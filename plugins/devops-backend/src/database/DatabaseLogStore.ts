@@ -1,5 +1,6 @@
 import type { LogChunk } from '@devops-pipelines/plugin-devops-common';
 import { Knex } from 'knex';
+import type { RunChanges } from './RunChanges';
 
 type RawLogChunkRow = {
   run_id: string;
@@ -20,7 +21,11 @@ export type NewLogChunk = {
 
 /** The only code that reads and writes `log_chunks`. */
 export class DatabaseLogStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Told of every append, so that the run's log followers read it. */
+    private readonly changes: RunChanges,
+  ) {}
 
   async append(runId: string, chunks: NewLogChunk[]): Promise<void> {
     if (chunks.length === 0) return;
@@ -37,6 +42,7 @@ export class DatabaseLogStore {
       })),
       100,
     );
+    await this.changes.notify(runId);
   }
 
   /** Chunks after `afterSeq`, in order; one page at a time keeps memory constant. */
@@ -65,7 +71,10 @@ export class DatabaseLogStore {
    * The mark of a task's last stored output line that has one: where an executor that
    * re-attaches to the task after a takeover continues its output.
    */
-  async lastResumeMark(runId: string, taskId: string): Promise<string | undefined> {
+  async lastResumeMark(
+    runId: string,
+    taskId: string,
+  ): Promise<string | undefined> {
     const row = await this.db<RawLogChunkRow>('log_chunks')
       .where({ run_id: runId, task_run_id: taskId })
       .whereNotNull('resume_mark')

@@ -9,6 +9,7 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'crypto';
 import { SecretBox } from '../secrets/SecretBox';
+import type { RunChanges } from './RunChanges';
 import {
   DbTime,
   parseJson,
@@ -91,6 +92,8 @@ export class DatabaseRunStore {
   constructor(
     private readonly db: Knex,
     private readonly secretBox: SecretBox,
+    /** Told when a run ends, so that its log followers see the end. */
+    private readonly changes: RunChanges,
   ) {}
 
   /**
@@ -427,6 +430,7 @@ export class DatabaseRunStore {
         });
       if (stoppedWhileQueued) {
         await skipUnstartedSteps(tx, runId);
+        await this.changes.notify(runId, tx);
         return true;
       }
       const flagged = await tx('runs')
@@ -473,6 +477,7 @@ export class DatabaseRunStore {
         });
       if (updated === 0) return false;
       await skipUnstartedSteps(tx, runId);
+      await this.changes.notify(runId, tx);
       return true;
     });
   }

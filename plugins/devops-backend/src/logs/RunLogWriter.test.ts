@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
+import { RunChanges } from '../database/RunChanges';
 import { applyMigrations } from '../database/migrate';
 import { RunLogWriter } from './RunLogWriter';
 
@@ -33,7 +34,7 @@ async function setup(databaseId: Parameters<typeof databases.init>[0]) {
     queued_at: now,
     stop_requested: false,
   });
-  const store = new DatabaseLogStore(db);
+  const store = new DatabaseLogStore(db, new RunChanges(db));
   const lines = async () =>
     (await store.list('r1', { afterSeq: 0, limit: 100_000 })).flatMap(c =>
       c.text

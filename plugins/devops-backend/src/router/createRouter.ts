@@ -11,22 +11,34 @@ import { triggersRoutes } from '../triggers/triggersRoutes';
 import { rejectNulCharacters } from './rejectNulCharacters';
 import { RouterOptions } from './types';
 
-/** Turns body-parser failures into Backstage input errors with a readable message. */
-const bodyErrors: ErrorRequestHandler = (error, _req, _res, next) => {
-  if (error?.type === 'entity.parse.failed') {
-    next(
-      new InputError(`The request body is not valid JSON: ${error.message}`),
-    );
-  } else if (error?.type === 'entity.too.large') {
-    next(new InputError('The request body is too large'));
-  } else {
-    next(error);
-  }
-};
+/**
+ * Turns body-parser failures into errors the Backstage error handler answers with a
+ * readable message: 400 for a body that is not JSON, 413 for one over the limit.
+ */
+const bodyErrors =
+  (maxRequestBytes: number): ErrorRequestHandler =>
+  (error, _req, _res, next) => {
+    if (error?.type === 'entity.parse.failed') {
+      next(
+        new InputError(`The request body is not valid JSON: ${error.message}`),
+      );
+    } else if (error?.type === 'entity.too.large') {
+      next(
+        Object.assign(
+          new Error(
+            `The request body is larger than the ${maxRequestBytes} bytes the portal takes (devops.limits.maxRequestBytes)`,
+          ),
+          { name: 'PayloadTooLargeError', statusCode: 413 },
+        ),
+      );
+    } else {
+      next(error);
+    }
+  };
 
 export function createRouter(options: RouterOptions): express.Router {
   const router = Router();
-  router.use(express.json({ limit: '2mb' }));
+  router.use(express.json({ limit: options.maxRequestBytes }));
   router.use(
     express.text({
       type: [
@@ -35,10 +47,10 @@ export function createRouter(options: RouterOptions): express.Router {
         'text/yaml',
         'text/plain',
       ],
-      limit: '2mb',
+      limit: options.maxRequestBytes,
     }),
   );
-  router.use(bodyErrors);
+  router.use(bodyErrors(options.maxRequestBytes));
   router.use(rejectNulCharacters);
   router.use(deployTargetsRoutes(options));
   router.use(pipelinesRoutes(options));

@@ -868,6 +868,46 @@ describe('devops router: pipelines', () => {
     });
 
     describe('limits', () => {
+      it('refuses a body over devops.limits.maxRequestBytes with 413, and stores nothing', async () => {
+        const limited = await DevopsTestBackend.start(
+          await databases.init(databaseId),
+          { devops: { limits: { maxRequestBytes: 20_000 } } },
+        );
+        try {
+          const entityRef = `component:default/${uniqueName('big')}`;
+          const big = pipelineDocument({
+            entityRef,
+            title: 'x'.repeat(30_000),
+          });
+          const message =
+            'The request body is larger than the 20000 bytes the portal takes (devops.limits.maxRequestBytes)';
+          for (const res of [
+            await limited.http.post('/api/devops/pipelines').send(big),
+            await limited.http
+              .post('/api/devops/pipelines/import')
+              .set('Content-Type', 'application/yaml')
+              .send(stringifyYaml(big)),
+          ]) {
+            expect(res.status).toBe(413);
+            expect(res.body.error.message).toBe(message);
+          }
+          const list = await limited.http
+            .get('/api/devops/pipelines')
+            .query({ entityRef });
+          expect(list.body.totalCount).toBe(0);
+          // Under the limit, as always.
+          expect(
+            (
+              await limited.http
+                .post('/api/devops/pipelines')
+                .send(pipelineDocument({ entityRef }))
+            ).status,
+          ).toBe(201);
+        } finally {
+          await limited.stop();
+        }
+      });
+
       it('refuses to create, import or copy past devops.limits.maxPipelines', async () => {
         const limited = await DevopsTestBackend.start(
           await databases.init(databaseId),

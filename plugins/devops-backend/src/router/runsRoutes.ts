@@ -10,19 +10,19 @@ import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { queueRerun } from '../engine/queueRun';
+import { LOG_PAGE, followRunLog } from '../logs/followRunLog';
 import { loadApiRun, setupStepName } from './serialize';
 import { RouterOptions, runStarter } from './types';
 import { parseBody, parseSeq } from './validation';
 
 /** The `task` value that selects the run's own lines, its initialisation step's log. */
 const RUN_LEVEL_LOG = 'initialisation' satisfies SetupStep;
-const LIVE_POLL_MS = 200;
 const KEEPALIVE_MS = 15_000;
-const PAGE = 500;
 
 /** Runs: detail, re-run, stop, the live log and the full-log download. */
 export function runsRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, pipelines, runs, logs, engine } = options;
+  const { httpAuth, authorizer, pipelines, runs, logs, runChanges, engine } =
+    options;
   const router = Router();
 
   /** Loads a run whose pipeline the caller may see. */
@@ -100,10 +100,13 @@ export function runsRoutes(options: RouterOptions) {
       const { status } = await runs.getRunOrThrow(run.id);
       const items = await logs.list(run.id, {
         afterSeq: after,
-        limit: PAGE,
+        limit: LOG_PAGE,
         taskId,
       });
-      res.json({ items, done: isFinalStatus(status) && items.length < PAGE });
+      res.json({
+        items,
+        done: isFinalStatus(status) && items.length < LOG_PAGE,
+      });
       return;
     }
     await streamLog(req, res, run.id, after, taskId);
@@ -112,7 +115,7 @@ export function runsRoutes(options: RouterOptions) {
   /**
    * Server-sent events: one `log` event per chunk (its id is the sequence number, so a
    * reconnecting EventSource resumes by itself) and an `end` event once the run is over
-   * and everything was sent. Memory stays bounded: one page of chunks at a time.
+   * and everything was sent (see followRunLog).
    */
   async function streamLog(
     req: Request,
@@ -128,39 +131,26 @@ export function runsRoutes(options: RouterOptions) {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    let closed = false;
-    req.on('close', () => {
-      closed = true;
-    });
-    let after = afterSeq;
-    let lastWrite = Date.now();
+    const closed = new AbortController();
+    req.on('close', () => closed.abort());
     const write = async (text: string) => {
-      lastWrite = Date.now();
       if (!res.write(text))
         await new Promise(resolve => res.once('drain', resolve));
     };
-    while (!closed) {
-      // Read the status first: chunks written before the run ended are then all visible.
-      const { status } = await runs.getRunOrThrow(runId);
-      const chunks = await logs.list(runId, {
-        afterSeq: after,
-        limit: PAGE,
-        taskId,
-      });
-      for (const chunk of chunks) {
-        await write(
-          `id: ${chunk.seq}\nevent: log\ndata: ${JSON.stringify(chunk)}\n\n`,
-        );
-        after = chunk.seq;
-      }
-      if (chunks.length === PAGE) continue;
-      if (isFinalStatus(status)) {
-        await write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
-        break;
-      }
-      if (Date.now() - lastWrite > KEEPALIVE_MS) await write(': keepalive\n\n');
-      await new Promise(resolve => setTimeout(resolve, LIVE_POLL_MS));
-    }
+    await followRunLog(
+      { runs, logs, runChanges },
+      { runId, afterSeq, taskId, idleMs: KEEPALIVE_MS, signal: closed.signal },
+      {
+        onChunk: chunk =>
+          write(
+            `id: ${chunk.seq}\nevent: log\ndata: ${JSON.stringify(chunk)}\n\n`,
+          ),
+        onEnd: status =>
+          write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`),
+        // A comment now and then keeps proxies from closing a quiet stream.
+        onIdle: () => write(': keepalive\n\n'),
+      },
+    );
     res.end();
   }
 
@@ -186,7 +176,10 @@ export function runsRoutes(options: RouterOptions) {
     });
     let after = 0;
     for (;;) {
-      const chunks = await logs.list(run.id, { afterSeq: after, limit: PAGE });
+      const chunks = await logs.list(run.id, {
+        afterSeq: after,
+        limit: LOG_PAGE,
+      });
       for (const chunk of chunks) {
         const prefix = chunk.taskId ? `[${names.get(chunk.taskId)}] ` : '';
         const text = prefix
@@ -196,7 +189,7 @@ export function runsRoutes(options: RouterOptions) {
           await new Promise(resolve => res.once('drain', resolve));
         after = chunk.seq;
       }
-      if (chunks.length < PAGE) break;
+      if (chunks.length < LOG_PAGE) break;
     }
     res.end();
   });

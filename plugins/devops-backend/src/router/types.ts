@@ -12,6 +12,7 @@ import type { ClusterService } from '../clusters/ClusterService';
 import type { TaskResourceSettings } from '../executors/kubernetes/taskResources';
 import type { DeployTargets } from '../deployTargets/DeployTargets';
 import { DatabaseLogStore } from '../database/DatabaseLogStore';
+import type { RunChanges } from '../database/RunChanges';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { RunEngine } from '../engine/RunEngine';
@@ -28,6 +29,8 @@ export type RouterOptions = {
   pipelines: DatabasePipelineStore;
   runs: DatabaseRunStore;
   logs: DatabaseLogStore;
+  /** What wakes a run's log followers. */
+  runChanges: RunChanges;
   engine: RunEngine;
   clusters: ClusterService;
   /** Where a pipeline's deploy tasks may deploy, checked as it is saved. */
@@ -44,6 +47,8 @@ export type RouterOptions = {
   userDisplayName: UserDisplayName;
   /** 0 means unlimited. */
   maxPipelines: number;
+  /** Larger request bodies are refused with 413. */
+  maxRequestBytes: number;
 };
 
 /** Who did it, as an entity ref: the user, or the calling plugin for service requests. */

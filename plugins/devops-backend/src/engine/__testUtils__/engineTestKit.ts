@@ -8,6 +8,7 @@ import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import { DatabaseLogStore } from '../../database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../../database/DatabaseRunStore';
+import { RunChanges } from '../../database/RunChanges';
 import { applyMigrations } from '../../database/migrate';
 import type { TaskExecutor } from '../../executors/types';
 import { SecretBox } from '../../secrets/SecretBox';
@@ -24,8 +25,9 @@ export async function createEngineTestKit(
   await applyMigrations(db);
   const box = new SecretBox('engine-test-key');
   const pipelines = new DatabasePipelineStore(db, box);
-  const runs = new DatabaseRunStore(db, box);
-  const logs = new DatabaseLogStore(db);
+  const changes = new RunChanges(db);
+  const runs = new DatabaseRunStore(db, box, changes);
+  const logs = new DatabaseLogStore(db, changes);
   const engines: RunEngine[] = [];
   let pipelineCount = 0;
 

@@ -71,7 +71,7 @@ export class DevopsTestBackend {
     knex: Knex,
     options: {
       devops?: {
-        limits?: { maxPipelines?: number };
+        limits?: { maxPipelines?: number; maxRequestBytes?: number };
         encryptionKey?: string;
         repositories?: { allowedHosts?: string[] };
         deployTargets?: object[];

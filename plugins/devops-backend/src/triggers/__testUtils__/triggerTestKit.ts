@@ -6,6 +6,7 @@ import {
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../../database/DatabaseRunStore';
+import { RunChanges } from '../../database/RunChanges';
 import { applyMigrations } from '../../database/migrate';
 import { SecretBox } from '../../secrets/SecretBox';
 import { DatabaseTriggerStore } from '../DatabaseTriggerStore';
@@ -27,7 +28,7 @@ export async function createTriggerTestKit(
     now: () => clock.now(),
   });
   const pipelines = new DatabasePipelineStore(db, box, triggers);
-  const runs = new DatabaseRunStore(db, box);
+  const runs = new DatabaseRunStore(db, box, new RunChanges(db));
   const onQueued = jest.fn();
   /** The timer of one backend replica; each has stores of its own on the one database. */
   const replicaTimer = () =>
@@ -37,7 +38,7 @@ export async function createTriggerTestKit(
         now: () => clock.now(),
       }),
       pipelines: new DatabasePipelineStore(db, box),
-      runs: new DatabaseRunStore(db, box),
+      runs: new DatabaseRunStore(db, box, new RunChanges(db)),
       clock,
       logger: mockServices.logger.mock(),
       onQueued,

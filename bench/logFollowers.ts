@@ -1,0 +1,215 @@
+/*
+ * Live log followers: 200 followers of one running run, measured side by side in one
+ * process with what they replaced.
+ *
+ *   (a) followers as `GET /runs/:id/logs?follow=true` serves them (followRunLog: the
+ *       database is read when RunChanges says the run changed), and
+ *   (b) as many pollers doing what the stream did before: read the run and its log every
+ *       200 ms.
+ *
+ * It prints the database queries per second of each while the run prints nothing, and
+ * the time from a line's write to the last of the 200 followers holding it, beside the
+ * write alone. Ratios, not pass/fail timings; it exits non-zero only when a follower
+ * misses a line.
+ *
+ *   yarn bench:followers
+ *
+ * With BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING set it runs on PostgreSQL (a
+ * scratch database), where the wake-ups travel through LISTEN/NOTIFY as between replicas;
+ * otherwise on SQLite in memory.
+ */
+import knexFactory, { Knex } from 'knex';
+import os from 'os';
+import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
+import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
+import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
+import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
+import { applyMigrations } from '../plugins/devops-backend/src/database/migrate';
+import { queueRun } from '../plugins/devops-backend/src/engine/queueRun';
+import { followRunLog } from '../plugins/devops-backend/src/logs/followRunLog';
+import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
+import {
+  argValue,
+  fmt,
+  median,
+  runBenchmark,
+  warningsOnlyLogger,
+  withScratchPostgres,
+} from './benchSupport';
+
+const FOLLOWERS = Number(argValue('--followers') ?? 200);
+const QUIET_MS = 5000;
+const LINES = 30;
+/** What the stream did before RunChanges: read the run and its log this often. */
+const OLD_POLL_MS = 200;
+const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+
+const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ];
+
+type Setup = {
+  db: Knex;
+  runs: DatabaseRunStore;
+  logs: DatabaseLogStore;
+  changes: RunChanges;
+  runId: string;
+};
+
+async function setUp(db: Knex): Promise<Setup> {
+  await applyMigrations(db);
+  const box = new SecretBox('bench-key');
+  const changes = new RunChanges(db);
+  await changes.listen(warningsOnlyLogger);
+  const runs = new DatabaseRunStore(db, box, changes);
+  const logs = new DatabaseLogStore(db, changes);
+  const pipeline = await new DatabasePipelineStore(db, box).create({
+    document: {
+      apiVersion: 'devops.backstage.io/v1',
+      kind: 'Pipeline',
+      metadata: { name: 'followed', entityRef: 'component:default/bench' },
+      spec: { stages: [] },
+    },
+    secrets: {},
+    createdBy: 'user:default/bench',
+  });
+  const run = await queueRun(runs, pipeline, { type: 'manual' });
+  await runs.claimNextRun('bench');
+  return { db, runs, logs, changes, runId: run.id };
+}
+
+/** Counts the queries `db` sends while `during` runs. */
+async function queriesDuring(db: Knex, during: () => Promise<void>) {
+  let count = 0;
+  const onQuery = () => {
+    count += 1;
+  };
+  db.on('query', onQuery);
+  try {
+    await during();
+  } finally {
+    db.off('query', onQuery);
+  }
+  return count;
+}
+
+async function measureFollowers(setup: Setup) {
+  const { runs, logs, changes, runId, db } = setup;
+  const stop = new AbortController();
+  /** When each follower got each line: arrivals[line][follower]. */
+  const arrivals = new Map<number, number[]>();
+  let ended = 0;
+  const followers = Array.from({ length: FOLLOWERS }, () =>
+    followRunLog(
+      { runs, logs, runChanges: changes },
+      { runId, afterSeq: 0, idleMs: 30_000, signal: stop.signal },
+      {
+        onChunk: async chunk => {
+          const times = arrivals.get(chunk.seq) ?? [];
+          times.push(performance.now());
+          arrivals.set(chunk.seq, times);
+        },
+        onEnd: async () => {
+          ended += 1;
+        },
+        onIdle: async () => {},
+      },
+    ),
+  );
+  // Every follower has read once and waits.
+  await sleep(1000);
+  const quietQueries = await queriesDuring(db, () => sleep(QUIET_MS));
+
+  const lastFollower: number[] = [];
+  const writes: number[] = [];
+  for (let seq = 1; seq <= LINES; seq++) {
+    const started = performance.now();
+    await logs.append(runId, [{ seq, text: `line ${seq}\n` }]);
+    writes.push(performance.now() - started);
+    while ((arrivals.get(seq)?.length ?? 0) < FOLLOWERS) await sleep(1);
+    lastFollower.push(Math.max(...arrivals.get(seq)!) - started);
+  }
+  await runs.finishRun(runId, 'bench', 'succeeded');
+  await Promise.all(followers);
+  stop.abort();
+  if (ended !== FOLLOWERS) {
+    throw new Error(`${FOLLOWERS - ended} followers did not see the run end`);
+  }
+  return { quietQueries, lastFollower, writes };
+}
+
+/** What a follower did before: the run and its log, every 200 ms, whether or not anything changed. */
+async function measurePollers(setup: Setup) {
+  const { runs, logs, runId, db } = setup;
+  let polling = true;
+  const pollers = Array.from({ length: FOLLOWERS }, async () => {
+    while (polling) {
+      await runs.getRunOrThrow(runId);
+      await logs.list(runId, { afterSeq: LINES, limit: 500 });
+      await sleep(OLD_POLL_MS);
+    }
+  });
+  await sleep(1000);
+  const quietQueries = await queriesDuring(db, () => sleep(QUIET_MS));
+  polling = false;
+  await Promise.all(pollers);
+  return quietQueries;
+}
+
+async function benchmark(label: string, db: Knex) {
+  const setup = await setUp(db);
+  try {
+    const followers = await measureFollowers(setup);
+    const polled = await measurePollers(setup);
+    const perSecond = (count: number) => (count / QUIET_MS) * 1000;
+    console.log(`\n${label}: ${FOLLOWERS} followers of one run`);
+    console.log(
+      `  quiet run, queries/s: woken by changes ${perSecond(
+        followers.quietQueries,
+      ).toFixed(1)}, polling every ${OLD_POLL_MS} ms ${perSecond(
+        polled,
+      ).toFixed(1)}`,
+    );
+    const p50 = median(followers.lastFollower);
+    console.log(
+      `  line to the last follower: p50 ${fmt(p50)}, p95 ${fmt(
+        percentile(followers.lastFollower, 95),
+      )}; the write alone: p50 ${fmt(median(followers.writes))} (${(
+        p50 / median(followers.writes)
+      ).toFixed(1)}x); polling every ${OLD_POLL_MS} ms waits ${fmt(
+        OLD_POLL_MS / 2,
+      )} on average`,
+    );
+  } finally {
+    await setup.changes.close();
+  }
+}
+
+async function main() {
+  const [load1] = os.loadavg();
+  console.log(
+    `Node ${process.version}, ${
+      os.cpus().length
+    } CPUs, load average ${load1.toFixed(2)}`,
+  );
+  const pg = process.env[PG_ENV];
+  if (pg) {
+    await withScratchPostgres(pg, db => benchmark('PostgreSQL', db));
+    return;
+  }
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  try {
+    await benchmark('SQLite', sqlite);
+  } finally {
+    await sqlite.destroy();
+  }
+}
+
+runBenchmark(main);

@@ -1,0 +1,165 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { EventEmitter } from 'events';
+import type { Knex } from 'knex';
+
+/** PostgreSQL's channel for run changes; the payload is the run's id. */
+const CHANNEL = 'devops_run_changes';
+/** Every watch hears this: the listening connection dropped, and changes may be missed. */
+const EVERY_RUN = '*';
+/** After the listening connection failed, the wait before listening again. */
+const RELISTEN_DELAY_MS = 1000;
+
+type RawPgConnection = {
+  query(sql: string): Promise<unknown>;
+  on(
+    event: 'notification',
+    listener: (message: { payload?: string }) => void,
+  ): void;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+  removeAllListeners(): void;
+};
+
+/**
+ * Waits for the changes of one run; made before the run is read, so that a change between
+ * the read and the wait is not missed.
+ */
+export class RunWatch {
+  #changed = false;
+  #wake?: () => void;
+  readonly #onChange = () => {
+    this.#changed = true;
+    this.#wake?.();
+  };
+
+  constructor(
+    private readonly events: EventEmitter,
+    private readonly runId: string,
+  ) {
+    events.on(runId, this.#onChange);
+    events.on(EVERY_RUN, this.#onChange);
+  }
+
+  /**
+   * Resolves true at the run's next change (or at once for one since the last call),
+   * false after `timeoutMs` or when `signal` aborts.
+   */
+  async next(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (!this.#changed && !signal?.aborted) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(done, timeoutMs);
+        signal?.addEventListener('abort', done);
+        this.#wake = done;
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+      });
+      this.#wake = undefined;
+    }
+    const changed = this.#changed;
+    this.#changed = false;
+    return changed;
+  }
+
+  close() {
+    this.events.off(this.runId, this.#onChange);
+    this.events.off(EVERY_RUN, this.#onChange);
+  }
+}
+
+/**
+ * Tells whoever follows a run (its log stream) that its log grew or it ended, on this
+ * backend and, on PostgreSQL, on every replica (`NOTIFY`, sent with the write's
+ * transaction, so it is heard once the write is visible). Followers so read the database
+ * when something changed instead of every 200 ms each: idle followers cost it nothing.
+ */
+export class RunChanges {
+  readonly #events = new EventEmitter().setMaxListeners(0);
+  #connection?: RawPgConnection;
+  #closed = false;
+  #relisten?: NodeJS.Timeout;
+  #logger?: LoggerService;
+
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * On PostgreSQL, hears the changes other replicas write (elsewhere this backend is the
+   * only writer). Until then, and without it, only this backend's own changes are heard.
+   */
+  async listen(logger?: LoggerService): Promise<void> {
+    this.#logger = logger;
+    if (this.#onPostgres) await this.#listen();
+  }
+
+  get #onPostgres() {
+    return this.db.client.config.client === 'pg';
+  }
+
+  /** Within `tx` when the change is written in one: replicas hear it once it commits. */
+  async notify(runId: string, tx?: Knex.Transaction): Promise<void> {
+    if (this.#onPostgres) {
+      await (tx ?? this.db).raw('select pg_notify(?, ?)', [CHANNEL, runId]);
+    }
+    // While listening, this backend hears its own change like the others do: once.
+    if (this.#connection) return;
+    const local = () => this.#events.emit(runId);
+    if (tx) tx.executionPromise.then(local, () => {});
+    else local();
+  }
+
+  watch(runId: string): RunWatch {
+    return new RunWatch(this.#events, runId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#relisten);
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection) {
+      connection.removeAllListeners();
+      await this.db.client.destroyRawConnection(connection).catch(() => {});
+    }
+  }
+
+  /** A connection of its own, outside the pool: LISTEN holds it for as long as it lives. */
+  async #listen() {
+    const connection: RawPgConnection =
+      await this.db.client.acquireRawConnection();
+    connection.on('notification', ({ payload }) => {
+      if (payload) this.#events.emit(payload);
+    });
+    const lost = (error?: Error) => {
+      if (this.#closed || this.#connection !== connection) return;
+      this.#connection = undefined;
+      connection.removeAllListeners();
+      this.#logger?.warn(
+        `Listening for run changes stopped (${
+          error?.message ?? 'connection ended'
+        }); listening again in ${RELISTEN_DELAY_MS} ms`,
+      );
+      // What was written meanwhile was not heard: every follower reads again.
+      this.#events.emit(EVERY_RUN);
+      this.#relisten = setTimeout(() => this.#listenAgain(), RELISTEN_DELAY_MS);
+    };
+    connection.on('error', lost);
+    connection.on('end', lost);
+    await connection.query(`LISTEN ${CHANNEL}`);
+    this.#connection = connection;
+  }
+
+  #listenAgain() {
+    if (this.#closed) return;
+    this.#listen().then(
+      () => this.#events.emit(EVERY_RUN),
+      error => {
+        this.#logger?.warn(`Listening for run changes failed: ${error}`);
+        this.#relisten = setTimeout(
+          () => this.#listenAgain(),
+          RELISTEN_DELAY_MS,
+        );
+      },
+    );
+  }
+}
