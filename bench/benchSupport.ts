@@ -1,7 +1,8 @@
-/* What the benchmarks share: a quiet logger, the engine, medians, number formatting, arguments, exit codes. */
+/* What the benchmarks share: a quiet logger, the engine, the databases, medians, number formatting, arguments, exit codes. */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { randomBytes } from 'crypto';
 import knexFactory, { Knex } from 'knex';
+import os from 'os';
 import {
   RunEngine,
   type RunEngineOptions,
@@ -95,4 +96,46 @@ export async function withScratchPostgres<T>(
     await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
     await admin.destroy();
   }
+}
+
+const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+
+/**
+ * Runs `benchmark` on SQLite in memory, then on a scratch PostgreSQL database when
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING names a server; returns what each
+ * gave, in that order.
+ */
+export async function onEachBenchDatabase<T>(
+  benchmark: (label: string, db: Knex) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = [];
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  try {
+    results.push(await benchmark('SQLite', sqlite));
+  } finally {
+    await sqlite.destroy();
+  }
+  const pg = process.env[PG_ENV];
+  if (pg) {
+    results.push(
+      await withScratchPostgres(pg, db => benchmark('PostgreSQL', db)),
+    );
+  } else {
+    console.log(`\nPostgreSQL: skipped (set ${PG_ENV} to include it)`);
+  }
+  return results;
+}
+
+/** The machine, first: a busy one inflates both sides of every ratio. */
+export function printMachine(): void {
+  const [load1] = os.loadavg();
+  console.log(
+    `Node ${process.version}, ${
+      os.cpus().length
+    } CPUs, load average ${load1.toFixed(2)}`,
+  );
 }

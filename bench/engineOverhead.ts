@@ -15,7 +15,7 @@ import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import { spawn } from 'child_process';
 import fs from 'fs/promises';
-import knexFactory, { Knex } from 'knex';
+import type { Knex } from 'knex';
 import os from 'os';
 import path from 'path';
 import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
@@ -36,7 +36,7 @@ import {
   runBenchmark,
   startBenchEngine,
   warningsOnlyLogger,
-  withScratchPostgres,
+  onEachBenchDatabase,
 } from './benchSupport';
 
 const STAGES = 5;
@@ -47,7 +47,6 @@ const ROUNDS = Number(argValue('--rounds') ?? process.env.BENCH_ROUNDS ?? 5);
 /** Only while the run is not claimed yet; afterwards the engine's idle hook is awaited. */
 const CLAIM_POLL_MS = 1;
 const RUN_TIMEOUT_MS = 120_000;
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 /** Task n (1-based): prints a few lines and sets one output, like a small build step. */
 function taskScript(n: number): string {
@@ -368,31 +367,12 @@ async function main() {
       ' (a busy machine inflates both sides; compare the ratio, not the absolute ms)',
   );
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'devops-bench-'));
-  const results: Array<ReturnType<typeof report>> = [];
+  let results: Array<ReturnType<typeof report>> = [];
   try {
     const scripts = await prepareDirectScripts(path.join(tmp, 'direct'));
-
-    const sqlite = knexFactory({
-      client: 'better-sqlite3',
-      connection: ':memory:',
-      useNullAsDefault: true,
-    });
-    try {
-      results.push(await benchmark('SQLite', sqlite, tmp, scripts));
-    } finally {
-      await sqlite.destroy();
-    }
-
-    const pg = process.env[PG_ENV];
-    if (pg) {
-      results.push(
-        await withScratchPostgres(pg, db =>
-          benchmark('PostgreSQL', db, tmp, scripts),
-        ),
-      );
-    } else {
-      console.log(`\nPostgreSQL: skipped (set ${PG_ENV} to include it)`);
-    }
+    results = await onEachBenchDatabase((label, db) =>
+      benchmark(label, db, tmp, scripts),
+    );
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

@@ -16,7 +16,12 @@
  * exits non-zero only when a run, task or pod did not succeed.
  */
 import { ConfigReader } from '@backstage/config';
-import type { CoreV1Api, KubeConfig, V1Pod, Watch } from '@kubernetes/client-node';
+import type {
+  CoreV1Api,
+  KubeConfig,
+  V1Pod,
+  Watch,
+} from '@kubernetes/client-node';
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import knexFactory from 'knex';
@@ -66,7 +71,10 @@ type Kube = { kubeConfig: KubeConfig; core: CoreV1Api; watch: Watch };
 /** Tells, from one watch on the namespace, when pods are first seen and when they end. */
 class PodWatcher {
   readonly #ending = new Map<string, (pod: V1Pod) => void>();
-  readonly #seeing: Array<{ match: (name: string) => boolean; resolve: (at: number) => void }> = [];
+  readonly #seeing: Array<{
+    match: (name: string) => boolean;
+    resolve: (at: number) => void;
+  }> = [];
   #request?: { abort(): void };
 
   static async start(kube: Kube): Promise<PodWatcher> {
@@ -134,7 +142,12 @@ class PodWatcher {
 function rawPod(name: string): V1Pod {
   const workspace = { name: 'workspace', mountPath: '/workspace' };
   return {
-    metadata: { name, namespace: NAMESPACE, annotations: INSTANT, labels: { bench: 'raw' } },
+    metadata: {
+      name,
+      namespace: NAMESPACE,
+      annotations: INSTANT,
+      labels: { bench: 'raw' },
+    },
     spec: {
       restartPolicy: 'Never',
       volumes: [{ name: 'workspace', emptyDir: {} }],
@@ -160,15 +173,31 @@ function rawPod(name: string): V1Pod {
 }
 
 /** One pod: create, wait for its end, read its log, delete it. */
-async function rawTask(kube: Kube, watcher: PodWatcher, name: string): Promise<void> {
+async function rawTask(
+  kube: Kube,
+  watcher: PodWatcher,
+  name: string,
+): Promise<void> {
   const ended = watcher.ended(name);
-  await kube.core.createNamespacedPod({ namespace: NAMESPACE, body: rawPod(name) });
+  await kube.core.createNamespacedPod({
+    namespace: NAMESPACE,
+    body: rawPod(name),
+  });
   const pod = await ended;
-  if (pod.status?.phase !== 'Succeeded') throw new Error(`raw pod ${name} ${pod.status?.phase}`);
+  if (pod.status?.phase !== 'Succeeded')
+    throw new Error(`raw pod ${name} ${pod.status?.phase}`);
   for (const container of ['source', 'task']) {
-    await kube.core.readNamespacedPodLog({ name, namespace: NAMESPACE, container });
+    await kube.core.readNamespacedPodLog({
+      name,
+      namespace: NAMESPACE,
+      container,
+    });
   }
-  await kube.core.deleteNamespacedPod({ name, namespace: NAMESPACE, gracePeriodSeconds: 0 });
+  await kube.core.deleteNamespacedPod({
+    name,
+    namespace: NAMESPACE,
+    gracePeriodSeconds: 0,
+  });
 }
 
 let rawCounter = 0;
@@ -246,7 +275,12 @@ async function setUpEngine(kubeconfigPath: string): Promise<Engine> {
     logger: warningsOnlyLogger,
     testHooks: { podAnnotations: () => INSTANT },
   });
-  const engine = startBenchEngine({ runs, logs, executor, concurrency: CONCURRENT_RUNS });
+  const engine = startBenchEngine({
+    runs,
+    logs,
+    executor,
+    concurrency: CONCURRENT_RUNS,
+  });
   const create = async (name: string, tasks: number) => {
     return pipelines.create({
       document: {
@@ -272,7 +306,10 @@ async function setUpEngine(kubeconfigPath: string): Promise<Engine> {
 }
 
 async function queue(e: Engine, pipeline: PipelineRecord) {
-  const run = await queueRun(e.runs, pipeline, { type: 'manual', user: 'user:default/bench' });
+  const run = await queueRun(e.runs, pipeline, {
+    type: 'manual',
+    user: 'user:default/bench',
+  });
   e.engine.notify();
   return run;
 }
@@ -284,10 +321,14 @@ async function waitForRuns(e: Engine, ids: string[]): Promise<void> {
     const unfinished = runs.filter(r => !isFinalStatus(r.status));
     if (unfinished.length === 0) {
       const failed = runs.find(r => r.status !== 'succeeded');
-      if (failed) throw new Error(`run #${failed.buildId} ${failed.status}: ${failed.message}`);
+      if (failed)
+        throw new Error(
+          `run #${failed.buildId} ${failed.status}: ${failed.message}`,
+        );
       return;
     }
-    if (Date.now() > deadline) throw new Error(`${unfinished.length} runs still unfinished`);
+    if (Date.now() > deadline)
+      throw new Error(`${unfinished.length} runs still unfinished`);
     await new Promise(r => setTimeout(r, 5));
   }
 }
@@ -302,7 +343,8 @@ async function firstPod(kube: Kube, watcher: PodWatcher, e: Engine) {
   await rawTask(kube, watcher, name);
   const raw = (await rawSeen) - rawStart;
 
-  const buildId = (await e.runs.listRuns(e.single.id, { limit: 1 })).items[0]?.buildId ?? 0;
+  const buildId =
+    (await e.runs.listRuns(e.single.id, { limit: 1 })).items[0]?.buildId ?? 0;
   const engineSeen = watcher.seen(n => n.startsWith(`devops-${buildId + 1}-`));
   const engineStart = performance.now();
   const run = await queue(e, e.single);
@@ -313,7 +355,8 @@ async function firstPod(kube: Kube, watcher: PodWatcher, e: Engine) {
 
 async function sequential(kube: Kube, watcher: PodWatcher, e: Engine) {
   const rawStart = performance.now();
-  for (let i = 0; i < SEQUENTIAL_TASKS; i++) await rawTask(kube, watcher, rawName());
+  for (let i = 0; i < SEQUENTIAL_TASKS; i++)
+    await rawTask(kube, watcher, rawName());
   const raw = performance.now() - rawStart;
   const engineStart = performance.now();
   await waitForRuns(e, [(await queue(e, e.sequential)).id]);
@@ -324,12 +367,15 @@ async function sequential(kube: Kube, watcher: PodWatcher, e: Engine) {
 async function concurrent(kube: Kube, watcher: PodWatcher, e: Engine) {
   const rawStart = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENT_RUNS }, () => rawTask(kube, watcher, rawName())),
+    Array.from({ length: CONCURRENT_RUNS }, () =>
+      rawTask(kube, watcher, rawName()),
+    ),
   );
   const raw = performance.now() - rawStart;
   const engineStart = performance.now();
   const ids: string[] = [];
-  for (let i = 0; i < CONCURRENT_RUNS; i++) ids.push((await queue(e, e.single)).id);
+  for (let i = 0; i < CONCURRENT_RUNS; i++)
+    ids.push((await queue(e, e.single)).id);
   await waitForRuns(e, ids);
   const engine = performance.now() - engineStart;
   return { raw, engine };
@@ -338,7 +384,9 @@ async function concurrent(kube: Kube, watcher: PodWatcher, e: Engine) {
 async function main() {
   const [load1] = os.loadavg();
   console.log(
-    `Node ${process.version}, ${os.cpus().length} CPUs, load average ${load1.toFixed(2)}` +
+    `Node ${process.version}, ${
+      os.cpus().length
+    } CPUs, load average ${load1.toFixed(2)}` +
       ' (the API server, scheduler and kwok share this machine; compare the ratio, not the absolute ms)',
   );
   const { kubeconfigPath, kubeConfig } = await useTestCluster();
@@ -350,7 +398,11 @@ async function main() {
   };
   const e = await setUpEngine(kubeconfigPath);
   const watcher = await PodWatcher.start(kube);
-  const results = { first: [] as Pair[], sequential: [] as Pair[], concurrent: [] as Pair[] };
+  const results = {
+    first: [] as Pair[],
+    sequential: [] as Pair[],
+    concurrent: [] as Pair[],
+  };
   try {
     // Warm-up: the first requests pay for TLS sessions and discovery on both sides.
     await firstPod(kube, watcher, e);
@@ -362,16 +414,25 @@ async function main() {
       results.sequential.push(seq);
       results.concurrent.push(conc);
       console.log(
-        `  round ${round}: first pod raw ${fmt(first.raw)} ms engine ${fmt(first.engine)} ms | ` +
-          `${SEQUENTIAL_TASKS} sequential tasks raw ${fmt(seq.raw)} ms engine ${fmt(seq.engine)} ms | ` +
-          `${CONCURRENT_RUNS} concurrent raw ${fmt(conc.raw)} ms engine ${fmt(conc.engine)} ms`,
+        `  round ${round}: first pod raw ${fmt(first.raw)} ms engine ${fmt(
+          first.engine,
+        )} ms | ` +
+          `${SEQUENTIAL_TASKS} sequential tasks raw ${fmt(
+            seq.raw,
+          )} ms engine ${fmt(seq.engine)} ms | ` +
+          `${CONCURRENT_RUNS} concurrent raw ${fmt(conc.raw)} ms engine ${fmt(
+            conc.engine,
+          )} ms`,
       );
     }
   } finally {
     watcher.stop();
     await e.close();
     await kube.core
-      .deleteCollectionNamespacedPod({ namespace: NAMESPACE, labelSelector: 'bench=raw' })
+      .deleteCollectionNamespacedPod({
+        namespace: NAMESPACE,
+        labelSelector: 'bench=raw',
+      })
       .catch(() => undefined);
   }
 
@@ -380,24 +441,38 @@ async function main() {
   const conc = medianPair(results.concurrent);
   console.log(`\nMedians over ${ROUNDS} rounds`);
   console.log(
-    `  run request -> first pod created: ${fmt(first.engine)} ms (goal < 100 ms); ` +
+    `  run request -> first pod created: ${fmt(
+      first.engine,
+    )} ms (goal < 100 ms); ` +
       `a pod created directly is seen after ${fmt(first.raw)} ms`,
   );
   console.log(
-    `  ${SEQUENTIAL_TASKS} sequential tasks: engine ${fmt(seq.engine)} ms, raw ${fmt(seq.raw)} ms; ` +
-      `overhead per task ${((seq.engine - seq.raw) / SEQUENTIAL_TASKS).toFixed(1)} ms (goal < 50 ms), ` +
+    `  ${SEQUENTIAL_TASKS} sequential tasks: engine ${fmt(
+      seq.engine,
+    )} ms, raw ${fmt(seq.raw)} ms; ` +
+      `overhead per task ${((seq.engine - seq.raw) / SEQUENTIAL_TASKS).toFixed(
+        1,
+      )} ms (goal < 50 ms), ` +
       `ratio ${(seq.engine / seq.raw).toFixed(2)}`,
   );
   console.log(
-    `  ${CONCURRENT_RUNS} concurrent one-task runs: engine ${(CONCURRENT_RUNS / (conc.engine / 1000)).toFixed(1)} runs/s, ` +
-      `raw ${(CONCURRENT_RUNS / (conc.raw / 1000)).toFixed(1)} pods/s, ratio ${(conc.engine / conc.raw).toFixed(2)}`,
+    `  ${CONCURRENT_RUNS} concurrent one-task runs: engine ${(
+      CONCURRENT_RUNS /
+      (conc.engine / 1000)
+    ).toFixed(1)} runs/s, ` +
+      `raw ${(CONCURRENT_RUNS / (conc.raw / 1000)).toFixed(1)} pods/s, ratio ${(
+        conc.engine / conc.raw
+      ).toFixed(2)}`,
   );
 }
 
 type Pair = { raw: number; engine: number };
 
 function medianPair(pairs: Pair[]): Pair {
-  return { raw: median(pairs.map(p => p.raw)), engine: median(pairs.map(p => p.engine)) };
+  return {
+    raw: median(pairs.map(p => p.raw)),
+    engine: median(pairs.map(p => p.engine)),
+  };
 }
 
 runBenchmark(main);

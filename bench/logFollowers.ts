@@ -14,12 +14,11 @@
  *
  *   yarn bench:followers
  *
- * With BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING set it runs on PostgreSQL (a
- * scratch database), where the wake-ups travel through LISTEN/NOTIFY as between replicas;
- * otherwise on SQLite in memory.
+ * It runs on SQLite in memory, and with BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+ * set on PostgreSQL too (a scratch database), where the wake-ups travel through
+ * LISTEN/NOTIFY as between replicas.
  */
-import knexFactory, { Knex } from 'knex';
-import os from 'os';
+import type { Knex } from 'knex';
 import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
 import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
@@ -32,9 +31,10 @@ import {
   argValue,
   fmt,
   median,
+  onEachBenchDatabase,
+  printMachine,
   runBenchmark,
   warningsOnlyLogger,
-  withScratchPostgres,
 } from './benchSupport';
 
 const FOLLOWERS = Number(argValue('--followers') ?? 200);
@@ -42,7 +42,6 @@ const QUIET_MS = 5000;
 const LINES = 30;
 /** What the stream did before RunChanges: read the run and its log this often. */
 const OLD_POLL_MS = 200;
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
@@ -189,27 +188,8 @@ async function benchmark(label: string, db: Knex) {
 }
 
 async function main() {
-  const [load1] = os.loadavg();
-  console.log(
-    `Node ${process.version}, ${
-      os.cpus().length
-    } CPUs, load average ${load1.toFixed(2)}`,
-  );
-  const pg = process.env[PG_ENV];
-  if (pg) {
-    await withScratchPostgres(pg, db => benchmark('PostgreSQL', db));
-    return;
-  }
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
-  try {
-    await benchmark('SQLite', sqlite);
-  } finally {
-    await sqlite.destroy();
-  }
+  printMachine();
+  await onEachBenchDatabase(benchmark);
 }
 
 runBenchmark(main);

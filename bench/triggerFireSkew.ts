@@ -21,8 +21,7 @@
  */
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { randomUUID } from 'crypto';
-import knexFactory, { Knex } from 'knex';
-import os from 'os';
+import type { Knex } from 'knex';
 import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
 import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
@@ -38,12 +37,12 @@ import {
   argValue,
   fmt,
   median,
+  onEachBenchDatabase,
+  printMachine,
   runBenchmark,
   warningsOnlyLogger,
-  withScratchPostgres,
 } from './benchSupport';
 
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const ROUNDS = Number(argValue('--rounds') ?? 3);
 const PIPELINES = Number(argValue('--pipelines') ?? 10_000);
 
@@ -271,28 +270,8 @@ async function benchmark(label: string, db: Knex) {
 }
 
 async function main() {
-  const [load1] = os.loadavg();
-  console.log(
-    `Node ${process.version}, ${
-      os.cpus().length
-    } CPUs, load average ${load1.toFixed(2)}`,
-  );
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: ':memory:',
-    useNullAsDefault: true,
-  });
-  try {
-    await benchmark('SQLite', sqlite);
-  } finally {
-    await sqlite.destroy();
-  }
-  const pg = process.env[PG_ENV];
-  if (pg) {
-    await withScratchPostgres(pg, db => benchmark('PostgreSQL', db));
-  } else {
-    console.log(`\nPostgreSQL: skipped (set ${PG_ENV} to include it)`);
-  }
+  printMachine();
+  await onEachBenchDatabase(benchmark);
 }
 
 runBenchmark(main);

@@ -1,6 +1,7 @@
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
-import { RouterOptions, principalRef } from '../router/types';
+import { pipelineEditorEntity } from '../router/pipelineEditorEntity';
+import type { RouterOptions } from '../router/types';
 
 /** Helm's chart names: a DNS-1123 label (lowercase letters, digits, inner dashes). */
 const CHART_NAME_PATTERN = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -19,28 +20,12 @@ function parseChartName(chart: unknown): string {
 
 /** Charts in the portal's chart repository, for the Deploy chart task dialog. */
 export function chartsRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, chartVersions } = options;
+  const { chartVersions } = options;
   const router = Router();
 
   router.get('/charts/versions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entityRef } = req.query;
-    if (typeof entityRef !== 'string' || !entityRef) {
-      throw new InputError('entityRef must be one entity ref');
-    }
     const chart = parseChartName(req.query.chart);
-    // As for deploy targets: those who may make (or so edit) the entity's pipelines.
-    if (
-      !(await authorizer.mayCreate(
-        credentials,
-        entityRef,
-        principalRef(credentials),
-      ))
-    ) {
-      throw new NotAllowedError(
-        `You are not allowed to create or edit pipelines for ${entityRef}`,
-      );
-    }
+    await pipelineEditorEntity(req, options);
     res.json(await chartVersions.list(chart));
   });
 

@@ -1,7 +1,7 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
-import { principalRef, type RouterOptions } from '../router/types';
+import { pipelineEditorEntity } from '../router/pipelineEditorEntity';
+import type { RouterOptions } from '../router/types';
 import { listClusterNamespaces } from './clusterNamespaces';
 
 /**
@@ -10,38 +10,16 @@ import { listClusterNamespaces } from './clusterNamespaces';
  * `/pipelines/:id` would otherwise take these paths.
  */
 export function deployTargetsRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, clusters, deployTargets } = options;
+  const { clusters, deployTargets } = options;
   const router = Router();
-
-  /** Those who may make (or so edit) the entity's pipelines may know where they deploy. */
-  const assertMayDeployFrom = async (
-    credentials: BackstageCredentials,
-    entityRef: string,
-  ) => {
-    if (
-      !(await authorizer.mayCreate(
-        credentials,
-        entityRef,
-        principalRef(credentials),
-      ))
-    ) {
-      throw new NotAllowedError(
-        `You are not allowed to create or edit pipelines for ${entityRef}`,
-      );
-    }
-  };
 
   /** Where a pipeline of the entity may deploy: the deploy task dialog's suggestions. */
   router.get('/pipelines/deploy-targets', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entityRef, cluster } = req.query;
-    if (typeof entityRef !== 'string' || !entityRef) {
-      throw new InputError('entityRef must be one entity ref');
-    }
+    const { cluster } = req.query;
     if (cluster !== undefined && typeof cluster !== 'string') {
       throw new InputError('cluster must be one cluster name');
     }
-    await assertMayDeployFrom(credentials, entityRef);
+    const entityRef = await pipelineEditorEntity(req, options);
     res.json({
       items: await deployTargets.targetsFor({
         entityRef,
@@ -55,18 +33,14 @@ export function deployTargetsRoutes(options: RouterOptions) {
    * read from the cluster: the deploy task dialog's namespace suggestions.
    */
   router.get('/pipelines/deploy-targets/namespaces', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entityRef, cluster, target } = req.query;
-    if (typeof entityRef !== 'string' || !entityRef) {
-      throw new InputError('entityRef must be one entity ref');
-    }
+    const { cluster, target } = req.query;
     if (typeof target !== 'string' || !target) {
       throw new InputError('target must be the name of one cluster');
     }
     if (cluster !== undefined && typeof cluster !== 'string') {
       throw new InputError('cluster must be one cluster name');
     }
-    await assertMayDeployFrom(credentials, entityRef);
+    const entityRef = await pipelineEditorEntity(req, options);
     const pipeline = { entityRef, cluster: cluster || undefined };
     // Refused before the cluster is asked anything.
     await deployTargets.allowedNamespaces(pipeline, target, []);
