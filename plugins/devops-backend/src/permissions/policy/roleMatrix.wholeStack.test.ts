@@ -13,7 +13,7 @@ import {
   pipelineDocument,
   uniqueName,
 } from '../../router/__testUtils__/devopsTestBackend';
-import { startWholeStackBackend } from './__testUtils__/wholeStackBackend';
+import { startWholeStackBackend } from '../../__testUtils__/wholeStack/wholeStackBackend';
 
 jest.setTimeout(120_000);
 

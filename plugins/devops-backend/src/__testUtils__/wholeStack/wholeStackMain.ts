@@ -10,7 +10,7 @@ import {
   createProxyAuthProviderFactory,
   createProxyAuthenticator,
 } from '@backstage/plugin-auth-node';
-import { devopsPermissionPolicyModule } from '../policyModule';
+import { devopsPermissionPolicyModule } from '../../permissions/policy/policyModule';
 import { STAND_IN_USER_HEADER } from './standInSignIn';
 
 /**
@@ -55,5 +55,5 @@ backend.add(standInSignIn);
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(devopsPermissionPolicyModule);
-backend.add(import('../../../index'));
+backend.add(import('../../index'));
 backend.start();

@@ -7,7 +7,7 @@ import path from 'path';
 import { stringify as toYaml } from 'yaml';
 import { STAND_IN_USER_HEADER } from './standInSignIn';
 
-const ROOT = path.resolve(__dirname, '../../../../../..');
+const ROOT = path.resolve(__dirname, '../../../../..');
 const MAIN = path.join(__dirname, 'wholeStackMain.ts');
 /** A cold start compiles the plugin's sources first; leave room for a busy machine. */
 const START_TIMEOUT_MS = 120_000;
@@ -28,7 +28,13 @@ async function freePort(): Promise<number> {
  * Backstage's own auth, permission and user info services. Only sign-in is a stand-in
  * (wholeStackMain.ts). `config` is merged over the process's base configuration.
  */
-export async function startWholeStackBackend(config: JsonObject) {
+export async function startWholeStackBackend(
+  config: JsonObject,
+  options: {
+    /** `backend.database`; default: an in-memory SQLite, gone with the process. */
+    database?: JsonObject;
+  } = {},
+) {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-whole-stack-'));
@@ -40,7 +46,10 @@ export async function startWholeStackBackend(config: JsonObject) {
       backend: {
         baseUrl,
         listen: { port },
-        database: { client: 'better-sqlite3', connection: ':memory:' },
+        database: options.database ?? {
+          client: 'better-sqlite3',
+          connection: ':memory:',
+        },
       },
       auth: { providers: { 'stand-in': {} } },
       permission: { enabled: true },
@@ -71,8 +80,8 @@ export async function startWholeStackBackend(config: JsonObject) {
   const logTail = () =>
     fs.readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n');
 
-  const stop = async () => {
-    child.kill('SIGTERM');
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
+    child.kill(signal);
     const killed = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(killed);

@@ -1,0 +1,215 @@
+import type { LogChunk, Run } from '@devops-pipelines/plugin-devops-common';
+import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
+import fs from 'fs';
+import knexFactory from 'knex';
+import os from 'os';
+import path from 'path';
+import { startWholeStackBackend } from '../__testUtils__/wholeStack/wholeStackBackend';
+import { eventually } from '../kubernetes/__testUtils__/testCluster';
+import {
+  TEST_ENCRYPTION_KEY,
+  pipelineDocument,
+} from '../router/__testUtils__/devopsTestBackend';
+
+jest.setTimeout(300_000);
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const ADA = 'user:default/ada'; // an admin of the demo's catalog
+const JACK = 'component:default/jack-2048';
+const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+/** How long a backend's runs go unheartbeated before another takes them over. */
+const STALE_AFTER_SECONDS = 3;
+const LONG_RUNS = 3;
+
+type Stack = Awaited<ReturnType<typeof startWholeStackBackend>>;
+
+/*
+ * A backend killed with SIGKILL mid-run, as a crash or a forced pod deletion kills it, and
+ * started again on the same database: the real backend process on PostgreSQL (SQLite files
+ * where no server is configured), running scripts on the local executor. Every run must
+ * end; every line stored before the kill stays, once; nothing starts twice; a task whose
+ * processes died with the backend is reported by the documented rule.
+ */
+describe('a backend killed mid-run and started again', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-crash-'));
+  const markers = path.join(work, 'markers');
+  fs.mkdirSync(markers);
+  const pg = process.env[PG_ENV];
+  /** Every database of both processes: the portal's plugins, each under this prefix. */
+  const prefix = `devops_crash_${process.pid}_${Date.now().toString(36)}_`;
+  const database = pg
+    ? { client: 'pg', connection: pg, prefix }
+    : {
+        client: 'better-sqlite3',
+        connection: { directory: path.join(work, 'sqlite') },
+      };
+  const config = {
+    catalog: {
+      rules: [{ allow: ['Component', 'Group', 'User', 'Location'] }],
+      locations: ['org.yaml', 'entities.yaml'].map(file => ({
+        type: 'file',
+        target: path.join(ROOT, 'examples', file),
+      })),
+    },
+    devops: {
+      encryptionKey: TEST_ENCRYPTION_KEY,
+      executor: {
+        type: 'local',
+        local: { enabled: true, workspaceDir: path.join(work, 'workspaces') },
+      },
+      // Room for the long runs only: one more waits in the queue through the crash.
+      engine: {
+        concurrentRuns: LONG_RUNS,
+        staleAfterSeconds: STALE_AFTER_SECONDS,
+      },
+      permissions: { adminGroups: ['group:default/platform-admins'] },
+    },
+  };
+  let stack: Stack | undefined;
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (pg) {
+      const admin = knexFactory({ client: 'pg', connection: pg });
+      const { rows } = await admin.raw(
+        'SELECT datname FROM pg_database WHERE datname LIKE ?',
+        [`${prefix}%`],
+      );
+      for (const { datname } of rows) {
+        await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
+      }
+      await admin.destroy();
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  /** ada's client of the DevOps API, once the catalog made her an admin. */
+  const adaClient = async (started: Stack) => {
+    const token = await eventually(
+      'ada as an admin in the catalog',
+      async () => {
+        const identity = await started.signIn(ADA).catch(() => undefined);
+        return identity?.ownershipEntityRefs.includes(
+          'group:default/platform-admins',
+        )
+          ? identity.token
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    return async (method: string, route: string, body?: unknown) => {
+      const response = await fetch(`${started.baseUrl}/api/devops${route}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        throw new Error(`${method} ${route}: ${response.status} ${text}`);
+      }
+      return text ? JSON.parse(text) : {};
+    };
+  };
+
+  it('ends every run, keeps every line once, and starts nothing twice', async () => {
+    stack = await startWholeStackBackend(config, { database });
+    let api = await adaClient(stack);
+    const runOf = async (name: string, script: string): Promise<Run> => {
+      const pipeline = await api(
+        'POST',
+        '/pipelines',
+        pipelineDocument({ name, entityRef: JACK, scripts: [script] }),
+      );
+      return api('POST', `/pipelines/${pipeline.status.id}/runs`, {});
+    };
+    const logOf = async (runId: string): Promise<LogChunk[]> =>
+      (await api('GET', `/runs/${runId}/logs?after=0`)).items;
+
+    // Each long run notes its start and its end; between them it prints three lines, then
+    // works silently, so that no broken pipe would stop it once its backend is gone.
+    const long = [];
+    for (let i = 0; i < LONG_RUNS; i++) {
+      const marker = path.join(markers, `long-${i}`);
+      long.push(
+        await runOf(
+          `crash-long-${i}`,
+          `echo started >> ${marker}\nfor n in 1 2 3; do echo "line $n"; sleep 0.3; done\nsleep 4\necho finished >> ${marker}`,
+        ),
+      );
+    }
+    const queued = await runOf(
+      'crash-queued',
+      `echo ran >> ${path.join(markers, 'queued')}`,
+    );
+    const before = new Map<string, LogChunk[]>();
+    for (const run of long) {
+      before.set(
+        run.id,
+        await eventually(`line 3 of run ${run.id}`, async () => {
+          const chunks = await logOf(run.id);
+          return chunks.some(c => c.text.includes(' line 3\n'))
+            ? chunks
+            : undefined;
+        }),
+      );
+    }
+    expect((await api('GET', `/runs/${queued.id}`)).status).toBe('queued');
+
+    await stack.stop('SIGKILL');
+    const killedAt = Date.now();
+    stack = await startWholeStackBackend(config, { database });
+    api = await adaClient(stack);
+
+    const ended = new Map<string, Run>();
+    for (const run of [...long, queued]) {
+      ended.set(
+        run.id,
+        await eventually(
+          `the end of run ${run.id}`,
+          async () => {
+            const now: Run = await api('GET', `/runs/${run.id}`);
+            return isFinalStatus(now.status) ? now : undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 250 },
+        ),
+      );
+    }
+
+    // The documented rule: a local task that died with its backend fails, and is not
+    // started again; the run's log says who took it over.
+    for (const run of long) {
+      const end = ended.get(run.id)!;
+      expect(end.status).toBe('failed');
+      expect(end.stages[0].tasks[0].message).toMatch(
+        /^The task "task-1" of stage "Stage 1" was interrupted: the backend running it stopped, and the task's processes ended with it/,
+      );
+      const after = await logOf(run.id);
+      // What was stored before the kill is still there, as it was: once.
+      for (const chunk of before.get(run.id)!) {
+        expect(after.filter(c => c.seq === chunk.seq)).toEqual([chunk]);
+      }
+      const text = after.map(c => c.text).join('');
+      for (let n = 1; n <= 3; n++) {
+        expect(text.split(` line ${n}\n`).length).toBeLessThanOrEqual(2);
+      }
+      expect(text).toMatch(/stopped responding; engine .+ took the run over/);
+    }
+    expect(ended.get(queued.id)!.status).toBe('succeeded');
+
+    // Past the moment the long scripts would have ended had they gone on: none did, and
+    // each started once; the queued run ran once, after the restart.
+    const scriptsWouldHaveEnded = killedAt + 4000 + 1000;
+    await new Promise(resolve =>
+      setTimeout(resolve, Math.max(0, scriptsWouldHaveEnded - Date.now())),
+    );
+    for (let i = 0; i < LONG_RUNS; i++) {
+      expect(fs.readFileSync(path.join(markers, `long-${i}`), 'utf8')).toBe(
+        'started\n',
+      );
+    }
+    expect(fs.readFileSync(path.join(markers, 'queued'), 'utf8')).toBe('ran\n');
+  });
+});
