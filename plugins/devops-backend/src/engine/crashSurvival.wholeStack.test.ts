@@ -1,22 +1,23 @@
 import type { LogChunk, Run } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import fs from 'fs';
-import knexFactory from 'knex';
 import os from 'os';
 import path from 'path';
+import {
+  adminClient,
+  demoPortalConfig,
+} from '../__testUtils__/wholeStack/demoPortal';
+import {
+  dropDatabases,
+  postgresServer,
+} from '../__testUtils__/wholeStack/postgresForProcesses';
 import { startWholeStackBackend } from '../__testUtils__/wholeStack/wholeStackBackend';
 import { eventually } from '../kubernetes/__testUtils__/testCluster';
-import {
-  TEST_ENCRYPTION_KEY,
-  pipelineDocument,
-} from '../router/__testUtils__/devopsTestBackend';
+import { pipelineDocument } from '../router/__testUtils__/devopsTestBackend';
 
 jest.setTimeout(300_000);
 
-const ROOT = path.resolve(__dirname, '../../../..');
-const ADA = 'user:default/ada'; // an admin of the demo's catalog
 const JACK = 'component:default/jack-2048';
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 /** How long a backend's runs go unheartbeated before another takes them over. */
 const STALE_AFTER_SECONDS = 3;
 const LONG_RUNS = 3;
@@ -25,8 +26,8 @@ type Stack = Awaited<ReturnType<typeof startWholeStackBackend>>;
 
 /*
  * A backend killed with SIGKILL mid-run, as a crash or a forced pod deletion kills it, and
- * started again on the same database: the real backend process on PostgreSQL (SQLite files
- * where no server is configured), running scripts on the local executor. Every run must
+ * started again on the same database: the real backend process on PostgreSQL, running
+ * scripts on the local executor. Every run must
  * end; every line stored before the kill stays, once; nothing starts twice; a task whose
  * processes died with the backend is reported by the documented rule.
  */
@@ -34,89 +35,31 @@ describe('a backend killed mid-run and started again', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-crash-'));
   const markers = path.join(work, 'markers');
   fs.mkdirSync(markers);
-  const pg = process.env[PG_ENV];
+  const pg = postgresServer();
   /** Every database of both processes: the portal's plugins, each under this prefix. */
   const prefix = `devops_crash_${process.pid}_${Date.now().toString(36)}_`;
-  const database = pg
-    ? { client: 'pg', connection: pg, prefix }
-    : {
-        client: 'better-sqlite3',
-        connection: { directory: path.join(work, 'sqlite') },
-      };
-  const config = {
-    catalog: {
-      rules: [{ allow: ['Component', 'Group', 'User', 'Location'] }],
-      locations: ['org.yaml', 'entities.yaml'].map(file => ({
-        type: 'file',
-        target: path.join(ROOT, 'examples', file),
-      })),
-    },
+  const database = { client: 'pg', connection: pg, prefix };
+  const config = demoPortalConfig({
+    workspaceDir: path.join(work, 'workspaces'),
+    // Room for the long runs only: one more waits in the queue through the crash.
     devops: {
-      encryptionKey: TEST_ENCRYPTION_KEY,
-      executor: {
-        type: 'local',
-        local: { enabled: true, workspaceDir: path.join(work, 'workspaces') },
-      },
-      // Room for the long runs only: one more waits in the queue through the crash.
       engine: {
         concurrentRuns: LONG_RUNS,
         staleAfterSeconds: STALE_AFTER_SECONDS,
       },
-      permissions: { adminGroups: ['group:default/platform-admins'] },
     },
-  };
+  });
   let stack: Stack | undefined;
 
   afterAll(async () => {
     await stack?.stop();
-    if (pg) {
-      const admin = knexFactory({ client: 'pg', connection: pg });
-      const { rows } = await admin.raw(
-        'SELECT datname FROM pg_database WHERE datname LIKE ?',
-        [`${prefix}%`],
-      );
-      for (const { datname } of rows) {
-        await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
-      }
-      await admin.destroy();
-    }
+    await dropDatabases(pg, prefix);
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  /** ada's client of the DevOps API, once the catalog made her an admin. */
-  const adaClient = async (started: Stack) => {
-    const token = await eventually(
-      'ada as an admin in the catalog',
-      async () => {
-        const identity = await started.signIn(ADA).catch(() => undefined);
-        return identity?.ownershipEntityRefs.includes(
-          'group:default/platform-admins',
-        )
-          ? identity.token
-          : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
-    return async (method: string, route: string, body?: unknown) => {
-      const response = await fetch(`${started.baseUrl}/api/devops${route}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) {
-        throw new Error(`${method} ${route}: ${response.status} ${text}`);
-      }
-      return text ? JSON.parse(text) : {};
-    };
-  };
-
   it('ends every run, keeps every line once, and starts nothing twice', async () => {
     stack = await startWholeStackBackend(config, { database });
-    let api = await adaClient(stack);
+    let api = await adminClient(stack);
     const runOf = async (name: string, script: string): Promise<Run> => {
       const pipeline = await api(
         'POST',
@@ -161,7 +104,7 @@ describe('a backend killed mid-run and started again', () => {
     await stack.stop('SIGKILL');
     const killedAt = Date.now();
     stack = await startWholeStackBackend(config, { database });
-    api = await adaClient(stack);
+    api = await adminClient(stack);
 
     const ended = new Map<string, Run>();
     for (const run of [...long, queued]) {
