@@ -1,17 +1,9 @@
 import type { LogChunk, Run } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
-import {
-  adminClient,
-  demoPortalConfig,
-} from '../__testUtils__/wholeStack/demoPortal';
-import {
-  dropDatabases,
-  postgresServer,
-} from '../__testUtils__/wholeStack/postgresForProcesses';
-import { startWholeStackBackend } from '../__testUtils__/wholeStack/wholeStackBackend';
+import { adminClient } from '../__testUtils__/wholeStack/demoPortal';
+import { usePortalProcesses } from '../__testUtils__/wholeStack/portalProcesses';
 import { eventually } from '../kubernetes/__testUtils__/testCluster';
 import { pipelineDocument } from '../router/__testUtils__/devopsTestBackend';
 
@@ -22,44 +14,26 @@ const JACK = 'component:default/jack-2048';
 const STALE_AFTER_SECONDS = 3;
 const LONG_RUNS = 3;
 
-type Stack = Awaited<ReturnType<typeof startWholeStackBackend>>;
-
 /*
  * A backend killed with SIGKILL mid-run, as a crash or a forced pod deletion kills it, and
  * started again on the same database: the real backend process on PostgreSQL, running
- * scripts on the local executor. Every run must
- * end; every line stored before the kill stays, once; nothing starts twice; a task whose
- * processes died with the backend is reported by the documented rule.
+ * scripts on the local executor. Every run must end; every line stored before the kill
+ * stays, once; nothing starts twice; a task whose processes died with the backend is
+ * reported by the documented rule.
  */
 describe('a backend killed mid-run and started again', () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-crash-'));
-  const markers = path.join(work, 'markers');
-  fs.mkdirSync(markers);
-  const pg = postgresServer();
-  /** Every database of both processes: the portal's plugins, each under this prefix. */
-  const prefix = `devops_crash_${process.pid}_${Date.now().toString(36)}_`;
-  const database = { client: 'pg', connection: pg, prefix };
-  const config = demoPortalConfig({
-    workspaceDir: path.join(work, 'workspaces'),
+  const portals = usePortalProcesses('crash', {
     // Room for the long runs only: one more waits in the queue through the crash.
-    devops: {
-      engine: {
-        concurrentRuns: LONG_RUNS,
-        staleAfterSeconds: STALE_AFTER_SECONDS,
-      },
+    engine: {
+      concurrentRuns: LONG_RUNS,
+      staleAfterSeconds: STALE_AFTER_SECONDS,
     },
   });
-  let stack: Stack | undefined;
-
-  afterAll(async () => {
-    await stack?.stop();
-    await dropDatabases(pg, prefix);
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+  const { markers } = portals;
 
   it('ends every run, keeps every line once, and starts nothing twice', async () => {
-    stack = await startWholeStackBackend(config, { database });
-    let api = await adminClient(stack);
+    const crashing = await portals.start();
+    let api = await adminClient(crashing);
     const runOf = async (name: string, script: string): Promise<Run> => {
       const pipeline = await api(
         'POST',
@@ -101,10 +75,9 @@ describe('a backend killed mid-run and started again', () => {
     }
     expect((await api('GET', `/runs/${queued.id}`)).status).toBe('queued');
 
-    await stack.stop('SIGKILL');
+    await portals.kill(crashing);
     const killedAt = Date.now();
-    stack = await startWholeStackBackend(config, { database });
-    api = await adminClient(stack);
+    api = await adminClient(await portals.start());
 
     const ended = new Map<string, Run>();
     for (const run of [...long, queued]) {

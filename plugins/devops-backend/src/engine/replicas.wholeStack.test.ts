@@ -1,17 +1,9 @@
 import type { Run } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
-import {
-  adminClient,
-  demoPortalConfig,
-} from '../__testUtils__/wholeStack/demoPortal';
-import {
-  dropDatabases,
-  postgresServer,
-} from '../__testUtils__/wholeStack/postgresForProcesses';
-import { startWholeStackBackend } from '../__testUtils__/wholeStack/wholeStackBackend';
+import { adminClient } from '../__testUtils__/wholeStack/demoPortal';
+import { usePortalProcesses } from '../__testUtils__/wholeStack/portalProcesses';
 import { eventually } from '../kubernetes/__testUtils__/testCluster';
 import { pipelineDocument } from '../router/__testUtils__/devopsTestBackend';
 
@@ -21,7 +13,6 @@ const JACK = 'component:default/jack-2048';
 const PIPELINES = 10;
 const RUNS = 500;
 
-type Stack = Awaited<ReturnType<typeof startWholeStackBackend>>;
 type Api = Awaited<ReturnType<typeof adminClient>>;
 
 /*
@@ -31,23 +22,10 @@ type Api = Awaited<ReturnType<typeof adminClient>>;
  * on the other.
  */
 describe('two replicas on one database', () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'devops-replicas-'));
-  const markers = path.join(work, 'markers');
-  fs.mkdirSync(markers);
-  const pg = postgresServer();
-  const prefix = `devops_replicas_${process.pid}_${Date.now().toString(36)}_`;
-  const database = { client: 'pg', connection: pg, prefix };
-  const config = demoPortalConfig({
-    workspaceDir: path.join(work, 'workspaces'),
-    devops: { engine: { staleAfterSeconds: 3 } },
+  const portals = usePortalProcesses('replicas', {
+    engine: { staleAfterSeconds: 3 },
   });
-  const stacks: Stack[] = [];
-
-  afterAll(async () => {
-    await Promise.all(stacks.map(stack => stack.stop()));
-    await dropDatabases(pg, prefix);
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+  const { markers } = portals;
 
   /** Every run of a pipeline, newest first, while each has fewer than 100. */
   const runsOf = async (api: Api, pipelineId: string): Promise<Run[]> =>
@@ -55,10 +33,8 @@ describe('two replicas on one database', () => {
 
   it('executes each run once, numbers them without gaps, and finishes a dead replica’s runs', async () => {
     // One after the other, as a rollout starts them: the first creates the databases.
-    const first = await startWholeStackBackend(config, { database });
-    stacks.push(first);
-    const second = await startWholeStackBackend(config, { database });
-    stacks.push(second);
+    const first = await portals.start();
+    const second = await portals.start();
     const [survivor, doomed] = await Promise.all([
       adminClient(first),
       adminClient(second),
@@ -109,8 +85,7 @@ describe('two replicas on one database', () => {
       },
       { timeoutMs: 120_000, intervalMs: 250 },
     );
-    await second.stop('SIGKILL');
-    stacks.splice(stacks.indexOf(second), 1);
+    await portals.kill(second);
 
     const all = await eventually(
       'every run to end on the surviving replica',

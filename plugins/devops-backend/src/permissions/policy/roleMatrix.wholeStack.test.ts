@@ -9,10 +9,10 @@ import {
   useTestCluster,
 } from '../../kubernetes/__testUtils__/testCluster';
 import {
-  TEST_ENCRYPTION_KEY,
   pipelineDocument,
   uniqueName,
 } from '../../router/__testUtils__/devopsTestBackend';
+import { demoPortalConfig } from '../../__testUtils__/wholeStack/demoPortal';
 import { startWholeStackBackend } from '../../__testUtils__/wholeStack/wholeStackBackend';
 
 jest.setTimeout(120_000);
@@ -93,30 +93,23 @@ describe('SPEC §9 through the whole stack, as the demo users', () => {
     const kubeconfigPath = path.join(workspaceDir, 'kubeconfig');
     fs.writeFileSync(kubeconfigPath, toYaml(parsed));
 
-    stack = await startWholeStackBackend({
-      catalog: {
-        rules: [{ allow: ['Component', 'Group', 'User', 'Location'] }],
-        locations: ['org.yaml', 'entities.yaml'].map(file => ({
-          type: 'file',
-          target: path.join(ROOT, 'examples', file),
-        })),
-      },
-      devops: {
-        encryptionKey: TEST_ENCRYPTION_KEY,
-        executor: { type: 'local', local: { enabled: true, workspaceDir } },
-        kubernetes: { kubeconfig: kubeconfigPath },
-        permissions: { adminGroups: ['group:default/platform-admins'] },
-        // As in the demo: nora cannot create, so the pipeline she made is seeded.
-        seed: {
-          directories: [
-            {
-              path: path.join(ROOT, 'examples/pipelines/nora'),
-              createdBy: NORA,
-            },
-          ],
+    stack = await startWholeStackBackend(
+      demoPortalConfig({
+        workspaceDir,
+        devops: {
+          kubernetes: { kubeconfig: kubeconfigPath },
+          // As in the demo: nora cannot create, so the pipeline she made is seeded.
+          seed: {
+            directories: [
+              {
+                path: path.join(ROOT, 'examples/pipelines/nora'),
+                createdBy: NORA,
+              },
+            ],
+          },
         },
-      },
-    });
+      }),
+    );
 
     // The catalog ingests the demo's users and groups in the background.
     let lastClaims = '';
