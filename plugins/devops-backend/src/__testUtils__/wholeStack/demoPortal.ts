@@ -38,9 +38,32 @@ export function demoPortalConfig(options: {
   };
 }
 
+/** An answer of the DevOps API: its status and its JSON body ({} when empty). */
+export type Reply = { status: number; body: any };
+
+/** A client of the DevOps API of `stack` that sends `token`. */
+export function devopsClient(stack: Stack, token: string) {
+  return async (
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<Reply> => {
+    const response = await fetch(`${stack.baseUrl}/api/devops${route}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : {} };
+  };
+}
+
 /**
- * A client of the DevOps API as ada, once the catalog made her an admin; it throws on
- * any answer but 2xx, with the body.
+ * A client of the DevOps API as ada, once the catalog made her an admin; it gives the
+ * body of a 2xx answer and throws on any other, with the body.
  */
 export async function adminClient(stack: Stack) {
   const token = await eventually(
@@ -55,19 +78,14 @@ export async function adminClient(stack: Stack) {
     },
     { timeoutMs: 60_000, intervalMs: 500 },
   );
+  const send = devopsClient(stack, token);
   return async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${stack.baseUrl}/api/devops${route}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${route}: ${response.status} ${text}`);
+    const reply = await send(method, route, body);
+    if (reply.status >= 300) {
+      throw new Error(
+        `${method} ${route}: ${reply.status} ${JSON.stringify(reply.body)}`,
+      );
     }
-    return text ? JSON.parse(text) : {};
+    return reply.body;
   };
 }

@@ -12,7 +12,11 @@ import {
   pipelineDocument,
   uniqueName,
 } from '../../router/__testUtils__/devopsTestBackend';
-import { demoPortalConfig } from '../../__testUtils__/wholeStack/demoPortal';
+import {
+  demoPortalConfig,
+  devopsClient,
+  type Reply,
+} from '../../__testUtils__/wholeStack/demoPortal';
 import { startWholeStackBackend } from '../../__testUtils__/wholeStack/wholeStackBackend';
 
 jest.setTimeout(120_000);
@@ -26,7 +30,6 @@ const ADA = 'user:default/ada';
 const PAT = 'user:default/pat';
 const NORA = 'user:default/nora';
 
-type Reply = { status: number; body: any };
 type Client = (method: string, route: string, body?: unknown) => Promise<Reply>;
 
 /*
@@ -43,21 +46,8 @@ describe('SPEC §9 through the whole stack, as the demo users', () => {
   /** The fixtures' ids: who created which pipeline for which project. */
   const id: Record<string, string> = {};
 
-  const clientFor = async (userRef: string): Promise<Client> => {
-    const { token } = await stack.signIn(userRef);
-    return async (method, route, body) => {
-      const response = await fetch(`${stack.baseUrl}/api/devops${route}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : {} };
-    };
-  };
+  const clientFor = async (userRef: string): Promise<Client> =>
+    devopsClient(stack, (await stack.signIn(userRef)).token);
 
   const created = async (reply: Promise<Reply>): Promise<Pipeline> => {
     const { status, body } = await reply;
