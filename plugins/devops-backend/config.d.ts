@@ -180,6 +180,12 @@ export interface Config {
        * a larger one is refused with 413 before it is parsed. Default: 2 MiB.
        */
       maxRequestBytes?: number;
+      /**
+       * Requests one address may send the code hosts' OAuth callback
+       * (`/repositories/<host>/redirect`, which takes no Backstage token) per minute, on
+       * each replica; more get 429. Default: 30.
+       */
+      callbackRequestsPerMinute?: number;
     };
     /**
      * The key that encrypts secret parameter values at rest. Without it a random key is

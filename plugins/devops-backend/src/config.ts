@@ -14,6 +14,7 @@ export type DevopsConfig = {
   maxPipelines: number;
   maxLogBytesPerTask: number;
   maxRequestBytes: number;
+  callbackRequestsPerMinute: number;
   encryptionKey?: string;
   /** Keys of before a rotation, still read until everything is sealed again. */
   previousEncryptionKeys: string[];
@@ -46,6 +47,8 @@ export function readDevopsConfig(root: Config): DevopsConfig {
       10 * 1024 * 1024,
     maxRequestBytes:
       config?.getOptionalNumber('limits.maxRequestBytes') ?? 2 * 1024 * 1024,
+    callbackRequestsPerMinute:
+      config?.getOptionalNumber('limits.callbackRequestsPerMinute') ?? 30,
     encryptionKey: config?.getOptionalString('encryptionKey'),
     previousEncryptionKeys:
       config?.getOptionalStringArray('previousEncryptionKeys') ?? [],

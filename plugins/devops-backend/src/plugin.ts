@@ -303,6 +303,7 @@ export const devopsPlugin = createBackendPlugin({
             taskResources: readTaskResourceSettings(config),
             maxPipelines: settings.maxPipelines,
             maxRequestBytes: settings.maxRequestBytes,
+            callbackRequestsPerMinute: settings.callbackRequestsPerMinute,
           }),
         );
 

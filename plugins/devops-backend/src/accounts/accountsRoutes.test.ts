@@ -227,3 +227,38 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('the code hosts’ callback under load from one address', () => {
+  const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let backend: DevopsTestBackend;
+
+  beforeAll(async () => {
+    backend = await DevopsTestBackend.start(await sqlite.init('SQLITE_3'), {
+      devops: { limits: { callbackRequestsPerMinute: 3 } },
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  it('answers 429 past devops.limits.callbackRequestsPerMinute, saying when to try again', async () => {
+    const hit = () =>
+      backend.http
+        .get('/api/devops/repositories/github/redirect')
+        .query({ state: 'not-a-state', code: 'x' });
+    for (let i = 0; i < 3; i++) {
+      // An unknown state lands back on the page with the reason: not limited yet.
+      expect((await hit()).status).toBe(302);
+    }
+    const limited = await hit();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.message).toBe(
+      "More than 3 requests a minute to the code hosts' callback from this address (devops.limits.callbackRequestsPerMinute); try again in a minute",
+    );
+    expect(limited.headers.ratelimit).toMatch(
+      /limit=3, remaining=0, reset=\d+/,
+    );
+    // The rest of the API is not limited by it.
+    expect((await backend.http.get('/api/devops/pipelines')).status).toBe(200);
+  });
+});

@@ -9,6 +9,7 @@ import {
 } from '@devops-pipelines/plugin-devops-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
+import { rateLimit } from 'express-rate-limit';
 import type { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
 import { parseBody } from '../router/validation';
 import { AccountService } from './AccountService';
@@ -60,9 +61,26 @@ export function accountsRoutes(options: {
   authorizer: PipelineAuthorizer;
   accounts: AccountService;
   repositories: RepositoryBrowser;
+  callbackRequestsPerMinute: number;
 }) {
   const { httpAuth, authorizer, accounts, repositories } = options;
   const router = Router();
+  // Anyone may reach the callback, token or not: one address may not hammer it.
+  const callbackLimit = rateLimit({
+    windowMs: 60_000,
+    limit: options.callbackRequestsPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(
+        Object.assign(
+          new Error(
+            `More than ${options.callbackRequestsPerMinute} requests a minute to the code hosts' callback from this address (devops.limits.callbackRequestsPerMinute); try again in a minute`,
+          ),
+          { name: 'TooManyRequestsError', statusCode: 429 },
+        ),
+      ),
+  });
 
   /** Only a user has accounts, and may manage only their own. */
   const accountUser = async (req: Request) => {
@@ -89,18 +107,22 @@ export function accountsRoutes(options: {
 
   // The host sends the browser here; the state, single-use and bound to the user who
   // started the authorization, stands in for the Backstage token it cannot carry.
-  router.get('/repositories/:provider/redirect', async (req, res) => {
-    const text = (value: unknown) =>
-      typeof value === 'string' ? value : undefined;
-    res.redirect(
-      await accounts.complete(providerOf(req), {
-        state: text(req.query.state),
-        code: text(req.query.code),
-        error: text(req.query.error),
-        error_description: text(req.query.error_description),
-      }),
-    );
-  });
+  router.get(
+    '/repositories/:provider/redirect',
+    callbackLimit,
+    async (req, res) => {
+      const text = (value: unknown) =>
+        typeof value === 'string' ? value : undefined;
+      res.redirect(
+        await accounts.complete(providerOf(req), {
+          state: text(req.query.state),
+          code: text(req.query.code),
+          error: text(req.query.error),
+          error_description: text(req.query.error_description),
+        }),
+      );
+    },
+  );
 
   router.get('/repositories/:provider/repos', async (req, res) => {
     const userRef = await accountUser(req);

@@ -49,6 +49,8 @@ export type RouterOptions = {
   maxPipelines: number;
   /** Larger request bodies are refused with 413. */
   maxRequestBytes: number;
+  /** OAuth callback requests one address may send per minute; more get 429. */
+  callbackRequestsPerMinute: number;
 };
 
 /** Who did it, as an entity ref: the user, or the calling plugin for service requests. */

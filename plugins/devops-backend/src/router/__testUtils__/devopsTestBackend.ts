@@ -71,7 +71,11 @@ export class DevopsTestBackend {
     knex: Knex,
     options: {
       devops?: {
-        limits?: { maxPipelines?: number; maxRequestBytes?: number };
+        limits?: {
+          maxPipelines?: number;
+          maxRequestBytes?: number;
+          callbackRequestsPerMinute?: number;
+        };
         encryptionKey?: string;
         repositories?: { allowedHosts?: string[] };
         deployTargets?: object[];
