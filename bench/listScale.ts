@@ -24,6 +24,7 @@ import {
   argValue,
   fmt,
   median,
+  percentile,
   onEachBenchDatabase,
   printMachine,
   runBenchmark,
@@ -33,11 +34,6 @@ const PIPELINES = Number(argValue('--pipelines') ?? 10_000);
 const RUNS_PER_PIPELINE = Number(argValue('--runs-per-pipeline') ?? 100);
 const SAMPLES = 50;
 const PAGE = 20;
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ];
 
 /** 10,000 pipelines created a second apart, each with 100 finished runs. */
 async function fill(db: Knex): Promise<string[]> {

@@ -31,6 +31,7 @@ import {
   argValue,
   fmt,
   median,
+  percentile,
   onEachBenchDatabase,
   printMachine,
   runBenchmark,
@@ -45,11 +46,6 @@ const OLD_POLL_MS = 200;
 
 const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ];
-
 type Setup = {
   db: Knex;
   runs: DatabaseRunStore;
