@@ -404,7 +404,8 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
       });
     kit.engine(executor, { engineId: 'engine-b', staleAfterMs: 3000 });
     while (takeovers.length < 5) await new Promise(r => setTimeout(r, 20));
-    expect(Math.max(...takeovers) - Math.min(...takeovers)).toBeLessThan(500);
+    // One check, even on a busy machine; one per check would span 4 s.
+    expect(Math.max(...takeovers) - Math.min(...takeovers)).toBeLessThan(2000);
     for (const run of queued) {
       expect((await kit.runs.getRunOrThrow(run.id)).claimedBy).toBe('engine-b');
     }
