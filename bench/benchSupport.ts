@@ -3,10 +3,17 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { randomBytes } from 'crypto';
 import knexFactory, { Knex } from 'knex';
 import os from 'os';
+import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
+import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
+import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
+import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
+import { applyMigrations } from '../plugins/devops-backend/src/database/migrate';
+import { queueRun } from '../plugins/devops-backend/src/engine/queueRun';
 import {
   RunEngine,
   type RunEngineOptions,
 } from '../plugins/devops-backend/src/engine/RunEngine';
+import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 
 /** Drops info and debug; warnings and errors go to stderr. */
 export const warningsOnlyLogger: LoggerService = {
@@ -146,4 +153,39 @@ export function printMachine(): void {
       os.cpus().length
     } CPUs, load average ${load1.toFixed(2)}`,
   );
+}
+
+/**
+ * The stores on `db`, with run changes heard as the plugin hears them, and `count` runs
+ * of pipelines without tasks, claimed (running), so that their logs can be written and
+ * followed. Close `changes` at the end.
+ */
+export async function runningRuns(db: Knex, count: number) {
+  await applyMigrations(db);
+  const box = new SecretBox('bench-key');
+  const changes = new RunChanges(db);
+  await changes.listen(warningsOnlyLogger);
+  const runs = new DatabaseRunStore(db, box, changes);
+  const logs = new DatabaseLogStore(db, changes);
+  const pipelines = new DatabasePipelineStore(db, box);
+  const runIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const pipeline = await pipelines.create({
+      document: {
+        apiVersion: 'devops.backstage.io/v1',
+        kind: 'Pipeline',
+        metadata: {
+          name: `followed-${i}`,
+          entityRef: 'component:default/bench',
+        },
+        spec: { stages: [] },
+      },
+      secrets: {},
+      createdBy: 'user:default/bench',
+    });
+    runIds.push((await queueRun(runs, pipeline, { type: 'manual' })).id);
+  }
+  // Claimed, so that followers wait for their end instead of ending at once.
+  while (await runs.claimNextRun('bench'));
+  return { db, runs, logs, changes, runIds };
 }

@@ -19,14 +19,7 @@
  * LISTEN/NOTIFY as between replicas.
  */
 import type { Knex } from 'knex';
-import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
-import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
-import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
-import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
-import { applyMigrations } from '../plugins/devops-backend/src/database/migrate';
-import { queueRun } from '../plugins/devops-backend/src/engine/queueRun';
 import { followRunLog } from '../plugins/devops-backend/src/logs/followRunLog';
-import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import {
   argValue,
   fmt,
@@ -35,7 +28,7 @@ import {
   onEachBenchDatabase,
   printMachine,
   runBenchmark,
-  warningsOnlyLogger,
+  runningRuns,
 } from './benchSupport';
 
 const FOLLOWERS = Number(argValue('--followers') ?? 200);
@@ -46,34 +39,12 @@ const OLD_POLL_MS = 200;
 
 const sleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
-type Setup = {
-  db: Knex;
-  runs: DatabaseRunStore;
-  logs: DatabaseLogStore;
-  changes: RunChanges;
-  runId: string;
-};
+type Setup = Awaited<ReturnType<typeof runningRuns>> & { runId: string };
 
+/** One running run, the one every follower follows. */
 async function setUp(db: Knex): Promise<Setup> {
-  await applyMigrations(db);
-  const box = new SecretBox('bench-key');
-  const changes = new RunChanges(db);
-  await changes.listen(warningsOnlyLogger);
-  const runs = new DatabaseRunStore(db, box, changes);
-  const logs = new DatabaseLogStore(db, changes);
-  const pipeline = await new DatabasePipelineStore(db, box).create({
-    document: {
-      apiVersion: 'devops.backstage.io/v1',
-      kind: 'Pipeline',
-      metadata: { name: 'followed', entityRef: 'component:default/bench' },
-      spec: { stages: [] },
-    },
-    secrets: {},
-    createdBy: 'user:default/bench',
-  });
-  const run = await queueRun(runs, pipeline, { type: 'manual' });
-  await runs.claimNextRun('bench');
-  return { db, runs, logs, changes, runId: run.id };
+  const setup = await runningRuns(db, 1);
+  return { ...setup, runId: setup.runIds[0] };
 }
 
 /** Counts the queries `db` sends while `during` runs. */

@@ -17,15 +17,8 @@
  * set on PostgreSQL too (a scratch database).
  */
 import type { Knex } from 'knex';
-import { DatabaseLogStore } from '../plugins/devops-backend/src/database/DatabaseLogStore';
-import { DatabasePipelineStore } from '../plugins/devops-backend/src/database/DatabasePipelineStore';
-import { DatabaseRunStore } from '../plugins/devops-backend/src/database/DatabaseRunStore';
-import { RunChanges } from '../plugins/devops-backend/src/database/RunChanges';
-import { applyMigrations } from '../plugins/devops-backend/src/database/migrate';
-import { queueRun } from '../plugins/devops-backend/src/engine/queueRun';
 import { RunLogWriter } from '../plugins/devops-backend/src/logs/RunLogWriter';
 import { followRunLog } from '../plugins/devops-backend/src/logs/followRunLog';
-import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
 import {
   fmt,
   median,
@@ -33,7 +26,7 @@ import {
   percentile,
   printMachine,
   runBenchmark,
-  warningsOnlyLogger,
+  runningRuns,
 } from './benchSupport';
 
 const RUNS = 100;
@@ -43,34 +36,7 @@ const LINE = `${'x'.repeat(90)} line no.`;
 /** Lines a task prints before the event loop serves the others. */
 const BURST = 10;
 
-async function setUp(db: Knex) {
-  await applyMigrations(db);
-  const box = new SecretBox('bench-key');
-  const changes = new RunChanges(db);
-  await changes.listen(warningsOnlyLogger);
-  const runs = new DatabaseRunStore(db, box, changes);
-  const logs = new DatabaseLogStore(db, changes);
-  const pipelines = new DatabasePipelineStore(db, box);
-  const runIds: string[] = [];
-  for (let i = 0; i < RUNS * 2; i++) {
-    const pipeline = await pipelines.create({
-      document: {
-        apiVersion: 'devops.backstage.io/v1',
-        kind: 'Pipeline',
-        metadata: { name: `ingest-${i}`, entityRef: 'component:default/bench' },
-        spec: { stages: [] },
-      },
-      secrets: {},
-      createdBy: 'user:default/bench',
-    });
-    runIds.push((await queueRun(runs, pipeline, { type: 'manual' })).id);
-  }
-  // Claimed, so that followers wait for them instead of ending at once.
-  while (await runs.claimNextRun('bench'));
-  return { db, runs, logs, changes, runIds };
-}
-
-type Setup = Awaited<ReturnType<typeof setUp>>;
+type Setup = Awaited<ReturnType<typeof runningRuns>>;
 
 /** (a): every run's lines through its RunLogWriter, one follower each. */
 async function throughTheEngine(setup: Setup, runIds: string[]) {
@@ -150,7 +116,7 @@ async function bareInserts(db: Knex, runIds: string[], chunksPerRun: number) {
 }
 
 async function benchmark(label: string, db: Knex) {
-  const setup = await setUp(db);
+  const setup = await runningRuns(db, RUNS * 2);
   try {
     const engineRuns = setup.runIds.slice(0, RUNS);
     const bareRuns = setup.runIds.slice(RUNS);
