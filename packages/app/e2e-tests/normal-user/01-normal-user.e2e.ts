@@ -29,13 +29,26 @@ function tokenSubject(token: string): string {
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).sub;
 }
 
-/** The tooltip a disabled control shows on hover (its wrapper listens for it). */
+/** Where the pointer rests between hovers: an empty corner of the page. */
+const AWAY = { x: 1390, y: 890 } as const;
+
+/**
+ * The tooltip a disabled control shows on hover (its wrapper listens for it).
+ * The hover is repeated until the tooltip opens: a page still settling (the entity
+ * header loading, a permission answer re-rendering the toolbar) can move or replace
+ * the wrapper under a resting pointer, and then no tooltip opens for that hover.
+ */
 async function tooltipOf(session: Session, control: Locator): Promise<string> {
-  await control.locator('xpath=..').hover();
-  const tooltip = session.page.getByRole('tooltip');
-  await tooltip.waitFor();
+  const { page } = session;
+  const tooltip = page.getByRole('tooltip');
+  await eventually("the control's tooltip to open on hover", async () => {
+    await page.mouse.move(AWAY.x, AWAY.y);
+    await control.locator('xpath=..').hover();
+    await tooltip.waitFor({ timeout: 2_000 });
+    return true;
+  });
   const text = (await tooltip.textContent()) ?? '';
-  await session.page.mouse.move(1390, 890);
+  await page.mouse.move(AWAY.x, AWAY.y);
   await tooltip.waitFor({ state: 'detached' });
   return text;
 }
