@@ -19,7 +19,7 @@
  * LISTEN/NOTIFY as between replicas.
  */
 import type { Knex } from 'knex';
-import { followRunLog } from '../plugins/devops-backend/src/logs/followRunLog';
+import { followRunLog } from '../plugins/devops-backend/src/live/followRunLog';
 import {
   argValue,
   fmt,

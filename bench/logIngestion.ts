@@ -18,7 +18,7 @@
  */
 import type { Knex } from 'knex';
 import { RunLogWriter } from '../plugins/devops-backend/src/logs/RunLogWriter';
-import { followRunLog } from '../plugins/devops-backend/src/logs/followRunLog';
+import { followRunLog } from '../plugins/devops-backend/src/live/followRunLog';
 import {
   fmt,
   median,

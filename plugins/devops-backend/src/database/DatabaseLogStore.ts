@@ -42,7 +42,7 @@ export class DatabaseLogStore {
       })),
       100,
     );
-    await this.changes.notify(runId);
+    await this.changes.notify(runId, 'log');
   }
 
   /** Chunks after `afterSeq`, in order; one page at a time keeps memory constant. */

@@ -76,6 +76,9 @@ type RawSetupStepRow = {
 /** Runs an engine is driving; stop requests and lost claims are read from these. */
 export const ACTIVE_RUN_STATUSES: RunStatus[] = ['running', 'waiting'];
 
+/** A task run as the writes of its status name it: its run is told of the change. */
+export type TaskRunRef = Pick<TaskRunRecord, 'id' | 'runId'>;
+
 /** Set-up steps and tasks that never started when their run ended are skipped. */
 async function skipUnstartedSteps(tx: Knex.Transaction, runId: string) {
   await tx('task_runs')
@@ -92,7 +95,7 @@ export class DatabaseRunStore {
   constructor(
     private readonly db: Knex,
     private readonly secretBox: SecretBox,
-    /** Told when a run ends, so that its log followers see the end. */
+    /** Told whenever a status moves, so that the run's page and log followers see it. */
     private readonly changes: RunChanges,
   ) {}
 
@@ -298,9 +301,10 @@ export class DatabaseRunStore {
 
   /** A queued set-up step starts; one already started (before a takeover) keeps its start. */
   async startSetupStep(runId: string, step: SetupStep): Promise<void> {
-    await this.db('run_steps')
+    const started = await this.db('run_steps')
       .where({ run_id: runId, step, status: 'queued' })
       .update({ status: 'running', started_at: new Date() });
+    if (started) await this.changes.notify(runId, 'status');
   }
 
   /** A running set-up step ends; one that ended before a takeover keeps its outcome. */
@@ -309,13 +313,14 @@ export class DatabaseRunStore {
     step: SetupStep,
     result: { status: RunStatus; message?: string },
   ): Promise<void> {
-    await this.db('run_steps')
+    const finished = await this.db('run_steps')
       .where({ run_id: runId, step, status: 'running' })
       .update({
         status: result.status,
         finished_at: new Date(),
         message: storableText(result.message) ?? null,
       });
+    if (finished) await this.changes.notify(runId, 'status');
   }
 
   /**
@@ -338,7 +343,10 @@ export class DatabaseRunStore {
           heartbeat_at: now as any,
           started_at: now as any,
         });
-      if (claimed) return this.getRun(id);
+      if (claimed) {
+        await this.changes.notify(id, 'status');
+        return this.getRun(id);
+      }
     }
     return undefined;
   }
@@ -430,13 +438,15 @@ export class DatabaseRunStore {
         });
       if (stoppedWhileQueued) {
         await skipUnstartedSteps(tx, runId);
-        await this.changes.notify(runId, tx);
+        await this.changes.notify(runId, 'status', tx);
         return true;
       }
       const flagged = await tx('runs')
         .where({ id: runId })
         .whereIn('status', ACTIVE_RUN_STATUSES)
         .update({ stop_requested: true });
+      // The page shows the run stopping until its engine has stopped it.
+      if (flagged) await this.changes.notify(runId, 'status', tx);
       return flagged > 0;
     });
     const run = await this.getRunOrThrow(runId);
@@ -456,6 +466,7 @@ export class DatabaseRunStore {
     await this.db('runs')
       .where({ id: runId })
       .update({ commit_sha: commit, branch });
+    await this.changes.notify(runId, 'status');
   }
 
   /** Ends a run, if the engine still owns it. */
@@ -477,16 +488,17 @@ export class DatabaseRunStore {
         });
       if (updated === 0) return false;
       await skipUnstartedSteps(tx, runId);
-      await this.changes.notify(runId, tx);
+      await this.changes.notify(runId, 'status', tx);
       return true;
     });
   }
 
   /** Marks a queued task running; false when it was started before (never start twice). */
-  async startTask(taskRunId: string): Promise<boolean> {
+  async startTask(taskRun: TaskRunRef): Promise<boolean> {
     const updated = await this.db('task_runs')
-      .where({ id: taskRunId, status: 'queued' })
+      .where({ id: taskRun.id, status: 'queued' })
       .update({ status: 'running', started_at: new Date(), attempt: 1 });
+    if (updated) await this.changes.notify(taskRun.runId, 'status');
     return updated > 0;
   }
 
@@ -507,19 +519,21 @@ export class DatabaseRunStore {
    * Continues a task an engine that stopped had started (a takeover), keeping its
    * attempt so the executor finds the same work. False when it is not running any more.
    */
-  async resumeTask(taskRunId: string): Promise<boolean> {
+  async resumeTask(taskRun: TaskRunRef): Promise<boolean> {
     const updated = await this.db('task_runs')
-      .where({ id: taskRunId })
+      .where({ id: taskRun.id })
       .whereIn('status', ['running', 'waiting'])
       .update({ status: 'running' });
+    if (updated) await this.changes.notify(taskRun.runId, 'status');
     return updated > 0;
   }
 
   /** A started task waits for cluster resources (`waiting`), or runs again (`running`). */
-  async setTaskWaiting(taskRunId: string, waiting: boolean): Promise<void> {
-    await this.db('task_runs')
-      .where({ id: taskRunId, status: waiting ? 'running' : 'waiting' })
+  async setTaskWaiting(taskRun: TaskRunRef, waiting: boolean): Promise<void> {
+    const updated = await this.db('task_runs')
+      .where({ id: taskRun.id, status: waiting ? 'running' : 'waiting' })
       .update({ status: waiting ? 'waiting' : 'running' });
+    if (updated) await this.changes.notify(taskRun.runId, 'status');
   }
 
   /**
@@ -534,9 +548,10 @@ export class DatabaseRunStore {
   ): Promise<void> {
     const now = new Date();
     if (waiting) {
-      await this.db('runs')
+      const updated = await this.db('runs')
         .where({ id: runId, claimed_by: engineId, status: 'running' })
         .update({ status: 'waiting', waiting_since: now });
+      if (updated) await this.changes.notify(runId, 'status');
       return;
     }
     const row = await this.db<RawRunRow>('runs')
@@ -553,10 +568,11 @@ export class DatabaseRunStore {
           Math.max(0, now.getTime() - since),
         ]),
       });
+    await this.changes.notify(runId, 'status');
   }
 
   async finishTask(
-    taskRunId: string,
+    taskRun: TaskRunRef,
     result: {
       status: RunStatus;
       exitCode?: number;
@@ -565,7 +581,7 @@ export class DatabaseRunStore {
     },
   ): Promise<void> {
     await this.db('task_runs')
-      .where({ id: taskRunId })
+      .where({ id: taskRun.id })
       .update({
         status: result.status,
         finished_at: new Date(),
@@ -573,6 +589,7 @@ export class DatabaseRunStore {
         message: storableText(result.message) ?? null,
         outputs: result.outputs ? JSON.stringify(result.outputs) : null,
       });
+    await this.changes.notify(taskRun.runId, 'status');
   }
 
   private toRun(row: RawRunRow): RunRecord {

@@ -26,14 +26,14 @@ describe.each(databases.eachSupportedId())('RunChanges on %s', databaseId => {
 
     expect(await watch.next(50)).toBe(false);
     // Between a read and the wait: not missed.
-    await changes.notify('run-1');
+    await changes.notify('run-1', 'log');
     expect(await watch.next(5000)).toBe(true);
     // Another run's change is not this one's.
-    await changes.notify('run-2');
+    await changes.notify('run-2', 'log');
     expect(await watch.next(200)).toBe(false);
 
     const waiting = watch.next(5000);
-    setTimeout(() => void changes.notify('run-1'), 50);
+    setTimeout(() => void changes.notify('run-1', 'log'), 50);
     expect(await waiting).toBe(true);
 
     const aborted = new AbortController();
@@ -41,6 +41,14 @@ describe.each(databases.eachSupportedId())('RunChanges on %s', databaseId => {
     aborted.abort();
     expect(await abortedWait).toBe(false);
     watch.close();
+
+    // A watch of statuses sleeps through log lines.
+    const statuses = changes.watch('run-1', ['status']);
+    await changes.notify('run-1', 'log');
+    expect(await statuses.next(200)).toBe(false);
+    await changes.notify('run-1', 'status');
+    expect(await statuses.next(5000)).toBe(true);
+    statuses.close();
   });
 
   it("hears another replica's changes on PostgreSQL once their transaction commits", async () => {
@@ -50,7 +58,7 @@ describe.each(databases.eachSupportedId())('RunChanges on %s', databaseId => {
     const watch = here.watch('run-1');
 
     await db.transaction(async tx => {
-      await there.notify('run-1', tx);
+      await there.notify('run-1', 'status', tx);
       // Not before the write is visible.
       expect(await watch.next(300)).toBe(false);
     });

@@ -2,12 +2,20 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { EventEmitter } from 'events';
 import type { Knex } from 'knex';
 
-/** PostgreSQL's channel for run changes; the payload is the run's id. */
+/** PostgreSQL's channel for run changes; the payload is `<change>:<run id>`. */
 const CHANNEL = 'devops_run_changes';
 /** Every watch hears this: the listening connection dropped, and changes may be missed. */
 const EVERY_RUN = '*';
 /** After the listening connection failed, the wait before listening again. */
 const RELISTEN_DELAY_MS = 1000;
+
+/**
+ * What changed in a run: its log grew, or its status moved (the run's, a task's or a set-up
+ * step's). Kept apart so that a page following statuses is not woken by every log line.
+ */
+export type RunChange = 'log' | 'status';
+
+const eventName = (change: RunChange, runId: string) => `${change}:${runId}`;
 
 type RawPgConnection = {
   query(sql: string): Promise<unknown>;
@@ -31,12 +39,18 @@ export class RunWatch {
     this.#wake?.();
   };
 
+  readonly #events: string[];
+
   constructor(
-    private readonly events: EventEmitter,
-    private readonly runId: string,
+    private readonly emitter: EventEmitter,
+    runId: string,
+    changes: RunChange[],
   ) {
-    events.on(runId, this.#onChange);
-    events.on(EVERY_RUN, this.#onChange);
+    this.#events = [
+      ...changes.map(change => eventName(change, runId)),
+      EVERY_RUN,
+    ];
+    for (const event of this.#events) emitter.on(event, this.#onChange);
   }
 
   /**
@@ -63,16 +77,16 @@ export class RunWatch {
   }
 
   close() {
-    this.events.off(this.runId, this.#onChange);
-    this.events.off(EVERY_RUN, this.#onChange);
+    for (const event of this.#events) this.emitter.off(event, this.#onChange);
   }
 }
 
 /**
- * Tells whoever follows a run (its log stream) that its log grew or it ended, on this
- * backend and, on PostgreSQL, on every replica (`NOTIFY`, sent with the write's
- * transaction, so it is heard once the write is visible). Followers so read the database
- * when something changed instead of every 200 ms each: idle followers cost it nothing.
+ * Tells whoever follows a run (its log stream, its page) that its log grew or its status
+ * moved, on this backend and, on PostgreSQL, on every replica (`NOTIFY`, sent with the
+ * write's transaction, so it is heard once the write is visible). Followers so read the
+ * database when something changed instead of every 200 ms each: idle followers cost it
+ * nothing.
  */
 export class RunChanges {
   readonly #events = new EventEmitter().setMaxListeners(0);
@@ -97,19 +111,25 @@ export class RunChanges {
   }
 
   /** Within `tx` when the change is written in one: replicas hear it once it commits. */
-  async notify(runId: string, tx?: Knex.Transaction): Promise<void> {
+  async notify(
+    runId: string,
+    change: RunChange,
+    tx?: Knex.Transaction,
+  ): Promise<void> {
+    const event = eventName(change, runId);
     if (this.#onPostgres) {
-      await (tx ?? this.db).raw('select pg_notify(?, ?)', [CHANNEL, runId]);
+      await (tx ?? this.db).raw('select pg_notify(?, ?)', [CHANNEL, event]);
     }
     // While listening, this backend hears its own change like the others do: once.
     if (this.#connection) return;
-    const local = () => this.#events.emit(runId);
+    const local = () => this.#events.emit(event);
     if (tx) tx.executionPromise.then(local, () => {});
     else local();
   }
 
-  watch(runId: string): RunWatch {
-    return new RunWatch(this.#events, runId);
+  /** Watches the given changes of a run, by default all of them. */
+  watch(runId: string, changes: RunChange[] = ['log', 'status']): RunWatch {
+    return new RunWatch(this.#events, runId, changes);
   }
 
   async close(): Promise<void> {

@@ -344,7 +344,7 @@ export class RunDriver {
       // Starting it again could repeat side effects (a push, a deployment), so it is
       // reported instead.
       const message = `The ${label} was interrupted: the backend running it stopped, and the task's processes ended with it. It is failed rather than started again, which could repeat what it did (a push, a deployment); re-run the pipeline`;
-      await runs.finishTask(taskRun.id, { status: 'failed', message });
+      await runs.finishTask(taskRun, { status: 'failed', message });
       this.#log!.forTask(taskRun.id).platform('Warning', message);
       return message;
     }
@@ -352,7 +352,7 @@ export class RunDriver {
       // Whatever it left behind on the cluster goes with cleanupRun.
       if (interrupted && !this.#abandoned) {
         const end = this.#currentEnd();
-        await runs.finishTask(taskRun.id, {
+        await runs.finishTask(taskRun, {
           status: end?.status ?? 'stopped',
           message:
             end?.message ?? 'Stopped because another task of the stage failed',
@@ -371,7 +371,7 @@ export class RunDriver {
     const env = variablesForTask(this.run, earlier);
     let resumeMark: string | undefined;
     if (interrupted) {
-      if (!(await runs.resumeTask(taskRun.id))) {
+      if (!(await runs.resumeTask(taskRun))) {
         return `The ${label} ended while the run was taken over`;
       }
       resumeMark = await this.deps.logs.lastResumeMark(this.run.id, taskRun.id);
@@ -380,7 +380,7 @@ export class RunDriver {
         `Continuing ${label}, started before the takeover (attempt ${taskRun.attempt})`,
       );
     } else {
-      if (!(await runs.startTask(taskRun.id))) {
+      if (!(await runs.startTask(taskRun))) {
         return `The ${label} was already started by another engine`;
       }
       taskRun.attempt = 1;
@@ -398,7 +398,7 @@ export class RunDriver {
       if (!(error instanceof UnknownVariableError)) throw error;
       const message = `The ${label} did not start: ${error.message}`;
       taskLog.platform('Warning', message);
-      await runs.finishTask(taskRun.id, { status: 'failed', message });
+      await runs.finishTask(taskRun, { status: 'failed', message });
       return message;
     }
 
@@ -456,7 +456,7 @@ export class RunDriver {
       message =
         end?.message ?? 'Stopped because another task of the stage failed';
     }
-    await runs.finishTask(taskRun.id, {
+    await runs.finishTask(taskRun, {
       status,
       exitCode: result.exitCode,
       message,
@@ -522,7 +522,10 @@ export class RunDriver {
       `The ${label} is waiting: ${reason}`,
     );
     this.#queueWaitingWrite(() =>
-      this.deps.runs.setTaskWaiting(taskRunId, true),
+      this.deps.runs.setTaskWaiting(
+        { id: taskRunId, runId: this.run.id },
+        true,
+      ),
     );
     this.#updateRunWaiting();
   }
@@ -534,7 +537,10 @@ export class RunDriver {
       `The ${label} got its resources and runs`,
     );
     this.#queueWaitingWrite(() =>
-      this.deps.runs.setTaskWaiting(taskRunId, false),
+      this.deps.runs.setTaskWaiting(
+        { id: taskRunId, runId: this.run.id },
+        false,
+      ),
     );
     this.#updateRunWaiting();
   }

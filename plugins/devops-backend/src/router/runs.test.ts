@@ -307,6 +307,7 @@ describe('devops router: runs', () => {
         const base = `/api/devops/runs/${id}`;
         const calls = [
           api().get(base),
+          api().get(base).query({ follow: 'true' }),
           api().post(`${base}/rerun`).send({}),
           api().post(`${base}/stop`),
           api().get(`${base}/logs`),
@@ -316,6 +317,42 @@ describe('devops router: runs', () => {
         for (const res of await Promise.all(calls)) {
           expect(res.status).toBe(404);
           expect(res.body.error.message).toContain(id);
+        }
+      });
+    });
+
+    describe('live run', () => {
+      it('streams the run each time a status in it moves, and ends with the run', async () => {
+        const pipeline = await devops.createPipeline(
+          pipelineDocument({
+            scripts: ['echo "building"; sleep 1', 'echo "testing"; sleep 0.5'],
+          }),
+        );
+        const run = await devops.startRun(pipeline.status.id);
+
+        const res = await api()
+          .get(`/api/devops/runs/${run.id}`)
+          .query({ follow: 'true' })
+          .buffer(true)
+          .parse(collectText);
+
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        const states = parseEventStream(res.body)
+          .filter(e => e.event === 'run')
+          .map(e => JSON.parse(e.data) as Run);
+        const last = states[states.length - 1];
+        // The stream ended on its own, with the run as GET gives it.
+        expect(last).toEqual(await devops.getRun(run.id));
+        expect(last.status).toBe('succeeded');
+        // Each event says something new: the tasks were seen moving one after the other.
+        const taskStatuses = states.map(state =>
+          state.stages.flatMap(stage => stage.tasks.map(t => t.status)).join(),
+        );
+        expect(taskStatuses).toContain('running,queued');
+        expect(taskStatuses).toContain('succeeded,running');
+        for (let i = 1; i < states.length; i++) {
+          expect(states[i]).not.toEqual(states[i - 1]);
         }
       });
     });

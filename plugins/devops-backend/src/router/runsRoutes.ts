@@ -10,14 +10,22 @@ import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { queueRerun } from '../engine/queueRun';
-import { LOG_PAGE, followRunLog } from '../logs/followRunLog';
+import { followRun } from '../live/followRun';
+import { LOG_PAGE, followRunLog } from '../live/followRunLog';
 import { loadApiRun, setupStepName } from './serialize';
+import { openEventStream } from './serverSentEvents';
 import { RouterOptions, runStarter } from './types';
 import { parseBody, parseSeq } from './validation';
 
 /** The `task` value that selects the run's own lines, its initialisation step's log. */
 const RUN_LEVEL_LOG = 'initialisation' satisfies SetupStep;
 const KEEPALIVE_MS = 15_000;
+/**
+ * Chunks the download reads at a time. A task printing fast fills chunks of up to 256 K
+ * characters (RunLogWriter), so a page of LOG_PAGE (500) could hold 128 M characters, a
+ * large log all at once; 16 keep a page under 4 M characters whatever the log's size.
+ */
+export const DOWNLOAD_PAGE = 16;
 
 /** Runs: detail, re-run, stop, the live log and the full-log download. */
 export function runsRoutes(options: RouterOptions) {
@@ -49,7 +57,27 @@ export function runsRoutes(options: RouterOptions) {
 
   router.get('/runs/:runId', async (req, res) => {
     const { run } = await readableRun(req);
-    await sendRun(res, run);
+    if (req.query.follow !== 'true') {
+      await sendRun(res, run);
+      return;
+    }
+    // Server-sent events: a `run` event with the run as GET gives it, each time a status
+    // in it moved, until it ended (see followRun).
+    const stream = openEventStream(req, res);
+    await followRun(
+      runChanges,
+      {
+        runId: run.id,
+        load: async () => loadApiRun(runs, await runs.getRunOrThrow(run.id)),
+        idleMs: KEEPALIVE_MS,
+        signal: stream.signal,
+      },
+      {
+        onRun: current => stream.send('run', current),
+        onIdle: stream.keepAlive,
+      },
+    );
+    stream.end();
   });
 
   router.post('/runs/:runId/rerun', async (req, res) => {
@@ -124,34 +152,17 @@ export function runsRoutes(options: RouterOptions) {
     afterSeq: number,
     taskId?: string | null,
   ) {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    const closed = new AbortController();
-    req.on('close', () => closed.abort());
-    const write = async (text: string) => {
-      if (!res.write(text))
-        await new Promise(resolve => res.once('drain', resolve));
-    };
+    const stream = openEventStream(req, res);
     await followRunLog(
       { runs, logs, runChanges },
-      { runId, afterSeq, taskId, idleMs: KEEPALIVE_MS, signal: closed.signal },
+      { runId, afterSeq, taskId, idleMs: KEEPALIVE_MS, signal: stream.signal },
       {
-        onChunk: chunk =>
-          write(
-            `id: ${chunk.seq}\nevent: log\ndata: ${JSON.stringify(chunk)}\n\n`,
-          ),
-        onEnd: status =>
-          write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`),
-        // A comment now and then keeps proxies from closing a quiet stream.
-        onIdle: () => write(': keepalive\n\n'),
+        onChunk: chunk => stream.send('log', chunk, chunk.seq),
+        onEnd: status => stream.send('end', { status }),
+        onIdle: stream.keepAlive,
       },
     );
-    res.end();
+    stream.end();
   }
 
   router.get('/runs/:runId/logs/download', async (req, res) => {
@@ -178,7 +189,7 @@ export function runsRoutes(options: RouterOptions) {
     for (;;) {
       const chunks = await logs.list(run.id, {
         afterSeq: after,
-        limit: LOG_PAGE,
+        limit: DOWNLOAD_PAGE,
       });
       for (const chunk of chunks) {
         const prefix = chunk.taskId ? `[${names.get(chunk.taskId)}] ` : '';
@@ -189,7 +200,7 @@ export function runsRoutes(options: RouterOptions) {
           await new Promise(resolve => res.once('drain', resolve));
         after = chunk.seq;
       }
-      if (chunks.length < LOG_PAGE) break;
+      if (chunks.length < DOWNLOAD_PAGE) break;
     }
     res.end();
   });

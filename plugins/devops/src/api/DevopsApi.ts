@@ -116,6 +116,16 @@ export type StreamRunLogOptions = {
 };
 
 /** @public */
+export type FollowRunOptions = {
+  /** Aborting it closes the stream; the returned promise then resolves. */
+  signal?: AbortSignal;
+  /** The run as it is now: at once, then each time a status in it moves. */
+  onRun(run: Run): void;
+  /** The connection dropped; it is re-opened, starting with the run as it is then. */
+  onReconnecting?(error: unknown): void;
+};
+
+/** @public */
 export type BindClusterRequest = {
   name: string;
   /** The backend's configured default when unset. */
@@ -196,6 +206,12 @@ export interface DevopsApi {
    * when the backend refuses the request (the run is gone, access was withdrawn).
    */
   streamRunLog(runId: string, options: StreamRunLogOptions): Promise<void>;
+  /**
+   * Follows a run's statuses (the run's, its steps' and its tasks') as the backend writes
+   * them, reconnecting after network drops. Resolves once the run's final state was
+   * given, or on abort; rejects when the backend refuses the request.
+   */
+  followRun(runId: string, options: FollowRunOptions): Promise<void>;
   /**
    * The whole log of a run as text, every task's lines prefixed with its name; read
    * through the app's fetch because a plain link to the API would carry no token.

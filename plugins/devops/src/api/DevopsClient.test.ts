@@ -344,6 +344,36 @@ describe('DevopsClient log stream', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  it("follows a run's statuses to its end, starting over after a drop", async () => {
+    jest.useFakeTimers();
+    const runEvent = (status: string) =>
+      `event: run\ndata: ${JSON.stringify({ id: 'r1', status })}\n\n`;
+    const { client, requests } = signingFetchApi(
+      // The connection ends while the run goes on, as when a replica restarts.
+      sse(`${runEvent('queued')}: keepalive\n\n${runEvent('running')}`),
+      sse(runEvent('running') + runEvent('succeeded')),
+    );
+    const onRun = jest.fn();
+    const onReconnecting = jest.fn();
+
+    const done = client.followRun('r1', { onRun, onReconnecting });
+    await jest.advanceTimersByTimeAsync(1000);
+    await done;
+
+    expect(requests.map(r => r.url)).toEqual([
+      `${baseUrl}/runs/r1?follow=true`,
+      `${baseUrl}/runs/r1?follow=true`,
+    ]);
+    expect(requests[1].headers.get('Authorization')).toBe('Bearer user-token');
+    expect(onRun.mock.calls.map(([run]) => run.status)).toEqual([
+      'queued',
+      'running',
+      'running',
+      'succeeded',
+    ]);
+    expect(onReconnecting).toHaveBeenCalledTimes(1);
+  });
+
   it('downloads the full log through the app fetch', async () => {
     const { client, fetch } = setup(new Response('[build] done\n'));
 

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   EventStreamContentType,
   fetchEventSource,
+  type EventSourceMessage,
 } from '@microsoft/fetch-event-source';
 import type {
   ApplicationRegistration,
@@ -27,6 +28,7 @@ import type {
   Triggers,
   UpdatePipelineRequest,
 } from '@devops-pipelines/plugin-devops-common';
+import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import type {
   AvailableCluster,
   BindClusterRequest,
@@ -36,6 +38,7 @@ import type {
   ConnectAccountRequest,
   CopyPipelineRequest,
   DevopsApi,
+  FollowRunOptions,
   ListPipelinesOptions,
   ListRunsOptions,
   PipelineSettings,
@@ -57,7 +60,7 @@ const RECONNECT_FIRST_MS = 1000;
 const RECONNECT_MAX_MS = 10_000;
 
 /** A refusal that retrying cannot fix: the run is gone, or access was withdrawn. */
-class LogStreamRefusedError extends Error {
+class StreamRefusedError extends Error {
   constructor(readonly reason: Error) {
     super(reason.message);
   }
@@ -264,19 +267,73 @@ export class DevopsClient implements DevopsApi {
       task: step,
       after,
     });
+    // On reconnect the library sends the id of the last event, the chunk's seq, as
+    // Last-Event-ID, which the backend prefers over `after`: nothing is sent twice.
+    await this.#followEvents(url, {
+      what: 'log stream',
+      signal,
+      onReconnecting,
+      onEvent: message => {
+        if (message.event === 'log') {
+          onChunk(JSON.parse(message.data) as LogChunk);
+          return false;
+        }
+        if (message.event === 'end') {
+          onEnd?.((JSON.parse(message.data) as { status: RunStatus }).status);
+          return true;
+        }
+        return false;
+      },
+    });
+  }
+
+  async followRun(runId: string, options: FollowRunOptions): Promise<void> {
+    const { signal, onRun, onReconnecting } = options;
+    const url = await this.#url(`/runs/${encodeURIComponent(runId)}`, {
+      follow: 'true',
+    });
+    // A reconnect starts with the run as it is then: nothing to resume from.
+    await this.#followEvents(url, {
+      what: 'run stream',
+      signal,
+      onReconnecting,
+      onEvent: message => {
+        if (message.event !== 'run') return false;
+        const run = JSON.parse(message.data) as Run;
+        onRun(run);
+        return isFinalStatus(run.status);
+      },
+    });
+  }
+
+  /**
+   * Follows a stream of server-sent events until `onEvent` says it was the last one,
+   * reconnecting (1 s, doubling to 10 s) after drops and server errors. Rejects on a
+   * refusal a retry would not change; resolves on abort.
+   */
+  async #followEvents(
+    url: string,
+    options: {
+      /** Names the stream in errors. */
+      what: string;
+      signal?: AbortSignal;
+      /** True for the stream's last event. */
+      onEvent: (message: EventSourceMessage) => boolean;
+      onReconnecting?: (error: unknown) => void;
+    },
+  ): Promise<void> {
+    const { what, signal, onEvent, onReconnecting } = options;
     // fetchEventSource only listens for a later abort, so it would open this one.
     if (signal?.aborted) {
       return;
     }
     let ended = false;
     let failures = 0;
-    // On reconnect the library sends the id of the last event, the chunk's seq, as
-    // Last-Event-ID, which the backend prefers over `after`: nothing is sent twice.
     await fetchEventSource(url, {
       signal,
       // The app's fetch adds the user's token, which a browser EventSource cannot send.
       fetch: (input, init) => this.#fetchApi.fetch(input, init),
-      // Keeps following in a background tab, so the log is current on coming back.
+      // Keeps following in a background tab, so the page is current on coming back.
       openWhenHidden: true,
       onopen: async response => {
         const contentType = response.headers.get('Content-Type') ?? '';
@@ -285,31 +342,27 @@ export class DevopsClient implements DevopsApi {
           return;
         }
         if (response.ok) {
-          throw new LogStreamRefusedError(
-            new Error(`Expected a log stream, received ${contentType}`),
+          throw new StreamRefusedError(
+            new Error(`Expected a ${what}, received ${contentType}`),
           );
         }
         const error = await ResponseError.fromResponse(response);
         throw isTransient(response.status)
           ? error
-          : new LogStreamRefusedError(error);
+          : new StreamRefusedError(error);
       },
       onmessage: message => {
-        if (message.event === 'log') {
-          onChunk(JSON.parse(message.data) as LogChunk);
-        } else if (message.event === 'end') {
-          ended = true;
-          onEnd?.((JSON.parse(message.data) as { status: RunStatus }).status);
-        }
+        if (onEvent(message)) ended = true;
       },
       onclose: () => {
-        // A proxy or a restarting backend can end the response early; only `end` is done.
+        // A proxy or a restarting backend can end the response early; only the last
+        // event is the end.
         if (!ended) {
-          throw new Error('The log stream closed before the run ended');
+          throw new Error(`The ${what} closed before the run ended`);
         }
       },
       onerror: error => {
-        if (error instanceof LogStreamRefusedError) {
+        if (error instanceof StreamRefusedError) {
           throw error.reason;
         }
         onReconnecting?.(error);

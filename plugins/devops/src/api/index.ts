@@ -15,11 +15,13 @@ export type {
   ApplicationRegistration,
   CopyPipelineRequest,
   DevopsApi,
+  FollowRunOptions,
   ListPipelinesOptions,
   ListRunsOptions,
   PipelineBindings,
   PipelineSettings,
   RepositoryListSource,
   RerunOptions,
+  StreamRunLogOptions,
 } from './DevopsApi';
 export { DevopsClient } from './DevopsClient';

@@ -13,11 +13,13 @@ import {
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import type { DevopsApi } from '../../api';
-import type { StreamRunLogOptions } from '../../api/DevopsApi';
+import type {
+  FollowRunOptions,
+  StreamRunLogOptions,
+} from '../../api/DevopsApi';
 import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import { makeRun, makeStage, makeTask } from '../RunHistory/__testUtils__/runs';
 import { RunDetailsPage } from './RunDetailsPage';
-import { RUN_DETAIL_POLL_MS } from './useRun';
 import { LOG_RETRY_FIRST_MS } from './useRunLog';
 import {
   permissionApiDenying,
@@ -72,7 +74,25 @@ function runningRun(overrides: Partial<Run> = {}): Run {
   });
 }
 
-/** A stream per call that the test feeds, ends or breaks. */
+/**
+ * The run's stream, as the backend sends it: the run as it is when the stream opens
+ * (`first`, or `first` of the run's id), then each state the test sends.
+ */
+function runStream(first: Run | ((runId: string) => Run)) {
+  const open: FollowRunOptions[] = [];
+  const followRun = jest.fn(
+    (runId: string, options: FollowRunOptions) =>
+      new Promise<void>(resolve => {
+        open.push(options);
+        options.onRun(typeof first === 'function' ? first(runId) : first);
+        options.signal?.addEventListener('abort', () => resolve());
+      }),
+  );
+  const send = (run: Run) => act(() => open[open.length - 1].onRun(run));
+  return { followRun, send };
+}
+
+/** A log stream per call that the test feeds, ends or breaks. */
 function controllableStreams() {
   const calls: Array<{
     runId: string;
@@ -111,40 +131,36 @@ describe('RunDetailsPage', () => {
 
   it('shows the run, its steps with status and duration, and follows the changes', async () => {
     jest.useFakeTimers({ advanceTimers: true });
-    const getRun = jest
-      .fn()
-      .mockResolvedValueOnce(runningRun())
-      .mockResolvedValue(
-        runningRun({
-          status: 'failed',
-          finishedAt: at(30),
-          durationMs: 30_000,
-          message: 'Task "package" failed with exit code 2',
-          stages: [
-            makeStage('Build', 'failed', [
-              makeTask('t-compile', 'succeeded', {
-                startedAt: at(3),
-                durationMs: 7000,
-              }),
-              makeTask('t-package', 'failed', {
-                startedAt: at(10),
-                finishedAt: at(30),
-                durationMs: 20_000,
-                exitCode: 2,
-              }),
-            ]),
-            makeStage('Deploy', 'skipped', [makeTask('t-deploy', 'skipped')]),
-          ],
-        }),
-      );
+    const { followRun, send } = runStream(runningRun());
+    const failed = runningRun({
+      status: 'failed',
+      finishedAt: at(30),
+      durationMs: 30_000,
+      message: 'Task "package" failed with exit code 2',
+      stages: [
+        makeStage('Build', 'failed', [
+          makeTask('t-compile', 'succeeded', {
+            startedAt: at(3),
+            durationMs: 7000,
+          }),
+          makeTask('t-package', 'failed', {
+            startedAt: at(10),
+            finishedAt: at(30),
+            durationMs: 20_000,
+            exitCode: 2,
+          }),
+        ]),
+        makeStage('Deploy', 'skipped', [makeTask('t-deploy', 'skipped')]),
+      ],
+    });
     const { streamRunLog } = controllableStreams();
 
-    await render({ getRun, streamRunLog });
+    await render({ followRun, streamRunLog });
 
     expect(
       await screen.findByText('Run #12', { selector: 'h1' }),
     ).toBeInTheDocument();
-    expect(getRun).toHaveBeenCalledWith('run-12');
+    expect(followRun).toHaveBeenCalledWith('run-12', expect.anything());
     expect(screen.getByTestId('run-status')).toHaveAttribute(
       'data-status',
       'running',
@@ -189,7 +205,8 @@ describe('RunDetailsPage', () => {
     await act(() => jest.advanceTimersByTimeAsync(1000));
     expect(screen.getByTestId('run-task-0-1')).toHaveTextContent('11 s');
 
-    await act(() => jest.advanceTimersByTimeAsync(RUN_DETAIL_POLL_MS));
+    // The backend sends the run again when it failed.
+    send(failed);
     await waitFor(() =>
       expect(screen.getByTestId('run-status')).toHaveAttribute(
         'data-status',
@@ -211,16 +228,15 @@ describe('RunDetailsPage', () => {
       screen.getByText('Task "package" failed with exit code 2'),
     ).toBeInTheDocument();
     expect(screen.queryByText('Stop')).toBeNull();
-    // Finished: no more reads.
-    await act(() => jest.advanceTimersByTimeAsync(RUN_DETAIL_POLL_MS * 3));
-    expect(getRun).toHaveBeenCalledTimes(2);
+    // One stream the whole time: no reads between the changes.
+    expect(followRun).toHaveBeenCalledTimes(1);
   });
 
   it('appends the lines of the stream as they arrive, and stops at its end', async () => {
-    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { followRun } = runStream(runningRun());
     const { streamRunLog, last } = controllableStreams();
 
-    await render({ getRun, streamRunLog });
+    await render({ followRun, streamRunLog });
     await screen.findByText('Run #12', { selector: 'h1' });
 
     act(() =>
@@ -253,16 +269,16 @@ describe('RunDetailsPage', () => {
 
     act(() => last().options.onEnd?.('succeeded'));
     await waitFor(() => expect(log).toHaveAttribute('data-ended', 'true'));
-    // The end of the log is the end of the run: it is read again at once.
-    expect(getRun).toHaveBeenCalledTimes(2);
+    // The run's own stream brings its end: the log's end does not read it again.
+    expect(followRun).toHaveBeenCalledTimes(1);
   });
 
   it('opens the stream again after a failure, after the last chunk received', async () => {
     jest.useFakeTimers({ advanceTimers: true });
-    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { followRun } = runStream(runningRun());
     const { streamRunLog, last } = controllableStreams();
 
-    await render({ getRun, streamRunLog });
+    await render({ followRun, streamRunLog });
     await screen.findByText('Run #12', { selector: 'h1' });
     expect(streamRunLog).toHaveBeenCalledTimes(1);
 
@@ -298,11 +314,11 @@ describe('RunDetailsPage', () => {
   });
 
   it('shows the run-level lines as the first step, and another task on demand', async () => {
-    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { followRun } = runStream(runningRun());
     const { streamRunLog, last } = controllableStreams();
 
     await render(
-      { getRun, streamRunLog },
+      { followRun, streamRunLog },
       '/devops/runs/run-12?step=initialisation',
     );
     await screen.findByText('Run #12', { selector: 'h1' });
@@ -357,10 +373,10 @@ describe('RunDetailsPage', () => {
         makeStage('Build', 'skipped', [makeTask('t-compile', 'skipped')]),
       ],
     });
-    const getRun = jest.fn().mockResolvedValue(failedCheckout);
+    const { followRun } = runStream(failedCheckout);
     const { streamRunLog, last } = controllableStreams();
 
-    await render({ getRun, streamRunLog });
+    await render({ followRun, streamRunLog });
     await screen.findByText('Run #12', { selector: 'h1' });
 
     const checkout = screen.getByTestId('run-step-checkout');
@@ -373,14 +389,14 @@ describe('RunDetailsPage', () => {
 
   it('stops the run and re-runs it after asking, then opens the new run', async () => {
     const rerunOf12 = makeRun(13, { id: 'run-13', status: 'queued' });
-    const getRun = jest.fn(async (id: string) =>
+    const { followRun } = runStream(id =>
       id === 'run-13' ? rerunOf12 : runningRun(),
     );
     const stopRun = jest.fn().mockResolvedValue(undefined);
     const rerun = jest.fn().mockResolvedValue(rerunOf12);
     const { streamRunLog } = controllableStreams();
 
-    await render({ getRun, streamRunLog, stopRun, rerun });
+    await render({ followRun, streamRunLog, stopRun, rerun });
 
     await userEvent.click(await screen.findByText('Stop'));
     let dialog = screen.getByRole('dialog');
@@ -398,14 +414,14 @@ describe('RunDetailsPage', () => {
     expect(
       await screen.findByText('Run #13', { selector: 'h1' }),
     ).toBeInTheDocument();
-    expect(getRun).toHaveBeenLastCalledWith('run-13');
+    expect(followRun).toHaveBeenLastCalledWith('run-13', expect.anything());
   });
 
   it('disables Stop and Re-run, saying why, where the policy refuses to execute the pipeline', async () => {
     const { streamRunLog } = controllableStreams();
 
     await render(
-      { getRun: jest.fn().mockResolvedValue(runningRun()), streamRunLog },
+      { followRun: runStream(runningRun()).followRun, streamRunLog },
       undefined,
       permissionApiDenying(devopsPipelineExecutePermission),
     );
@@ -422,13 +438,13 @@ describe('RunDetailsPage', () => {
   });
 
   it('downloads the full log through the API', async () => {
-    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { followRun } = runStream(runningRun());
     const downloadRunLog = jest.fn().mockResolvedValue('[compile] ok\n');
     const { streamRunLog } = controllableStreams();
     const createObjectURL = jest.fn().mockReturnValue('blob:log');
     Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
 
-    await render({ getRun, streamRunLog, downloadRunLog });
+    await render({ followRun, streamRunLog, downloadRunLog });
     await userEvent.click(await screen.findByText('Download full log'));
 
     await waitFor(() => expect(downloadRunLog).toHaveBeenCalledWith('run-12'));
@@ -436,9 +452,9 @@ describe('RunDetailsPage', () => {
   });
 
   it('shows the log full screen, the same stream going on, until Escape', async () => {
-    const getRun = jest.fn().mockResolvedValue(runningRun());
+    const { followRun } = runStream(runningRun());
     const { streamRunLog } = controllableStreams();
-    await render({ getRun, streamRunLog });
+    await render({ followRun, streamRunLog });
 
     await userEvent.click(
       await screen.findByRole('button', { name: 'Full screen' }),
@@ -460,7 +476,7 @@ describe('RunDetailsPage', () => {
     run.stages[0] = { ...run.stages[0], order: 'parallel' };
     const { streamRunLog, last } = controllableStreams();
     await render(
-      { getRun: jest.fn().mockResolvedValue(run), streamRunLog },
+      { followRun: runStream(run).followRun, streamRunLog },
       '/devops/runs/run-12?step=t-compile',
     );
 

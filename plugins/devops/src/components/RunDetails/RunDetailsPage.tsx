@@ -28,15 +28,15 @@ import { useTicker } from './useTicker';
 const RunDetails = ({ runId }: { runId: string }) => {
   const links = useDevopsLinks();
   const navigate = useNavigate();
-  const { value, error, reload } = useRun(runId);
+  const { value, error } = useRun(runId);
   // The step in the address, so that a link to a log line opens the right log.
   const [searchParams, setSearchParams] = useSearchParams();
   const now = useTicker(
     value !== undefined && !isFinalStatus(value.run.status),
   );
+  // A stop needs nothing more: the run's stream shows it stopped.
   const actions = useRunActions({
     onRerun: ([started]) => navigate(links.run(started.id)),
-    onStopped: reload,
   });
   // Asked once the run, and so its pipeline, is known.
   const execute = usePipelinePermission('execute', value?.run.pipelineId);
@@ -72,7 +72,7 @@ const RunDetails = ({ runId }: { runId: string }) => {
         onRerun={() => actions.ask('rerun', [run])}
         onStop={() => actions.ask('stop', [run])}
       />
-      {/* The last read failed; what is shown is from the read before. */}
+      {/* The run's stream is interrupted; what is shown is from before, until it is back. */}
       {error && <ResponseErrorPanel error={error} />}
       <Grid container spacing={2}>
         <Grid item xs={12} md={4}>
@@ -94,7 +94,6 @@ const RunDetails = ({ runId }: { runId: string }) => {
             title={step.name}
             step={selected}
             pending={!step.startedAt && !isFinalStatus(step.status)}
-            onEnd={reload}
             note={
               task && (
                 <ParallelSiblings run={run} task={task} onSelect={select} />

@@ -8,7 +8,7 @@ import FullscreenExitIcon from '@material-ui/icons/FullscreenExit';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { LogViewer } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import type { Run, RunStatus } from '@devops-pipelines/plugin-devops-common';
+import type { Run } from '@devops-pipelines/plugin-devops-common';
 import { useEffect, useState, type ReactNode } from 'react';
 import { devopsApiRef } from '../../api';
 import { downloadText } from '../../lib/downloadText';
@@ -24,7 +24,6 @@ export type RunLogPanelProps = {
   step: string;
   /** The step has not started yet. */
   pending: boolean;
-  onEnd: (status: RunStatus) => void;
   /** Said under the heading, e.g. which tasks ran beside this one. */
   note?: ReactNode;
 };
@@ -67,12 +66,11 @@ export const RunLogPanel = ({
   title,
   step,
   pending,
-  onEnd,
   note,
 }: RunLogPanelProps) => {
   const devopsApi = useApi(devopsApiRef);
   const alertApi = useApi(alertApiRef);
-  const log = useRunLog(run.id, step, onEnd);
+  const log = useRunLog(run.id, step);
   const [downloading, setDownloading] = useState(false);
   // Under an entity's header the panel shows a few lines; full screen shows the log.
   const [fullScreen, setFullScreen] = useState(false);

@@ -1,14 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  isFinalStatus,
-  type Run,
-} from '@devops-pipelines/plugin-devops-common';
-import { useCallback } from 'react';
+import type { Run } from '@devops-pipelines/plugin-devops-common';
+import { useEffect, useState } from 'react';
 import { devopsApiRef } from '../../api';
-import { usePolling } from '../RunHistory';
-
-/** How often an unfinished run is read again, for its stages and tasks to move. */
-export const RUN_DETAIL_POLL_MS = 2000;
 
 export type ReadRun = {
   run: Run;
@@ -16,17 +9,39 @@ export type ReadRun = {
   readAt: number;
 };
 
-/** A run, read again until it is finished. */
-export function useRun(runId: string) {
+export type RunState = {
+  value?: ReadRun;
+  /** Why the stream failed; the last run received stays shown meanwhile. */
+  error?: Error;
+};
+
+/**
+ * A run, followed to its end: the backend sends it again each time a status in it moves
+ * (see DevopsApi.followRun), so steps and tasks move on the page without polling.
+ */
+export function useRun(runId: string): RunState {
   const devopsApi = useApi(devopsApiRef);
-  const load = useCallback(
-    async (): Promise<ReadRun> => ({
-      run: await devopsApi.getRun(runId),
-      readAt: Date.now(),
-    }),
-    [devopsApi, runId],
-  );
-  return usePolling(load, ({ run }) =>
-    isFinalStatus(run.status) ? undefined : RUN_DETAIL_POLL_MS,
-  );
+  const [state, setState] = useState<RunState>({});
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({});
+    devopsApi
+      .followRun(runId, {
+        signal: controller.signal,
+        onRun: run => setState({ value: { run, readAt: Date.now() } }),
+        onReconnecting: e =>
+          setState(previous => ({ ...previous, error: asError(e) })),
+      })
+      .catch(e => {
+        if (!controller.signal.aborted) {
+          setState(previous => ({ ...previous, error: asError(e) }));
+        }
+      });
+    return () => controller.abort();
+  }, [devopsApi, runId]);
+
+  return state;
 }
+
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));

@@ -1,9 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type {
-  LogChunk,
-  RunStatus,
-} from '@devops-pipelines/plugin-devops-common';
-import { useEffect, useRef, useState } from 'react';
+import type { LogChunk } from '@devops-pipelines/plugin-devops-common';
+import { useEffect, useState } from 'react';
 import { devopsApiRef } from '../../api';
 import { errorMessage } from '../../lib/errorMessage';
 import { formatLogText } from './formatLogText';
@@ -41,7 +38,6 @@ export function useRunLog(
   runId: string,
   /** A task run's id, or a set-up step: `initialisation` (the run's own lines), `checkout`. */
   step: string,
-  onEnd?: (status: RunStatus) => void,
 ): RunLogState {
   const devopsApi = useApi(devopsApiRef);
   const [state, setState] = useState<RunLogState>({
@@ -49,10 +45,6 @@ export function useRunLog(
     ended: false,
     reconnecting: false,
   });
-  // The latest callback, without opening the stream again when it changes.
-  const onEndRef = useRef(onEnd);
-  onEndRef.current = onEnd;
-
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
@@ -73,14 +65,13 @@ export function useRunLog(
         error: undefined,
       }));
     };
-    const onEndOfLog = (status: RunStatus) => {
+    const onEndOfLog = () => {
       setState(previous => ({
         ...previous,
         ended: true,
         reconnecting: false,
         error: undefined,
       }));
-      onEndRef.current?.(status);
     };
     const onReconnecting = () =>
       setState(previous => ({ ...previous, reconnecting: true }));
