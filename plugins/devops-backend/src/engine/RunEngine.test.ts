@@ -411,6 +411,42 @@ describe.each(databases.eachSupportedId())('RunEngine on %s', databaseId => {
     }
   });
 
+  it('takes over the stale runs it had no room for as its slots free, without waiting for the next check', async () => {
+    const executor = new ScriptedTestExecutor({ long: runUntilAborted });
+    const engineA = kit.engine(executor, { engineId: 'engine-a' });
+    const queued = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        kit.run({
+          stages: [{ name: 'A', order: 'sequential', tasks: [script('long')] }],
+        }),
+      ),
+    );
+    while (executor.starts.length < 6)
+      await new Promise(r => setTimeout(r, 10));
+    await engineA.shutdown();
+    // Long stale already: engine B's first check finds them all.
+    await kit
+      .db('runs')
+      .update({ heartbeat_at: new Date(Date.now() - 60_000) });
+
+    // Room for 2, and a check every 3 s: the 6 runs (each failed at once, its task
+    // interrupted) would take three checks, 9 s, if freed slots waited for one.
+    const checkEvery = 3000;
+    const started = Date.now();
+    kit.engine(executor, {
+      engineId: 'engine-b',
+      concurrency: 2,
+      staleAfterMs: 3 * checkEvery,
+    });
+    for (const run of queued) {
+      const { run: ended } = await kit.waitFor(run.id);
+      expect(ended.status).toBe('failed');
+      expect(ended.claimedBy).toBe('engine-b');
+    }
+    // The first check comes after 3 s; the other runs follow it, not later checks.
+    expect(Date.now() - started).toBeLessThan(2 * checkEvery);
+  });
+
   it('reports a task interrupted by its engine dying instead of starting it again', async () => {
     const executor = new ScriptedTestExecutor({ long: runUntilAborted });
     const engineA = kit.engine(executor, { engineId: 'engine-a' });

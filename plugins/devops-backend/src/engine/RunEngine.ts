@@ -32,6 +32,8 @@ export class RunEngine {
   #wakeRequested = false;
   #running = false;
   #recovering = false;
+  /** The last check left stale runs for lack of room: a freed slot takes the next one. */
+  #staleRunsLeft = false;
   #timers: NodeJS.Timeout[] = [];
   #loop?: Promise<void>;
 
@@ -141,8 +143,11 @@ export class RunEngine {
       )
       .finally(() => {
         this.#drivers.delete(run.id);
-        // A slot is free: look for more work.
-        this.notify();
+        // A slot is free: look for more work, orphaned runs first, which started earlier
+        // than anything queued; waiting for the next check would take them over only a
+        // slotful per check (10 per 10 s by default).
+        if (this.#staleRunsLeft) this.#recover().finally(() => this.notify());
+        else this.notify();
         if (this.#drivers.size === 0) {
           this.#idle.forEach(resolve => resolve());
           this.#idle.clear();
@@ -166,21 +171,27 @@ export class RunEngine {
   /**
    * Takes over every stale run there is room for, not one per tick: the runs of a backend
    * that died all go on within one check (taken one at a time, they went on about 10 s
-   * apart). Another check waits for this one to end.
+   * apart), and those there was no room for as slots free. Another check waits for this
+   * one to end.
    */
   async #recover() {
     if (this.#recovering) return;
     this.#recovering = true;
     try {
-      while (
-        this.#running &&
-        this.#drivers.size < (this.options.concurrency ?? 10)
-      ) {
+      for (;;) {
+        if (!this.#running) break;
+        if (this.#drivers.size >= (this.options.concurrency ?? 10)) {
+          this.#staleRunsLeft = true;
+          break;
+        }
         const taken = await this.options.runs.takeOverStaleRun(
           this.engineId,
           new Date(Date.now() - this.#staleAfterMs),
         );
-        if (!taken) break;
+        if (!taken) {
+          this.#staleRunsLeft = false;
+          break;
+        }
         this.options.logger.info(
           `Took over run ${taken.run.id} from engine ${taken.previousEngine}`,
         );
