@@ -21,8 +21,8 @@ export type DevopsConfig = {
   seedDirectories: SeedDirectory[];
   /** Who the seed pipelines of folders that name no creator are recorded as created by. */
   seedCreatedBy?: string;
-  /** Internal hosts users may connect code host accounts of. */
-  allowedAccountHosts: string[];
+  /** Internal hosts users may connect code host accounts of and pipelines fetch from. */
+  allowedInternalHosts: string[];
 };
 
 /** Reads the `devops:` section with its defaults (documented in config.d.ts). */
@@ -54,7 +54,7 @@ export function readDevopsConfig(root: Config): DevopsConfig {
       config?.getOptionalStringArray('previousEncryptionKeys') ?? [],
     seedDirectories: readSeedDirectories(config),
     seedCreatedBy: readSeedCreator(config),
-    allowedAccountHosts:
+    allowedInternalHosts:
       config?.getOptionalStringArray('repositories.allowedHosts') ?? [],
   };
 }

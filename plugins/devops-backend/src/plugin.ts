@@ -50,6 +50,7 @@ import { bindingRules, pipelineRules } from './permissions/rules';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import { createRouter } from './router/createRouter';
 import { resolveBranchHead } from './scm/git';
+import { checkRepositoryHost } from './scm/internalAddress';
 import { resealSecrets } from './secrets/resealSecrets';
 import { SecretBox } from './secrets/SecretBox';
 import { GithubClient } from './triggers/codeHosts/GithubClient';
@@ -195,7 +196,7 @@ export const devopsPlugin = createBackendPlugin({
           store: new DatabaseAccountStore(db, secretBox),
           discovery,
           appBaseUrl,
-          allowedHosts: settings.allowedAccountHosts,
+          allowedHosts: settings.allowedInternalHosts,
           pipelinesUsing: accountId => pipelines.listUsingAccount(accountId),
           logger,
         });
@@ -237,12 +238,19 @@ export const devopsPlugin = createBackendPlugin({
           logs,
           executor,
           logger,
-          resolveCommit: async source =>
-            resolveBranchHead({
+          // The backend's first contact with a run's repository, whichever executor
+          // checks it out: an internal host is refused here.
+          resolveCommit: async source => {
+            await checkRepositoryHost(
+              source.repository,
+              settings.allowedInternalHosts,
+            );
+            return resolveBranchHead({
               ...source,
               allowFileUrls: local?.allowFileUrls ?? false,
               credentials: await sourceCredentials(source),
-            }),
+            });
+          },
           maxLogBytesPerTask: settings.maxLogBytesPerTask,
           concurrency: settings.concurrentRuns,
           staleAfterMs: settings.staleAfterMs,

@@ -1,9 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { lookup } from 'dns/promises';
-import ipaddr from 'ipaddr.js';
-
-/** The config key listing the hosts users may connect even though they are internal. */
-export const ALLOWED_HOSTS_KEY = 'devops.repositories.allowedHosts';
+import { ALLOWED_HOSTS_KEY, internalAddressOf } from '../scm/internalAddress';
 
 /**
  * Checks the base URL a user gives for a self-hosted code host before the backend sends
@@ -41,20 +37,11 @@ export async function checkHostUrl(
       `${base} is not an https:// address; code hosts are reached over https`,
     );
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = ipaddr.isValid(host)
-    ? [host]
-    : await lookup(host, { all: true, verbatim: true }).then(
-        found => found.map(a => a.address),
-        () => {
-          throw new InputError(
-            `${url.hostname} is not a host name this portal can resolve`,
-          );
-        },
-      );
-  const internal = addresses.find(
-    address => ipaddr.process(address).range() !== 'unicast',
-  );
+  const internal = await internalAddressOf(url.hostname).catch(() => {
+    throw new InputError(
+      `${url.hostname} is not a host name this portal can resolve`,
+    );
+  });
   if (internal) {
     throw new InputError(
       `${url.hostname} is an internal address (${internal}); a portal admin who wants users to connect it lists it under ${ALLOWED_HOSTS_KEY}`,

@@ -321,6 +321,33 @@ describe('devops router: runs', () => {
       });
     });
 
+    describe('source on an internal address', () => {
+      it('fails the checkout before the backend contacts it, saying which setting allows it', async () => {
+        const document = pipelineDocument();
+        document.spec.source = {
+          provider: 'git',
+          // Where a cloud's metadata service answers.
+          repository: 'http://169.254.169.254/latest/meta-data.git',
+          branch: 'main',
+        };
+        const pipeline = await devops.createPipeline(document);
+
+        const run = await devops.waitForRun(
+          (
+            await devops.startRun(pipeline.status.id)
+          ).id,
+        );
+
+        expect(run.status).toBe('failed');
+        const checkout = run.setup.find(step => step.step === 'checkout');
+        expect(checkout).toMatchObject({ status: 'failed' });
+        expect(checkout?.message).toBe(
+          'The pipeline\'s repository "http://169.254.169.254/latest/meta-data.git" is on an internal address (169.254.169.254); a portal admin who wants pipelines to use it lists 169.254.169.254 under devops.repositories.allowedHosts',
+        );
+        expect(run.stages[0].tasks[0].status).toBe('skipped');
+      });
+    });
+
     describe('live run', () => {
       it('streams the run each time a status in it moves, and ends with the run', async () => {
         const pipeline = await devops.createPipeline(
