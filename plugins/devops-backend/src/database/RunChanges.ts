@@ -32,33 +32,42 @@ type RawPgConnection = {
  * the read and the wait is not missed.
  */
 export class RunWatch {
-  #changed = false;
+  readonly #changed = new Set<RunChange>();
   #wake?: () => void;
-  readonly #onChange = () => {
-    this.#changed = true;
-    this.#wake?.();
-  };
-
-  readonly #events: string[];
+  readonly #listeners: Array<[event: string, listener: () => void]>;
 
   constructor(
     private readonly emitter: EventEmitter,
     runId: string,
     changes: RunChange[],
   ) {
-    this.#events = [
-      ...changes.map(change => eventName(change, runId)),
-      EVERY_RUN,
+    const hear = (event: string, kinds: RunChange[]) =>
+      [
+        event,
+        () => {
+          for (const kind of kinds) this.#changed.add(kind);
+          this.#wake?.();
+        },
+      ] as [string, () => void];
+    this.#listeners = [
+      ...changes.map(change => hear(eventName(change, runId), [change])),
+      // The listening connection dropped: anything watched may have changed.
+      hear(EVERY_RUN, changes),
     ];
-    for (const event of this.#events) emitter.on(event, this.#onChange);
+    for (const [event, listener] of this.#listeners) {
+      emitter.on(event, listener);
+    }
   }
 
   /**
-   * Resolves true at the run's next change (or at once for one since the last call),
-   * false after `timeoutMs` or when `signal` aborts.
+   * Resolves with what changed, at the run's next change (or at once for changes since
+   * the last call); empty after `timeoutMs` or when `signal` aborts.
    */
-  async next(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (!this.#changed && !signal?.aborted) {
+  async next(
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<ReadonlySet<RunChange>> {
+    if (this.#changed.size === 0 && !signal?.aborted) {
       await new Promise<void>(resolve => {
         const timer = setTimeout(done, timeoutMs);
         signal?.addEventListener('abort', done);
@@ -71,13 +80,15 @@ export class RunWatch {
       });
       this.#wake = undefined;
     }
-    const changed = this.#changed;
-    this.#changed = false;
+    const changed = new Set(this.#changed);
+    this.#changed.clear();
     return changed;
   }
 
   close() {
-    for (const event of this.#events) this.emitter.off(event, this.#onChange);
+    for (const [event, listener] of this.#listeners) {
+      this.emitter.off(event, listener);
+    }
   }
 }
 

@@ -41,7 +41,7 @@ export async function followRun(
         given = json;
       }
       if (isFinalStatus(run.status)) return;
-      while (!(await watch.next(idleMs, signal)) && !signal.aborted) {
+      while ((await watch.next(idleMs, signal)).size === 0 && !signal.aborted) {
         await follower.onIdle();
       }
     }

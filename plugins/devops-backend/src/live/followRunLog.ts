@@ -45,10 +45,13 @@ export async function followRunLog(
   // Watched before the first read: a change between a read and the wait is not missed.
   const watch = runChanges.watch(runId);
   let after = options.afterSeq;
+  // The run's status is read at first and after it moved, not at every new line.
+  let statusMoved = true;
+  let status: RunStatus = 'running';
   try {
     while (!signal.aborted) {
       // Status first: chunks written before the run ended are then all visible.
-      const { status } = await runs.getRunOrThrow(runId);
+      if (statusMoved) status = (await runs.getRunOrThrow(runId)).status;
       const chunks = await logs.list(runId, {
         afterSeq: after,
         limit: LOG_PAGE,
@@ -58,12 +61,19 @@ export async function followRunLog(
         await follower.onChunk(chunk);
         after = chunk.seq;
       }
+      statusMoved = false;
       if (chunks.length === LOG_PAGE) continue;
       if (isFinalStatus(status)) {
         await follower.onEnd(status);
         return;
       }
-      while (!(await watch.next(idleMs, signal)) && !signal.aborted) {
+      for (;;) {
+        const changes = await watch.next(idleMs, signal);
+        if (changes.size > 0) {
+          statusMoved = changes.has('status');
+          break;
+        }
+        if (signal.aborted) break;
         await follower.onIdle();
       }
     }
