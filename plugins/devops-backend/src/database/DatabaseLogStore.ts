@@ -19,6 +19,9 @@ export type NewLogChunk = {
   resumeMark?: string;
 };
 
+/** Chunk rows per insert statement: 600 bound values, well within SQLite's limit. */
+const INSERT_BATCH = 100;
+
 /** The only code that reads and writes `log_chunks`. */
 export class DatabaseLogStore {
   constructor(
@@ -30,19 +33,30 @@ export class DatabaseLogStore {
   async append(runId: string, chunks: NewLogChunk[]): Promise<void> {
     if (chunks.length === 0) return;
     const now = new Date();
-    await this.db.batchInsert(
-      'log_chunks',
-      chunks.map(c => ({
-        run_id: runId,
-        seq: c.seq,
-        task_run_id: c.taskId ?? null,
-        created_at: now,
-        text: c.text,
-        resume_mark: c.resumeMark ?? null,
-      })),
-      100,
-    );
-    await this.changes.notify(runId, 'log');
+    const rows = chunks.map(c => ({
+      run_id: runId,
+      seq: c.seq,
+      task_run_id: c.taskId ?? null,
+      created_at: now,
+      text: c.text,
+      resume_mark: c.resumeMark ?? null,
+    }));
+    // One statement as a rule (a batch of lines holds a few chunks); a long list goes in
+    // parts that SQLite's limit on bound values takes, in one transaction.
+    if (rows.length <= INSERT_BATCH) {
+      await this.changes.writeAndNotify(
+        this.db('log_chunks').insert(rows),
+        runId,
+        'log',
+      );
+      return;
+    }
+    await this.db.transaction(async tx => {
+      await this.db
+        .batchInsert('log_chunks', rows, INSERT_BATCH)
+        .transacting(tx);
+      await this.changes.notify(runId, 'log', tx);
+    });
   }
 
   /** Chunks after `afterSeq`, in order; one page at a time keeps memory constant. */

@@ -131,11 +131,40 @@ export class RunChanges {
     if (this.#onPostgres) {
       await (tx ?? this.db).raw('select pg_notify(?, ?)', [CHANNEL, event]);
     }
-    // While listening, this backend hears its own change like the others do: once.
-    if (this.#connection) return;
-    const local = () => this.#events.emit(event);
-    if (tx) tx.executionPromise.then(local, () => {});
-    else local();
+    if (tx)
+      tx.executionPromise.then(
+        () => this.#emitHere(event),
+        () => {},
+      );
+    else this.#emitHere(event);
+  }
+
+  /**
+   * Runs one write and tells of the change it makes. On PostgreSQL both go in one
+   * statement, one round trip where a transaction around the two would take four: the
+   * log's appends, the busiest writes, pay it with every batch of lines.
+   */
+  async writeAndNotify(
+    write: Knex.QueryBuilder,
+    runId: string,
+    change: RunChange,
+  ): Promise<void> {
+    const event = eventName(change, runId);
+    if (this.#onPostgres) {
+      await this.db.raw('with written as (?) select pg_notify(?, ?)', [
+        write,
+        CHANNEL,
+        event,
+      ]);
+    } else {
+      await write;
+    }
+    this.#emitHere(event);
+  }
+
+  /** While listening, this backend hears its own change like the others do: once. */
+  #emitHere(event: string) {
+    if (!this.#connection) this.#events.emit(event);
   }
 
   /** Watches the given changes of a run, by default all of them. */
