@@ -1,10 +1,14 @@
 import type { LogChunk, Run } from '@devops-pipelines/plugin-devops-common';
-import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import fs from 'fs';
 import path from 'path';
 import { adminClient } from '../__testUtils__/wholeStack/demoPortal';
 import { usePortalProcesses } from '../__testUtils__/wholeStack/portalProcesses';
-import { eventually } from '../kubernetes/__testUtils__/testCluster';
+import {
+  endedRun,
+  expectChunksKept,
+  runLog,
+  runLogShowing,
+} from '../__testUtils__/wholeStack/runsOverApi';
 import { pipelineDocument } from '../router/__testUtils__/devopsTestBackend';
 
 jest.setTimeout(300_000);
@@ -42,8 +46,6 @@ describe('a backend killed mid-run and started again', () => {
       );
       return api('POST', `/pipelines/${pipeline.status.id}/runs`, {});
     };
-    const logOf = async (runId: string): Promise<LogChunk[]> =>
-      (await api('GET', `/runs/${runId}/logs?after=0`)).items;
 
     // Each long run notes its start and its end; between them it prints three lines, then
     // works silently, so that no broken pipe would stop it once its backend is gone.
@@ -63,15 +65,7 @@ describe('a backend killed mid-run and started again', () => {
     );
     const before = new Map<string, LogChunk[]>();
     for (const run of long) {
-      before.set(
-        run.id,
-        await eventually(`line 3 of run ${run.id}`, async () => {
-          const chunks = await logOf(run.id);
-          return chunks.some(c => c.text.includes(' line 3\n'))
-            ? chunks
-            : undefined;
-        }),
-      );
+      before.set(run.id, await runLogShowing(api, run.id, 'line 3'));
     }
     expect((await api('GET', `/runs/${queued.id}`)).status).toBe('queued');
 
@@ -81,17 +75,7 @@ describe('a backend killed mid-run and started again', () => {
 
     const ended = new Map<string, Run>();
     for (const run of [...long, queued]) {
-      ended.set(
-        run.id,
-        await eventually(
-          `the end of run ${run.id}`,
-          async () => {
-            const now: Run = await api('GET', `/runs/${run.id}`);
-            return isFinalStatus(now.status) ? now : undefined;
-          },
-          { timeoutMs: 60_000, intervalMs: 250 },
-        ),
-      );
+      ended.set(run.id, await endedRun(api, run.id));
     }
 
     // The documented rule: a local task that died with its backend fails, and is not
@@ -102,11 +86,9 @@ describe('a backend killed mid-run and started again', () => {
       expect(end.stages[0].tasks[0].message).toMatch(
         /^The task "task-1" of stage "Stage 1" was interrupted: the backend running it stopped, and the task's processes ended with it/,
       );
-      const after = await logOf(run.id);
+      const after = await runLog(api, run.id);
       // What was stored before the kill is still there, as it was: once.
-      for (const chunk of before.get(run.id)!) {
-        expect(after.filter(c => c.seq === chunk.seq)).toEqual([chunk]);
-      }
+      expectChunksKept(before.get(run.id)!, after);
       const text = after.map(c => c.text).join('');
       for (let n = 1; n <= 3; n++) {
         expect(text.split(` line ${n}\n`).length).toBeLessThanOrEqual(2);
