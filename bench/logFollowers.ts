@@ -1,6 +1,6 @@
 /*
  * Live log followers: 200 followers of one running run, measured side by side in one
- * process with what they replaced.
+ * process with what they replaced, and 200 followers of the run's page beside them.
  *
  *   (a) followers as `GET /runs/:id/logs?follow=true` serves them (followRunLog: the
  *       database is read when RunChanges says the run changed), and
@@ -9,7 +9,9 @@
  *
  * It prints the database queries per second of each while the run prints nothing, and
  * the time from a line's write to the last of the 200 followers holding it, beside the
- * write alone. Ratios, not pass/fail timings; it exits non-zero only when a follower
+ * write alone; and for the page followers (followRun, woken by status changes only), how
+ * often the lines made them read the run (never, when it works) and the time from the
+ * run's end to the last of them holding it. Ratios, not pass/fail timings; it exits non-zero only when a follower
  * misses a line.
  *
  *   yarn bench:followers
@@ -19,7 +21,9 @@
  * LISTEN/NOTIFY as between replicas.
  */
 import type { Knex } from 'knex';
+import { followRun } from '../plugins/devops-backend/src/live/followRun';
 import { followRunLog } from '../plugins/devops-backend/src/live/followRunLog';
+import { loadApiRun } from '../plugins/devops-backend/src/router/serialize';
 import {
   argValue,
   fmt,
@@ -62,9 +66,42 @@ async function queriesDuring(db: Knex, during: () => Promise<void>) {
   return count;
 }
 
+/**
+ * As many followers of the run's page (`GET /runs/:id?follow=true`): they read the run
+ * only when a status in it moves, so the log's lines must not wake them.
+ */
+function followRunPages(setup: Setup, signal: AbortSignal) {
+  const { runs, changes, runId } = setup;
+  const reads = { count: 0 };
+  /** When each page follower was last given the run. */
+  const given: number[] = [];
+  const pages = Array.from({ length: FOLLOWERS }, (_, i) =>
+    followRun(
+      changes,
+      {
+        runId,
+        load: async () => {
+          reads.count += 1;
+          return loadApiRun(runs, await runs.getRunOrThrow(runId));
+        },
+        idleMs: 30_000,
+        signal,
+      },
+      {
+        onRun: async () => {
+          given[i] = performance.now();
+        },
+        onIdle: async () => {},
+      },
+    ),
+  );
+  return { reads, given, done: Promise.all(pages) };
+}
+
 async function measureFollowers(setup: Setup) {
   const { runs, logs, changes, runId, db } = setup;
   const stop = new AbortController();
+  const pages = followRunPages(setup, stop.signal);
   /** When each follower got each line: arrivals[line][follower]. */
   const arrivals = new Map<number, number[]>();
   let ended = 0;
@@ -89,6 +126,7 @@ async function measureFollowers(setup: Setup) {
   await sleep(1000);
   const quietQueries = await queriesDuring(db, () => sleep(QUIET_MS));
 
+  const pageReadsBeforeLines = pages.reads.count;
   const lastFollower: number[] = [];
   const writes: number[] = [];
   for (let seq = 1; seq <= LINES; seq++) {
@@ -98,13 +136,21 @@ async function measureFollowers(setup: Setup) {
     while ((arrivals.get(seq)?.length ?? 0) < FOLLOWERS) await sleep(1);
     lastFollower.push(Math.max(...arrivals.get(seq)!) - started);
   }
+  const pageReadsForLines = pages.reads.count - pageReadsBeforeLines;
+  const ending = performance.now();
   await runs.finishRun(runId, 'bench', 'succeeded');
-  await Promise.all(followers);
+  await Promise.all([...followers, pages.done]);
   stop.abort();
   if (ended !== FOLLOWERS) {
     throw new Error(`${FOLLOWERS - ended} followers did not see the run end`);
   }
-  return { quietQueries, lastFollower, writes };
+  return {
+    quietQueries,
+    lastFollower,
+    writes,
+    pageReadsForLines,
+    endToLastPage: Math.max(...pages.given) - ending,
+  };
 }
 
 /** What a follower did before: the run and its log, every 200 ms, whether or not anything changed. */
@@ -148,6 +194,13 @@ async function benchmark(label: string, db: Knex) {
       ).toFixed(1)}x); polling every ${OLD_POLL_MS} ms waits ${fmt(
         OLD_POLL_MS / 2,
       )} on average`,
+    );
+    console.log(
+      `  ${FOLLOWERS} run-page followers beside them: reads of the run for ${LINES} lines ${
+        followers.pageReadsForLines
+      }; the run's end to the last page follower holding it ${fmt(
+        followers.endToLastPage,
+      )}`,
     );
   } finally {
     await setup.changes.close();
