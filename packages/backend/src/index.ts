@@ -1,5 +1,8 @@
 import { createBackend } from '@backstage/backend-defaults';
-import { devopsPermissionPolicyModule } from '@devops-pipelines/plugin-devops-backend';
+import {
+  devopsPermissionPolicyModule,
+  devopsWebhookGuardModule,
+} from '@devops-pipelines/plugin-devops-backend';
 
 const backend = createBackend();
 
@@ -12,6 +15,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-github'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
+// Answers malformed deliveries to those ingresses with a 4xx, where the events backend's is a 500.
+backend.add(devopsWebhookGuardModule);
 backend.add(import('@backstage/plugin-permission-backend'));
 // SPEC §9's role matrix; admins are the members of devops.permissions.adminGroups.
 backend.add(devopsPermissionPolicyModule);

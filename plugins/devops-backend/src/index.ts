@@ -15,3 +15,4 @@ export {
   type DevopsPermissionPolicyOptions,
 } from './permissions/policy/DevopsPermissionPolicy';
 export { devopsPermissionPolicyModule } from './permissions/policy/policyModule';
+export { devopsWebhookGuardModule } from './triggers/webhooks/webhookGuardModule';

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { createHash } from 'crypto';
 import { DatabasePipelineStore } from '../../database/DatabasePipelineStore';
 import { DatabaseRunStore } from '../../database/DatabaseRunStore';
 import type { NewRun } from '../../database/types';
@@ -50,13 +51,21 @@ export function parseDelivery(params: EventParams): CodeHostEvent | undefined {
   return undefined;
 }
 
+/** The length of trigger_activity.dedup_key (PostgreSQL enforces it, SQLite does not). */
+const DEDUP_KEY_LENGTH = 255;
+
 /** What makes a delivery the same when the host sends it again. */
 function dedupKey(event: CodeHostEvent): string {
-  if (event.deliveryId) return `${event.provider}:${event.deliveryId}`;
   // Hosts too old to send a delivery id: the same change of the same ref is one event.
   const ref =
     event.kind === 'tag' ? `tag:${event.tag}` : `${event.kind}:${event.branch}`;
-  return `${event.provider}:${ref}:${event.commit}`;
+  const key = event.deliveryId
+    ? `${event.provider}:${event.deliveryId}`
+    : `${event.provider}:${ref}:${event.commit}`;
+  if (key.length <= DEDUP_KEY_LENGTH) return key;
+  // A long delivery id or branch name: its hash is as unique, and fits the column.
+  const hash = createHash('sha256').update(key).digest('hex');
+  return `${event.provider}:sha256:${hash}`;
 }
 
 /**

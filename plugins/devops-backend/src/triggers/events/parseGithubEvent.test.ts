@@ -157,6 +157,16 @@ describe('parseGithubEvent', () => {
     ['a numeric ref', 'push', { ...branchPush(), ref: 7 }],
     ['a push without repository', 'push', { ...branchPush(), repository: 1 }],
     [
+      'a commit that is no object id',
+      'push',
+      { ...branchPush(), after: 'x'.repeat(65) },
+    ],
+    [
+      'a NUL in the ref',
+      'push',
+      { ...branchPush(), ref: 'refs/heads/ma\u0000in' },
+    ],
+    [
       'a merged pull request without number',
       'pull_request',
       {

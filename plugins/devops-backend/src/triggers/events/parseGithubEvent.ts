@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectId, refName } from './gitNames';
 import type { CodeHostEvent } from './types';
 
 /** `after` when the push deleted the ref: git's null object id (40 or 64 zeros). */
@@ -18,9 +19,9 @@ const repositorySchema = z.object({
 });
 
 const pushSchema = z.object({
-  ref: z.string(),
-  after: z.string(),
-  head_commit: z.object({ id: z.string() }).nullish(),
+  ref: refName,
+  after: objectId,
+  head_commit: z.object({ id: objectId }).nullish(),
   repository: repositorySchema,
 });
 
@@ -29,8 +30,8 @@ const pullRequestSchema = z.object({
   pull_request: z.object({
     number: z.number().int().positive(),
     merged: z.boolean().nullish(),
-    merge_commit_sha: z.string().nullish(),
-    base: z.object({ ref: z.string().min(1) }),
+    merge_commit_sha: objectId.nullish(),
+    base: z.object({ ref: refName }),
   }),
   repository: repositorySchema,
 });

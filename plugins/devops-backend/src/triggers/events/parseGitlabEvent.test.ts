@@ -162,6 +162,8 @@ describe('parseGitlabEvent', () => {
     ['null', null],
     ['a push without after', { ...pushHook, after: undefined }],
     ['a numeric ref', { ...pushHook, ref: 1 }],
+    ['a commit that is no object id', { ...pushHook, after: 'main' }],
+    ['a line break in the ref', { ...pushHook, ref: 'refs/heads/ma\nin' }],
     [
       'a merge without iid',
       {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectId, refName } from './gitNames';
 import type { CodeHostEvent } from './types';
 
 /** `after` when the push deleted the ref: git's null object id (40 or 64 zeros). */
@@ -21,17 +22,17 @@ const locationSchema = z.object({
 });
 
 const refPushSchema = locationSchema.extend({
-  ref: z.string(),
-  after: z.string(),
-  checkout_sha: z.string().nullish(),
+  ref: refName,
+  after: objectId,
+  checkout_sha: objectId.nullish(),
 });
 
 const mergeRequestSchema = locationSchema.extend({
   object_attributes: z.object({
     action: z.string().nullish(),
     iid: z.number().int().positive(),
-    target_branch: z.string().min(1),
-    merge_commit_sha: z.string().nullish(),
+    target_branch: refName,
+    merge_commit_sha: objectId.nullish(),
   }),
 });
 
