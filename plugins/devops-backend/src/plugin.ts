@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   DEVOPS_CLUSTER_BINDING_RESOURCE_TYPE,
   DEVOPS_PIPELINE_RESOURCE_TYPE,
@@ -17,6 +18,7 @@ import { DatabaseAccountStore } from './accounts/DatabaseAccountStore';
 import { IntegrationCredentials } from './accounts/integrationCredentials';
 import { RepositoryBrowser } from './accounts/RepositoryBrowser';
 import { SourceCredentials } from './accounts/SourceCredentials';
+import { registerDevopsActions } from './actions/registerDevopsActions';
 import { ChartVersionReader } from './charts/ChartVersionReader';
 import { ClusterService } from './clusters/ClusterService';
 import { readClusterSettings } from './clusters/clusterSettings';
@@ -89,6 +91,7 @@ export const devopsPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         events: eventsServiceRef,
         instanceMetadata: coreServices.rootInstanceMetadata,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -105,6 +108,7 @@ export const devopsPlugin = createBackendPlugin({
         discovery,
         events,
         instanceMetadata,
+        actionsRegistry,
       }) {
         const settings = readDevopsConfig(config);
         const db = await database.getClient();
@@ -192,6 +196,8 @@ export const devopsPlugin = createBackendPlugin({
         const appBaseUrl = (
           config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
         ).replace(/\/$/, '');
+        const runUrl = (runId: string) =>
+          `${appBaseUrl}/devops/runs/${encodeURIComponent(runId)}`;
         const accounts = new AccountService({
           store: new DatabaseAccountStore(db, secretBox),
           discovery,
@@ -257,8 +263,7 @@ export const devopsPlugin = createBackendPlugin({
           observer: new CommitStatusReporter({
             clients: codeHosts,
             accountAccess: accountId => accounts.access(accountId),
-            runUrl: runId =>
-              `${appBaseUrl}/devops/runs/${encodeURIComponent(runId)}`,
+            runUrl,
             logger,
           }),
         });
@@ -281,15 +286,17 @@ export const devopsPlugin = createBackendPlugin({
         for (const path of CALLBACK_PATHS) {
           httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
         }
+        const authorizer = new PipelineAuthorizer(
+          permissions,
+          permissionsRegistry,
+          projects,
+        );
+        const userDisplayName = catalogUserDisplayNames(catalog, auth, logger);
         httpRouter.use(
           createRouter({
             logger,
             httpAuth,
-            authorizer: new PipelineAuthorizer(
-              permissions,
-              permissionsRegistry,
-              projects,
-            ),
+            authorizer,
             clusterAuthorizer: new BindingAuthorizer(
               permissions,
               permissionsRegistry,
@@ -307,13 +314,23 @@ export const devopsPlugin = createBackendPlugin({
             webhooks,
             accounts,
             repositories: new RepositoryBrowser({ accounts, integrations }),
-            userDisplayName: catalogUserDisplayNames(catalog, auth, logger),
+            userDisplayName,
             taskResources: readTaskResourceSettings(config),
             maxPipelines: settings.maxPipelines,
             maxRequestBytes: settings.maxRequestBytes,
             callbackRequestsPerMinute: settings.callbackRequestsPerMinute,
           }),
         );
+        // The same operations for MCP clients and scripts, checked as the calling user.
+        registerDevopsActions(actionsRegistry, {
+          authorizer,
+          pipelines,
+          runs,
+          logs,
+          engine,
+          userDisplayName,
+          runUrl,
+        });
 
         await scheduleClusterHealthChecks({
           scheduler,

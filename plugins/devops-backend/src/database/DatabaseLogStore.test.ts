@@ -12,10 +12,11 @@ describe.each(databases.eachSupportedId())(
   'DatabaseLogStore on %s',
   databaseId => {
     let db: Knex;
+    let kit: Awaited<ReturnType<typeof createEngineTestKit>>;
     let runId: string;
     const open: RunChanges[] = [];
     beforeAll(async () => {
-      const kit = await createEngineTestKit(databases, databaseId);
+      kit = await createEngineTestKit(databases, databaseId);
       db = kit.db;
       // Chunks belong to a run.
       runId = (await kit.run({ stages: [] })).id;
@@ -62,6 +63,63 @@ describe.each(databases.eachSupportedId())(
       expect(await store.lastResumeMark(runId, 't1')).toBe('m2');
       watchHere.close();
       watchThere.close();
+    });
+
+    it('pages a log by chunks and by characters, so no page holds a large log at once', async () => {
+      const store = new DatabaseLogStore(db, await replica());
+      const run = await kit.run({ stages: [] });
+      const mebi = 1024 * 1024;
+      // Ten chunks of 1 Mi characters, as a task printing fast fills them, then 600 small.
+      await store.append(
+        run.id,
+        Array.from({ length: 10 }, (_, i) => ({
+          seq: i + 1,
+          text: `${String(i + 1).padEnd(mebi - 1, '.')}\n`,
+        })),
+      );
+      await store.append(
+        run.id,
+        Array.from({ length: 600 }, (_, i) => ({
+          seq: i + 11,
+          text: `line ${i + 11}\n`,
+        })),
+      );
+
+      const pages: Array<{ seqs: number[]; more: boolean }> = [];
+      let after = 0;
+      for (;;) {
+        const { chunks, more } = await store.page(run.id, { afterSeq: after });
+        pages.push({ seqs: chunks.map(c => c.seq), more });
+        if (chunks.length) after = chunks[chunks.length - 1].seq;
+        if (!more) break;
+      }
+      const range = (from: number, to: number) =>
+        Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      // Four chunks start within 4 Mi characters; the fifth's start is past them.
+      expect(pages).toEqual([
+        { seqs: range(1, 4), more: true },
+        { seqs: range(5, 8), more: true },
+        // Two large chunks leave room for 498 small ones.
+        { seqs: range(9, 508), more: true },
+        { seqs: range(509, 610), more: false },
+      ]);
+      // A chunk larger than a page still comes, alone.
+      await store.append(run.id, [{ seq: 611, text: 'x'.repeat(5 * mebi) }]);
+      const large = await store.page(run.id, { afterSeq: 610 });
+      expect(large.chunks.map(c => c.seq)).toEqual([611]);
+      expect(large.more).toBe(true);
+      expect(await store.page(run.id, { afterSeq: 611 })).toEqual({
+        chunks: [],
+        more: false,
+      });
+
+      // From the end, newest first, within the same bounds; the rest only counted.
+      const last = await store.pageBackwards(run.id, {});
+      expect(last.chunks.map(c => c.seq)).toEqual([611]);
+      const before = await store.pageBackwards(run.id, { beforeSeq: 611 });
+      expect(before.chunks.map(c => c.seq)).toEqual(range(111, 610).reverse());
+      expect(before.more).toBe(true);
+      expect(await store.countLines(run.id, { beforeSeq: 111 })).toBe(110);
     });
   },
 );

@@ -19,6 +19,21 @@ export type NewLogChunk = {
   resumeMark?: string;
 };
 
+/** A page of a log holds at most this many chunks... */
+const PAGE_CHUNKS = 500;
+/** ...and no chunk that starts past this many characters (its first chunk always). */
+const PAGE_CHARACTERS = 4 * 1024 * 1024;
+
+function toChunk(row: Pick<RawLogChunkRow, 'seq' | 'task_run_id' | 'text'>) {
+  return {
+    seq: row.seq,
+    ...(row.task_run_id ? { taskId: row.task_run_id } : {}),
+    text: row.text,
+  };
+}
+
+export type LogPage = { chunks: LogChunk[]; more: boolean };
+
 /** Chunk rows per insert statement: 600 bound values, well within SQLite's limit. */
 const INSERT_BATCH = 100;
 
@@ -59,26 +74,107 @@ export class DatabaseLogStore {
     });
   }
 
-  /** Chunks after `afterSeq`, in order; one page at a time keeps memory constant. */
+  /**
+   * The next page of a log after `afterSeq`: up to 500 chunks, and no more of them than
+   * start within 4 Mi characters. A task printing fast fills chunks of up to 256 K
+   * characters (RunLogWriter), so 500 of them could be most of a large log, held at once
+   * by a download or by each of its followers. `more` says the page is full: read on.
+   */
+  async page(
+    runId: string,
+    /** `taskId: null` selects the lines about the whole run, which have no task. */
+    options: { afterSeq: number; taskId?: string | null },
+  ): Promise<LogPage> {
+    return this.#page(
+      this.#chunks(runId, options.taskId).where('seq', '>', options.afterSeq),
+      'asc',
+    );
+  }
+
+  /**
+   * The page that ends before `beforeSeq` (the log's end when unset), newest chunk
+   * first: a log's tail is read from its end, however long the log.
+   */
+  async pageBackwards(
+    runId: string,
+    options: { beforeSeq?: number; taskId?: string | null },
+  ): Promise<LogPage> {
+    const chunks = this.#chunks(runId, options.taskId);
+    if (options.beforeSeq !== undefined) {
+      chunks.where('seq', '<', options.beforeSeq);
+    }
+    return this.#page(chunks, 'desc');
+  }
+
+  /** How many lines the chunks before `beforeSeq` hold, counted in the database. */
+  async countLines(
+    runId: string,
+    options: { beforeSeq: number; taskId?: string | null },
+  ): Promise<number> {
+    // Every stored line ends with a newline (RunLogWriter).
+    const row = await this.#chunks(runId, options.taskId)
+      .where('seq', '<', options.beforeSeq)
+      .sum({
+        lines: this.db.raw("length(text) - length(replace(text, ?, ''))", [
+          '\n',
+        ]),
+      })
+      .first();
+    return Number(row?.lines ?? 0);
+  }
+
+  async #page(
+    chunks: Knex.QueryBuilder,
+    order: 'asc' | 'desc',
+  ): Promise<LogPage> {
+    // The characters before each chunk, counted in the database, so that chunks past the
+    // budget are never sent here.
+    const candidates = chunks
+      .select(
+        'seq',
+        'task_run_id',
+        'text',
+        this.db.raw(
+          `sum(length(text)) over (order by seq ${order}) - length(text) as chars_before`,
+        ),
+      )
+      .orderBy('seq', order)
+      .limit(PAGE_CHUNKS);
+    const rows: RawLogChunkRow[] = await this.db
+      .select('seq', 'task_run_id', 'text')
+      .from(candidates.as('candidates'))
+      .where('chars_before', '<', PAGE_CHARACTERS)
+      .orderBy('seq', order);
+    const page = rows.map(toChunk);
+    const characters = page.reduce((sum, c) => sum + c.text.length, 0);
+    return {
+      chunks: page,
+      more: page.length === PAGE_CHUNKS || characters >= PAGE_CHARACTERS,
+    };
+  }
+
+  /** Chunks after `afterSeq`, in order, at most `limit`. */
   async list(
     runId: string,
     /** `taskId: null` selects the lines about the whole run, which have no task. */
     options: { afterSeq: number; limit: number; taskId?: string | null },
   ): Promise<LogChunk[]> {
-    const rows = await this.db<RawLogChunkRow>('log_chunks')
-      .where({ run_id: runId })
+    const rows = await this.#chunks(runId, options.taskId)
       .where('seq', '>', options.afterSeq)
-      .modify(qb => {
-        if (options.taskId === null) qb.whereNull('task_run_id');
-        else if (options.taskId) qb.where({ task_run_id: options.taskId });
-      })
+      .select('seq', 'task_run_id', 'text')
       .orderBy('seq', 'asc')
       .limit(options.limit);
-    return rows.map((row: RawLogChunkRow) => ({
-      seq: row.seq,
-      ...(row.task_run_id ? { taskId: row.task_run_id } : {}),
-      text: row.text,
-    }));
+    return rows.map(toChunk);
+  }
+
+  /** A run's chunks, or one step's: `null` for the lines about the whole run. */
+  #chunks(runId: string, taskId?: string | null) {
+    return this.db<RawLogChunkRow>('log_chunks')
+      .where({ run_id: runId })
+      .modify(qb => {
+        if (taskId === null) qb.whereNull('task_run_id');
+        else if (taskId) qb.where({ task_run_id: taskId });
+      });
   }
 
   /**

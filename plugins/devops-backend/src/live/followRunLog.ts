@@ -7,9 +7,6 @@ import type { DatabaseLogStore } from '../database/DatabaseLogStore';
 import type { DatabaseRunStore } from '../database/DatabaseRunStore';
 import type { RunChanges } from '../database/RunChanges';
 
-/** Chunks read at a time: memory stays bounded whatever the log's size. */
-export const LOG_PAGE = 500;
-
 export type RunLogFollower = {
   /** Each chunk, in order; awaited, so that a slow reader slows the reading. */
   onChunk(chunk: LogChunk): Promise<void>;
@@ -27,7 +24,7 @@ export type RunLogFollower = {
 export async function followRunLog(
   stores: {
     runs: Pick<DatabaseRunStore, 'getRunOrThrow'>;
-    logs: Pick<DatabaseLogStore, 'list'>;
+    logs: Pick<DatabaseLogStore, 'page'>;
     runChanges: RunChanges;
   },
   options: {
@@ -52,9 +49,9 @@ export async function followRunLog(
     while (!signal.aborted) {
       // Status first: chunks written before the run ended are then all visible.
       if (statusMoved) status = (await runs.getRunOrThrow(runId)).status;
-      const chunks = await logs.list(runId, {
+      // A page at a time: memory stays bounded whatever the log's size.
+      const { chunks, more } = await logs.page(runId, {
         afterSeq: after,
-        limit: LOG_PAGE,
         taskId,
       });
       for (const chunk of chunks) {
@@ -62,7 +59,7 @@ export async function followRunLog(
         after = chunk.seq;
       }
       statusMoved = false;
-      if (chunks.length === LOG_PAGE) continue;
+      if (more) continue;
       if (isFinalStatus(status)) {
         await follower.onEnd(status);
         return;

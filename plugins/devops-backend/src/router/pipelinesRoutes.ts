@@ -5,10 +5,8 @@ import {
   devopsPipelineActivatePermission,
   devopsPipelineDeletePermission,
   devopsPipelineExecutePermission,
-  devopsPipelineReadPermission,
   devopsPipelineUpdatePermission,
   pipelineDocumentSchema,
-  runPipelineRequestSchema,
   updatePipelineRequestSchema,
   updateSettingsRequestSchema,
   updateTriggersRequestSchema,
@@ -17,14 +15,14 @@ import { Request } from 'express';
 import Router from 'express-promise-router';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { PipelineRecord } from '../database/types';
-import { queueRun } from '../engine/queueRun';
 import { stopUnfinishedRuns } from '../engine/stopUnfinishedRuns';
 import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
 import { checkTaskResources } from '../executors/kubernetes/taskResources';
 import { separateSecrets } from '../secrets/parameters';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
+import { listPipelines, startManualRun } from './operations';
 import { loadApiRun, toApiPipeline } from './serialize';
-import { RouterOptions, principalRef, runStarter } from './types';
+import { RouterOptions, principalRef } from './types';
 import {
   decodeCursor,
   encodeCursor,
@@ -122,31 +120,16 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.get('/pipelines', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const limit = parseLimit(req.query.limit, 20, 200);
-    const offset = decodeCursor(req.query.cursor) ?? 0;
-    const filter = await authorizer.listFilter(
-      credentials,
-      devopsPipelineReadPermission,
+    res.json(
+      await listPipelines(options, credentials, {
+        entityRef: req.query.entityRef
+          ? String(req.query.entityRef)
+          : undefined,
+        search: req.query.q ? String(req.query.q) : undefined,
+        limit: parseLimit(req.query.limit, 20, 200),
+        cursor: req.query.cursor,
+      }),
     );
-    if (filter === 'none') {
-      res.json({ items: [], totalCount: 0 });
-      return;
-    }
-    const { items, totalCount } = await pipelines.list({
-      entityRef: req.query.entityRef ? String(req.query.entityRef) : undefined,
-      search: req.query.q ? String(req.query.q) : undefined,
-      limit,
-      offset,
-      filter,
-    });
-    const lastRuns = await runs.latestRuns(items.map(p => p.id));
-    res.json({
-      items: items.map(p => toApiPipeline(p, lastRuns.get(p.id))),
-      totalCount,
-      ...(offset + items.length < totalCount
-        ? { nextCursor: encodeCursor(offset + items.length) }
-        : {}),
-    });
   });
 
   // Before /pipelines/:id, which would take the name for an id.
@@ -402,22 +385,7 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.post('/pipelines/:id/runs', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineExecutePermission,
-      pipeline,
-    );
-    const { params } = parseBody(runPipelineRequestSchema, req.body ?? {});
-    const run = await queueRun(
-      runs,
-      pipeline,
-      {
-        type: 'manual',
-        ...(await runStarter(credentials, options.userDisplayName)),
-      },
-      params,
-    );
-    engine.notify();
+    const run = await startManualRun(options, credentials, pipeline, req.body);
     res.status(201).json(await loadApiRun(runs, run));
   });
 

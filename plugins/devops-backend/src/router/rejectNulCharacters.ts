@@ -7,7 +7,7 @@ const NUL = '\u0000';
  * Where in a parsed value the first NUL is: a dotted path of keys, '' for the value
  * itself; undefined when it holds none.
  */
-function nulIn(value: unknown, path = ''): string | undefined {
+export function nulIn(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
@@ -29,6 +29,12 @@ function nulPlace(req: Parameters<RequestHandler>[0]): string | undefined {
   return inBody ? `"${inBody}" of the body` : 'the body';
 }
 
+/** The refusal of input holding a NUL at `place` (in words), for the routes and actions. */
+export const nulCharacterError = (place: string) =>
+  new InputError(
+    `The request holds a NUL character (\\u0000) in ${place}; no id, name or text may contain one`,
+  );
+
 /**
  * Refuses a request with a NUL character anywhere in its path, query or body, before any
  * route reads it. No id, name or text of ours holds one, and PostgreSQL can neither store
@@ -37,11 +43,5 @@ function nulPlace(req: Parameters<RequestHandler>[0]): string | undefined {
  */
 export const rejectNulCharacters: RequestHandler = (req, _res, next) => {
   const place = nulPlace(req);
-  next(
-    place
-      ? new InputError(
-          `The request holds a NUL character (\\u0000) in ${place}; no id, name or text may contain one`,
-        )
-      : undefined,
-  );
+  next(place ? nulCharacterError(place) : undefined);
 };

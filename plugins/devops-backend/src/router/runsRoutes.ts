@@ -1,55 +1,33 @@
-import { NotFoundError } from '@backstage/errors';
 import {
   devopsPipelineExecutePermission,
-  devopsPipelineReadPermission,
   isFinalStatus,
   rerunRequestSchema,
-  type SetupStep,
 } from '@devops-pipelines/plugin-devops-common';
 import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { queueRerun } from '../engine/queueRun';
 import { followRun } from '../live/followRun';
-import { LOG_PAGE, followRunLog } from '../live/followRunLog';
+import { followRunLog } from '../live/followRunLog';
+import { logTaskFilter, stopRun } from './operations';
+import { findReadableRun } from './readablePipeline';
 import { loadApiRun, setupStepName } from './serialize';
 import { openEventStream } from './serverSentEvents';
 import { RouterOptions, runStarter } from './types';
 import { parseBody, parseSeq } from './validation';
 
-/** The `task` value that selects the run's own lines, its initialisation step's log. */
-const RUN_LEVEL_LOG = 'initialisation' satisfies SetupStep;
 const KEEPALIVE_MS = 15_000;
-/**
- * Chunks the download reads at a time. A task printing fast fills chunks of up to 256 K
- * characters (RunLogWriter), so a page of LOG_PAGE (500) could hold 128 M characters, a
- * large log all at once; 16 keep a page under 4 M characters whatever the log's size.
- */
-export const DOWNLOAD_PAGE = 16;
 
 /** Runs: detail, re-run, stop, the live log and the full-log download. */
 export function runsRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, pipelines, runs, logs, runChanges, engine } =
-    options;
+  const { httpAuth, authorizer, runs, logs, runChanges, engine } = options;
   const router = Router();
 
   /** Loads a run whose pipeline the caller may see. */
   const readableRun = async (req: Request<{ runId: string }>) => {
     const credentials = await httpAuth.credentials(req);
-    const run = await runs.getRun(req.params.runId);
-    const pipeline = run && (await pipelines.get(run.pipelineId));
-    if (
-      !run ||
-      !pipeline ||
-      !(await authorizer.isAllowed(
-        credentials,
-        devopsPipelineReadPermission,
-        pipeline,
-      ))
-    ) {
-      throw new NotFoundError(`No run with id ${req.params.runId}`);
-    }
-    return { credentials, run, pipeline };
+    const found = await findReadableRun(options, credentials, req.params.runId);
+    return { credentials, ...found };
   };
 
   const sendRun = async (res: Response, run: RunRecord, status = 200) =>
@@ -103,38 +81,28 @@ export function runsRoutes(options: RouterOptions) {
   });
 
   router.post('/runs/:runId/stop', async (req, res) => {
-    const { credentials, run, pipeline } = await readableRun(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineExecutePermission,
-      pipeline,
-    );
-    const stopped = await runs.requestStop(run.id);
-    engine.stopRun(run.id);
-    await sendRun(res, stopped);
+    const { credentials, ...found } = await readableRun(req);
+    await sendRun(res, await stopRun(options, credentials, found));
   });
 
   router.get('/runs/:runId/logs', async (req, res) => {
     const { run } = await readableRun(req);
     // `task` is a task run's id or a set-up step: `initialisation` selects the run's own
     // lines (its start, where it runs, its end), `checkout` the source checkout's.
-    const task = req.query.task ? String(req.query.task) : undefined;
-    const taskId = task === RUN_LEVEL_LOG ? null : task;
+    const taskId = logTaskFilter(
+      req.query.task ? String(req.query.task) : undefined,
+    );
     // A reconnecting EventSource sends the id of the last event it saw as Last-Event-ID.
     const after = parseSeq(req.header('Last-Event-ID') ?? req.query.after);
     if (req.query.follow !== 'true') {
       // Status first, as in the stream: read after the chunks, a run that ended in between
-      // would say "done" while its last chunks were never listed. A full page means more.
+      // would say "done" while its last chunks were never listed.
       const { status } = await runs.getRunOrThrow(run.id);
-      const items = await logs.list(run.id, {
+      const { chunks, more } = await logs.page(run.id, {
         afterSeq: after,
-        limit: LOG_PAGE,
         taskId,
       });
-      res.json({
-        items,
-        done: isFinalStatus(status) && items.length < LOG_PAGE,
-      });
+      res.json({ items: chunks, done: isFinalStatus(status) && !more });
       return;
     }
     await streamLog(req, res, run.id, after, taskId);
@@ -185,22 +153,35 @@ export function runsRoutes(options: RouterOptions) {
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Disposition': `attachment; filename="${run.pipelineName}-${run.buildId}.log"`,
     });
+    // One drain listener for the whole download: behind Backstage's compression
+    // middleware, `res.once('drain')` adds to the gzip stream a listener that is never
+    // removed, one more per full buffer (expressjs/compression#135). A client that left
+    // drains nothing: its close ends the wait, and the download.
+    let drained = () => {};
+    let gone = false;
+    res.on('drain', () => drained());
+    res.on('close', () => {
+      gone = true;
+      drained();
+    });
+    const drain = () =>
+      new Promise<void>(resolve => {
+        drained = resolve;
+      });
     let after = 0;
     for (;;) {
-      const chunks = await logs.list(run.id, {
-        afterSeq: after,
-        limit: DOWNLOAD_PAGE,
-      });
+      // A page at a time: memory stays bounded whatever the log's size.
+      const { chunks, more } = await logs.page(run.id, { afterSeq: after });
       for (const chunk of chunks) {
         const prefix = chunk.taskId ? `[${names.get(chunk.taskId)}] ` : '';
         const text = prefix
           ? chunk.text.replace(/^(?=.)/gm, prefix)
           : chunk.text;
-        if (!res.write(text))
-          await new Promise(resolve => res.once('drain', resolve));
+        if (!res.write(text)) await drain();
+        if (gone) return;
         after = chunk.seq;
       }
-      if (chunks.length < DOWNLOAD_PAGE) break;
+      if (!more) break;
     }
     res.end();
   });

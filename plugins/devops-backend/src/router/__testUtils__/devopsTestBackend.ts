@@ -1,6 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import {
   TestBackend,
   mockCredentials,
@@ -26,12 +29,19 @@ import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import devopsPlugin from '../../index';
+import { principalRef } from '../types';
 
 /** The encryption key the test backends use; any passphrase works. */
 export const TEST_ENCRYPTION_KEY = 'integration-test-key';
 
-/** Decides a permission by its name, e.g. `devops.pipeline.update`. */
-export type PermissionDecider = (permissionName: string) => PolicyDecision;
+/**
+ * Decides a permission by its name, e.g. `devops.pipeline.update`, and, for a policy that
+ * treats callers apart, the caller: a user entity ref, or `service:<subject>`.
+ */
+export type PermissionDecider = (
+  permissionName: string,
+  caller: string,
+) => PolicyDecision;
 
 export const allow: PermissionDecider = () => ({
   result: AuthorizeResult.ALLOW,
@@ -94,11 +104,12 @@ export class DevopsTestBackend {
       path.join(os.tmpdir(), 'devops-router-test-'),
     );
     const policy = { decide: allow };
-    const decide = (name: string) => policy.decide(name);
+    const decide = (name: string, credentials: BackstageCredentials) =>
+      policy.decide(name, principalRef(credentials));
     const permissions = mockServices.permissions.mock({
-      authorize: (async requests =>
+      authorize: (async (requests, { credentials }) =>
         requests.map(({ permission }) => {
-          const decision = decide(permission.name);
+          const decision = decide(permission.name, credentials);
           // A basic permission has no resource to apply conditions to.
           return {
             result:
@@ -107,9 +118,9 @@ export class DevopsTestBackend {
                 : AuthorizeResult.DENY,
           };
         })) as PermissionsService['authorize'],
-      authorizeConditional: (async requests =>
+      authorizeConditional: (async (requests, { credentials }) =>
         requests.map(({ permission }) =>
-          decide(permission.name),
+          decide(permission.name, credentials),
         )) as PermissionsService['authorizeConditional'],
     });
     const backend = await startTestBackend({
