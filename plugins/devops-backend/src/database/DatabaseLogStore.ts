@@ -21,8 +21,8 @@ export type NewLogChunk = {
 
 /** A page of a log holds at most this many chunks... */
 const PAGE_CHUNKS = 500;
-/** ...and no chunk that starts past this many characters (its first chunk always). */
-const PAGE_CHARACTERS = 4 * 1024 * 1024;
+/** ...and no chunk that starts past this many bytes (its first chunk always). */
+const PAGE_BYTES = 4 * 1024 * 1024;
 
 function toChunk(row: Pick<RawLogChunkRow, 'seq' | 'task_run_id' | 'text'>) {
   return {
@@ -76,7 +76,7 @@ export class DatabaseLogStore {
 
   /**
    * The next page of a log after `afterSeq`: up to 500 chunks, and no more of them than
-   * start within 4 Mi characters. A task printing fast fills chunks of up to 256 K
+   * start within 4 MiB. A task printing fast fills chunks of up to 256 K
    * characters (RunLogWriter), so 500 of them could be most of a large log, held at once
    * by a download or by each of its followers. `more` says the page is full: read on.
    */
@@ -127,15 +127,16 @@ export class DatabaseLogStore {
     chunks: Knex.QueryBuilder,
     order: 'asc' | 'desc',
   ): Promise<LogPage> {
-    // The characters before each chunk, counted in the database, so that chunks past the
-    // budget are never sent here.
+    // The bytes before each chunk, counted in the database, so that chunks past the budget
+    // are never sent here. octet_length, not length: PostgreSQL reads a stored text's size
+    // from its header, where counting characters would unpack every candidate.
     const candidates = chunks
       .select(
         'seq',
         'task_run_id',
         'text',
         this.db.raw(
-          `sum(length(text)) over (order by seq ${order}) - length(text) as chars_before`,
+          `sum(octet_length(text)) over (order by seq ${order}) - octet_length(text) as bytes_before`,
         ),
       )
       .orderBy('seq', order)
@@ -143,13 +144,13 @@ export class DatabaseLogStore {
     const rows: RawLogChunkRow[] = await this.db
       .select('seq', 'task_run_id', 'text')
       .from(candidates.as('candidates'))
-      .where('chars_before', '<', PAGE_CHARACTERS)
+      .where('bytes_before', '<', PAGE_BYTES)
       .orderBy('seq', order);
     const page = rows.map(toChunk);
-    const characters = page.reduce((sum, c) => sum + c.text.length, 0);
+    const bytes = page.reduce((sum, c) => sum + Buffer.byteLength(c.text), 0);
     return {
       chunks: page,
-      more: page.length === PAGE_CHUNKS || characters >= PAGE_CHARACTERS,
+      more: page.length === PAGE_CHUNKS || bytes >= PAGE_BYTES,
     };
   }
 
