@@ -175,6 +175,20 @@ export class DatabaseRunStore {
         (runsPerPipeline.get(pipelineId) ?? 0) + 1,
       );
     }
+    // The pipelines' rows are locked in one order, by id, before any counter moves: an
+    // UPDATE ... WHERE id IN (...) locks rows in whatever order it finds them, so two
+    // replicas queueing runs of the same pipelines (two deliveries, a delivery and a fire
+    // time) could each hold one row the other waits for. PostgreSQL then aborts one as a
+    // deadlock, and a delivery's runs with it, after its 202. Ids are UUIDs, ordered alike
+    // in JavaScript and any collation, so the chunks keep the order too.
+    const ordered = [...runsPerPipeline.keys()].sort();
+    for (let i = 0; i < ordered.length; i += 500) {
+      await tx('pipelines')
+        .whereIn('id', ordered.slice(i, i + 500))
+        .orderBy('id')
+        .forNoKeyUpdate()
+        .select('id');
+    }
     const pipelinesByCount = new Map<number, string[]>();
     for (const [pipelineId, count] of runsPerPipeline) {
       pipelinesByCount.set(count, [

@@ -245,7 +245,12 @@ export class DatabaseTriggerStore {
     occurredAt: Date,
   ): Promise<Set<string>> {
     const written = new Set<string>();
-    for (const batch of chunks(entries)) {
+    // In one order, by pipeline: two replicas writing the same delivery wait for each
+    // other's rows, and in different orders each would hold a row the other waits for.
+    const ordered = [...entries].sort((a, b) =>
+      a.pipelineId < b.pipelineId ? -1 : Number(a.pipelineId > b.pipelineId),
+    );
+    for (const batch of chunks(ordered)) {
       const rows = batch.map(entry => ({
         pipeline_id: entry.pipelineId,
         occurred_at: occurredAt,

@@ -10,21 +10,29 @@ export type PortalProcess = Awaited<ReturnType<typeof startWholeStackBackend>>;
 
 /**
  * For a test of portal backends as real processes on one PostgreSQL database (replicas,
- * restarts): the demo portal's configuration with `devops` over it, the databases under a
- * prefix of the test's own, and a folder where the tests' scripts leave marks of what ran.
- * After the tests, the processes still running are stopped and the databases dropped.
+ * restarts): the demo portal's configuration with `devops` over it (and `rootConfig`, such
+ * as `events`, over the whole), the databases under a prefix of the test's own, and a
+ * folder where the tests' scripts leave marks of what ran. After the tests, the processes
+ * still running are stopped and the databases dropped.
  */
-export function usePortalProcesses(name: string, devops: JsonObject) {
+export function usePortalProcesses(
+  name: string,
+  devops: JsonObject,
+  rootConfig: JsonObject = {},
+) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `devops-${name}-`));
   const markers = path.join(work, 'markers');
   fs.mkdirSync(markers);
   const server = postgresServer();
   const prefix = `devops_${name}_${process.pid}_${Date.now().toString(36)}_`;
   const database = { client: 'pg', connection: server, prefix };
-  const config = demoPortalConfig({
-    workspaceDir: path.join(work, 'workspaces'),
-    devops,
-  });
+  const config = {
+    ...demoPortalConfig({
+      workspaceDir: path.join(work, 'workspaces'),
+      devops,
+    }),
+    ...rootConfig,
+  };
   const running = new Set<PortalProcess>();
 
   afterAll(async () => {

@@ -23,10 +23,11 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts the portal as an adopter installs it, as a real backend process (node, as
- * `yarn start` runs packages/backend): the auth backend, the catalog, the permission
- * backend with the default policy and the devops plugin, on an in-memory SQLite, with
- * Backstage's own auth, permission and user info services. Only sign-in is a stand-in
- * (wholeStackMain.ts). `config` is merged over the process's base configuration.
+ * `yarn start` runs packages/backend): the auth backend, the catalog, the events backend
+ * with its GitHub and GitLab ingresses, the permission backend with the default policy
+ * and the devops plugin, on an in-memory SQLite, with Backstage's own auth, permission
+ * and user info services. Only sign-in is a stand-in (wholeStackMain.ts). `config` is
+ * merged over the process's base configuration.
  */
 export async function startWholeStackBackend(
   config: JsonObject,

@@ -11,6 +11,7 @@ import {
   createProxyAuthenticator,
 } from '@backstage/plugin-auth-node';
 import { devopsPermissionPolicyModule } from '../../permissions/policy/policyModule';
+import { devopsWebhookGuardModule } from '../../triggers/webhooks/webhookGuardModule';
 import { STAND_IN_USER_HEADER } from './standInSignIn';
 
 /**
@@ -53,6 +54,11 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(standInSignIn);
 backend.add(import('@backstage/plugin-catalog-backend'));
+// Code host webhooks reach the devops plugin through the events system's HTTP ingress.
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
+backend.add(devopsWebhookGuardModule);
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(devopsPermissionPolicyModule);
 backend.add(import('../../index'));
