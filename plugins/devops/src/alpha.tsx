@@ -10,10 +10,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { DevopsClient, devopsApiRef } from './api';
 import { hasDevopsAnnotation } from './conditions';
-import { rootRouteRef } from './routes';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 const devopsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -42,10 +45,28 @@ const entityPipelinesContent = EntityContentBlueprint.make({
   params: {
     path: 'pipelines',
     title: 'Pipelines',
+    // Pipelines build and deploy: the group of the release's Kubernetes tab. The entity
+    // page shows a group of one as a plain tab and a larger one as a menu.
+    group: 'deployment',
     filter: hasDevopsAnnotation,
+    // Mounts the route ref here, so the overview card's links lead into this tab.
+    routeRef: convertLegacyRouteRef(entityContentRouteRef),
     loader: () =>
       import('./components/EntityPipelinesContent').then(m => (
         <m.EntityPipelinesContent />
+      )),
+  },
+});
+
+// On the overview of the entities that have the Pipelines tab, so its links lead there.
+const entityPipelinesCard = EntityCardBlueprint.make({
+  name: 'pipelines',
+  params: {
+    type: 'content',
+    filter: hasDevopsAnnotation,
+    loader: () =>
+      import('./components/EntityPipelinesCard').then(m => (
+        <m.EntityPipelinesCard />
       )),
   },
 });
@@ -60,6 +81,14 @@ export default createFrontendPlugin({
   title: 'Pipelines',
   icon: <BuildIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  routes: convertLegacyRouteRefs({ root: rootRouteRef }),
-  extensions: [devopsApi, pipelinesPage, entityPipelinesContent],
+  routes: convertLegacyRouteRefs({
+    root: rootRouteRef,
+    entityContent: entityContentRouteRef,
+  }),
+  extensions: [
+    devopsApi,
+    pipelinesPage,
+    entityPipelinesContent,
+    entityPipelinesCard,
+  ],
 });

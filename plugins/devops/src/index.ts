@@ -6,7 +6,12 @@
  *
  * @packageDocumentation
  */
-export { devopsPlugin, DevopsPage, EntityDevopsContent } from './plugin';
+export {
+  devopsPlugin,
+  DevopsPage,
+  EntityDevopsContent,
+  EntityPipelinesCard,
+} from './plugin';
 export {
   DEVOPS_PIPELINES_ANNOTATION,
   hasDevopsAnnotation,

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -57,5 +58,23 @@ export const EntityDevopsContent = devopsPlugin.provide(
         m => m.EntityPipelinesContent,
       ),
     mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The overview card of an entity's pipelines: the latest run of each, with a Run button
+ * and a link to the Pipelines tab. Show it where the tab is shown (`isDevopsAvailable`).
+ *
+ * @public
+ */
+export const EntityPipelinesCard = devopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityPipelinesCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityPipelinesCard').then(
+          m => m.EntityPipelinesCard,
+        ),
+    },
   }),
 );

@@ -51,7 +51,8 @@ const RunDetails = ({ runId }: { runId: string }) => {
   const step = steps.find(s => stepKey(s) === wanted) ?? steps[0];
   const selected = stepKey(step);
   const task = 'step' in step ? undefined : step;
-  const select = (step: string) => setSearchParams({ step }, { replace: true });
+  const select = (key: string) =>
+    setSearchParams({ step: key }, { replace: true });
 
   return (
     <>

@@ -15,6 +15,8 @@ export type RunState = {
   error?: Error;
 };
 
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+
 /**
  * A run, followed to its end: the backend sends it again each time a status in it moves
  * (see DevopsApi.followRun), so steps and tasks move on the page without polling.
@@ -43,5 +45,3 @@ export function useRun(runId: string): RunState {
 
   return state;
 }
-
-const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));

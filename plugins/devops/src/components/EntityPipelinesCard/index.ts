@@ -1,0 +1,1 @@
+export { EntityPipelinesCard } from './EntityPipelinesCard';
