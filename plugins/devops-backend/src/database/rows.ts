@@ -28,5 +28,6 @@ export function toCount(row: { count?: string | number } | undefined): number {
 export function storableText(text: string): string;
 export function storableText(text: string | undefined): string | undefined;
 export function storableText(text: string | undefined) {
+  // eslint-disable-next-line no-control-regex -- NUL is the character replaced
   return text?.replace(/\u0000/g, '\u2400');
 }

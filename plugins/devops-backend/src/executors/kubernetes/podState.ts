@@ -115,8 +115,9 @@ function evictionFailure(pod: V1Pod, nodePressures: NodePressure[]): string {
   return `${evictedBy}, which was under ${under}${kubeletSaid}; ${advice}, and re-run`;
 }
 
-const nodeOf = (pod: V1Pod) =>
-  pod.spec?.nodeName ? `node ${pod.spec.nodeName}` : 'its node';
+function nodeOf(pod: V1Pod) {
+  return pod.spec?.nodeName ? `node ${pod.spec.nodeName}` : 'its node';
+}
 
 function readContainersState(pod: V1Pod): PodState {
   const status = pod.status ?? {};

@@ -71,14 +71,15 @@ export const planDeployChart: TaskPlanner = async ({
   };
 };
 
-const errorText = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
+function errorText(error: unknown) {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** A failure of this task naming the cluster it cannot reach. */
-const cannotDeployTo =
-  (cluster: string) =>
-  (error: unknown): never => {
+function cannotDeployTo(cluster: string) {
+  return (error: unknown): never => {
     throw new TaskPlanError(
       `Cannot deploy to cluster ${cluster}: ${errorText(error)}`,
     );
   };
+}
