@@ -137,6 +137,25 @@ describe('pipelines list', () => {
     await screenshot(page, 'entity-tab.png');
   });
 
+  test("jack-2048's overview card shows each pipeline's latest run and links to the tab", async () => {
+    const { page } = session;
+    await gotoApp(page, ENTITY_TAB.replace(/\/pipelines$/, ''));
+    const hello = page.getByTestId('entity-pipeline-hello-2048');
+    // hello-2048 ran in the test before: its latest run, linked to the run's page.
+    await hello.getByTestId('latest-run-status').waitFor();
+    assert.equal(
+      await hello.getByTestId('latest-run-status').getAttribute('data-status'),
+      'succeeded',
+    );
+    await page.getByTestId('entity-pipeline-build-2048').waitFor();
+    await screenshot(page, 'entity-card.png');
+    await page.getByRole('link', { name: /View all/ }).click();
+    await eventually('the Pipelines tab to open', async () =>
+      new URL(page.url()).pathname === ENTITY_TAB ? true : undefined,
+    );
+    await pipelineRow(page, 'hello-2048').waitFor();
+  });
+
   test('opens a pipeline in the editor from the row menu', async () => {
     const { page } = session;
     await gotoApp(page, ENTITY_TAB);
