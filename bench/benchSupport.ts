@@ -101,7 +101,13 @@ export async function withScratchPostgres<T>(
   try {
     const url = new URL(connectionString);
     url.pathname = `/${name}`;
-    const db = knexFactory({ client: 'pg', connection: url.toString() });
+    // knex's default pool (10) unless BENCH_PG_POOL_MAX says otherwise, as an adopter's
+    // backend.database.knexConfig.pool.max would.
+    const db = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 0, max: Number(process.env.BENCH_PG_POOL_MAX ?? 10) },
+    });
     try {
       return await use(db);
     } finally {
