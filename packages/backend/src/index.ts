@@ -21,5 +21,9 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // SPEC §9's role matrix; admins are the members of devops.permissions.adminGroups.
 backend.add(devopsPermissionPolicyModule);
 backend.add(import('@devops-pipelines/plugin-devops-backend'));
+// Where the devops plugin's failed and fixed runs reach their pipelines' owners; signals
+// push new notifications to open pages.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();

@@ -11,6 +11,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { randomBytes } from 'crypto';
 import { AccountService } from './accounts/AccountService';
 import { CALLBACK_PATHS } from './accounts/accountsRoutes';
@@ -37,6 +38,7 @@ import { DatabasePipelineStore } from './database/DatabasePipelineStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { applyMigrations } from './database/migrate';
 import { RunEngine } from './engine/RunEngine';
+import { allObservers } from './engine/RunDriver';
 import { createTaskExecutor } from './executors/createTaskExecutor';
 import {
   PipelineAuthorizer,
@@ -66,6 +68,7 @@ import { systemClock } from './triggers/schedule/TriggerClock';
 import { readTriggerSettings } from './triggers/triggerSettings';
 import { WebhookRegistrar } from './triggers/webhooks/WebhookRegistrar';
 import { loadSeedPipelines } from './seed/loadSeedPipelines';
+import { RunNotifier } from './notifications/RunNotifier';
 
 /**
  * DevOps Pipelines backend plugin: wiring only.
@@ -92,6 +95,8 @@ export const devopsPlugin = createBackendPlugin({
         events: eventsServiceRef,
         instanceMetadata: coreServices.rootInstanceMetadata,
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -109,6 +114,8 @@ export const devopsPlugin = createBackendPlugin({
         events,
         instanceMetadata,
         actionsRegistry,
+        auditor,
+        notifications,
       }) {
         const settings = readDevopsConfig(config);
         const db = await database.getClient();
@@ -191,8 +198,9 @@ export const devopsPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions(devopsPermissions);
 
-        // Commit statuses and the account flow's landing page link to the app (mounted at
-        // /devops); Backstage's own default for a development app is the fallback.
+        // Commit statuses, notifications and the account flow's landing page link to the
+        // app (mounted at /devops); Backstage's own default for a development app is the
+        // fallback.
         const appBaseUrl = (
           config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
         ).replace(/\/$/, '');
@@ -260,12 +268,23 @@ export const devopsPlugin = createBackendPlugin({
           maxLogBytesPerTask: settings.maxLogBytesPerTask,
           concurrency: settings.concurrentRuns,
           staleAfterMs: settings.staleAfterMs,
-          observer: new CommitStatusReporter({
-            clients: codeHosts,
-            accountAccess: accountId => accounts.access(accountId),
-            runUrl,
-            logger,
-          }),
+          observer: allObservers(
+            new CommitStatusReporter({
+              clients: codeHosts,
+              accountAccess: accountId => accounts.access(accountId),
+              runUrl,
+              logger,
+            }),
+            // Failed and fixed runs (or every run, or none) to the pipeline's owners.
+            new RunNotifier({
+              notifications,
+              pipelines,
+              runs,
+              owners: entityOwners,
+              runUrl,
+              logger,
+            }),
+          ),
         });
 
         await loadSeedPipelines(
@@ -296,6 +315,7 @@ export const devopsPlugin = createBackendPlugin({
           createRouter({
             logger,
             httpAuth,
+            auditor,
             authorizer,
             clusterAuthorizer: new BindingAuthorizer(
               permissions,
@@ -330,6 +350,7 @@ export const devopsPlugin = createBackendPlugin({
           engine,
           userDisplayName,
           runUrl,
+          auditor,
         });
 
         await scheduleClusterHealthChecks({

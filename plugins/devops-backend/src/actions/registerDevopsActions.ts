@@ -21,7 +21,13 @@ import { readLogTail } from './readLogTail';
 /** What the actions use: the routes' stores and checks, and the runs' page URLs. */
 export type DevopsActionsOptions = Pick<
   RouterOptions,
-  'authorizer' | 'pipelines' | 'runs' | 'logs' | 'engine' | 'userDisplayName'
+  | 'authorizer'
+  | 'pipelines'
+  | 'runs'
+  | 'logs'
+  | 'engine'
+  | 'userDisplayName'
+  | 'auditor'
 > & { runUrl: RunUrl };
 
 /** As GET /pipelines pages: 20 unless asked, at most 200. */

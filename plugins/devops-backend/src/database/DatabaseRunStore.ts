@@ -284,6 +284,32 @@ export class DatabaseRunStore {
     return row ? this.toRun(row) : undefined;
   }
 
+  /**
+   * The pipeline's run that ended last before this one among those that succeeded, failed
+   * or timed out (a stop says nothing of the pipeline's health): whether a success
+   * "fixed" it.
+   */
+  async previousOutcome(
+    run: Pick<RunRecord, 'id' | 'pipelineId'>,
+  ): Promise<{ buildId: number; status: RunStatus } | undefined> {
+    const row = await this.db<RawRunRow>('runs')
+      .select('build_id', 'status')
+      .where({ pipeline_id: run.pipelineId })
+      .whereNot({ id: run.id })
+      .whereIn('status', ['succeeded', 'failed', 'timedOut'])
+      .where(
+        'finished_at',
+        '<=',
+        this.db('runs').select('finished_at').where({ id: run.id }),
+      )
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'build_id', order: 'desc' },
+      ])
+      .first();
+    return row ? { buildId: row.build_id, status: row.status } : undefined;
+  }
+
   async listTaskRuns(runId: string): Promise<TaskRunRecord[]> {
     const rows = await this.db<RawTaskRunRow>('task_runs')
       .where({ run_id: runId })

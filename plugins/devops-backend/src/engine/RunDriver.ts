@@ -34,7 +34,17 @@ export const HARD_CAP_MS = 14 * 24 * 60 * 60 * 1000;
  */
 export interface RunObserver {
   runStarted(run: RunRecord): void;
-  runFinished(run: RunRecord, status: RunStatus): void;
+  /** The run ended as recorded: its status and, for one that did not succeed, why. */
+  runFinished(run: RunRecord, status: RunStatus, message?: string): void;
+}
+
+/** One observer that tells each of `observers` in turn. */
+export function allObservers(...observers: RunObserver[]): RunObserver {
+  return {
+    runStarted: run => observers.forEach(o => o.runStarted(run)),
+    runFinished: (run, status, message) =>
+      observers.forEach(o => o.runFinished(run, status, message)),
+  };
 }
 
 export type RunDriverDeps = {
@@ -231,13 +241,14 @@ export class RunDriver {
       );
     }
     ({ status, message } = withLostLines(log.lost, status, message));
-    await this.deps.runs.finishRun(
+    const finished = await this.deps.runs.finishRun(
       this.run.id,
       this.deps.engineId,
       status,
       message,
     );
-    this.deps.observer?.runFinished(this.run, status);
+    // An engine that lost the run meanwhile leaves its end to the one that took it over.
+    if (finished) this.deps.observer?.runFinished(this.run, status, message);
   }
 
   /**

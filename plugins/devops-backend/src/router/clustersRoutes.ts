@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { bindClusterRequestSchema } from '../clusters/bindRequest';
+import { audited } from './audit';
 import { RouterOptions, principalRef } from './types';
 import { parseBody } from './validation';
 
@@ -13,7 +14,7 @@ function parseForce(value: unknown): boolean {
 
 /** Clusters: the bindings with their health, the clusters one could bind, bind, unbind. */
 export function clustersRoutes(options: RouterOptions) {
-  const { httpAuth, clusterAuthorizer, clusters } = options;
+  const { httpAuth, auditor, clusterAuthorizer, clusters } = options;
   const router = Router();
 
   router.get('/clusters', async (req, res) => {
@@ -34,36 +35,75 @@ export function clustersRoutes(options: RouterOptions) {
     res.json({ items: await clusters.available() });
   });
 
+  // Binds and unbinds are audited, those the policy refuses for their scope too.
   router.post('/clusters', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
+    // Before the body is read: who may bind nothing learns nothing of what it lacks.
     await clusterAuthorizer.authorizeSomeManage(credentials);
     const request = parseBody(bindClusterRequestSchema, req.body);
-    await clusterAuthorizer.authorizeManage(
-      credentials,
-      { name: request.name, scope: request.scope ?? [] },
-      'bind',
+    const binding = await audited(
+      auditor,
+      {
+        eventId: 'cluster-bind',
+        severityLevel: 'high',
+        request: req,
+        meta: {
+          cluster: request.name,
+          scope: request.scope ?? [],
+          ...(request.namespace ? { namespace: request.namespace } : {}),
+        },
+      },
+      async () => {
+        await clusterAuthorizer.authorizeManage(
+          credentials,
+          { name: request.name, scope: request.scope ?? [] },
+          'bind',
+        );
+        return clusters.bind({
+          ...request,
+          createdBy: principalRef(credentials),
+        });
+      },
+      bound => ({ namespace: bound.namespace }),
     );
-    const binding = await clusters.bind({
-      ...request,
-      createdBy: principalRef(credentials),
-    });
     res.status(201).json(binding);
   });
 
   router.delete('/clusters/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await clusterAuthorizer.authorizeSomeManage(credentials);
     const force = parseForce(req.query.force);
     const binding = (await clusters.list()).find(
       b => b.name === req.params.name,
     );
-    // An unknown name is left to unbind, which answers 404 for it.
-    if (binding)
-      await clusterAuthorizer.authorizeManage(credentials, binding, 'unbind');
-    await clusters.unbind(req.params.name, {
-      force,
-      by: principalRef(credentials),
-    });
+    await audited(
+      auditor,
+      {
+        eventId: 'cluster-unbind',
+        severityLevel: 'high',
+        request: req,
+        meta: {
+          cluster: req.params.name,
+          force,
+          ...(binding
+            ? { namespace: binding.namespace, scope: binding.scope }
+            : {}),
+        },
+      },
+      async () => {
+        await clusterAuthorizer.authorizeSomeManage(credentials);
+        // An unknown name is left to unbind, which answers 404 for it.
+        if (binding)
+          await clusterAuthorizer.authorizeManage(
+            credentials,
+            binding,
+            'unbind',
+          );
+        await clusters.unbind(req.params.name, {
+          force,
+          by: principalRef(credentials),
+        });
+      },
+    );
     res.status(204).end();
   });
 

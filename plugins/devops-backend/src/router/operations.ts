@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { Request } from 'express';
 import {
   devopsPipelineExecutePermission,
   devopsPipelineReadPermission,
@@ -9,8 +10,10 @@ import {
 } from '@devops-pipelines/plugin-devops-common';
 import type { PipelineRecord, RunRecord } from '../database/types';
 import { queueRun } from '../engine/queueRun';
+import { secretParameterNames } from '../secrets/parameters';
+import { audited, pipelineMeta } from './audit';
 import { toApiPipeline } from './serialize';
-import { RouterOptions, runStarter } from './types';
+import { RouterOptions, principalRef, runStarter } from './types';
 import { decodeCursor, encodeCursor, parseBody } from './validation';
 
 /*
@@ -55,34 +58,64 @@ export async function listPipelines(
 
 /**
  * Queues a manual run of a pipeline the caller may see, if they may execute it;
- * `request` is the body of POST /pipelines/:id/runs, `{ params }`.
+ * `request` is the body of POST /pipelines/:id/runs, `{ params }`. A run of a pipeline
+ * with secret parameters is audited (`pipeline-run`), with `httpRequest` when it came
+ * through the router, whose credentials name the actor.
  */
 export async function startManualRun(
   options: Pick<
     RouterOptions,
-    'authorizer' | 'runs' | 'engine' | 'userDisplayName'
+    'authorizer' | 'runs' | 'engine' | 'userDisplayName' | 'auditor'
   >,
   credentials: BackstageCredentials,
   pipeline: PipelineRecord,
   request: unknown,
+  httpRequest?: Request,
 ): Promise<RunRecord> {
-  await options.authorizer.authorizePipeline(
-    credentials,
-    devopsPipelineExecutePermission,
-    pipeline,
-  );
-  const { params } = parseBody(runPipelineRequestSchema, request ?? {});
-  const run = await queueRun(
-    options.runs,
-    pipeline,
+  const secrets = secretParameterNames(pipeline.document.spec);
+  let overridden: string[] = [];
+  const start = async () => {
+    await options.authorizer.authorizePipeline(
+      credentials,
+      devopsPipelineExecutePermission,
+      pipeline,
+    );
+    const { params } = parseBody(runPipelineRequestSchema, request ?? {});
+    const given = Object.keys(params ?? {});
+    overridden = secrets.filter(name => given.includes(name));
+    const run = await queueRun(
+      options.runs,
+      pipeline,
+      {
+        type: 'manual',
+        ...(await runStarter(credentials, options.userDisplayName)),
+      },
+      params,
+    );
+    options.engine.notify();
+    return run;
+  };
+  if (!secrets.length) return start();
+  return audited(
+    options.auditor,
     {
-      type: 'manual',
-      ...(await runStarter(credentials, options.userDisplayName)),
+      eventId: 'pipeline-run',
+      request: httpRequest,
+      meta: {
+        ...pipelineMeta(pipeline),
+        queryType: 'manual',
+        startedBy: principalRef(credentials),
+        secretParameters: secrets,
+      },
     },
-    params,
+    start,
+    run => ({
+      runId: run.id,
+      buildId: run.buildId,
+      // Names only: the values given for them are never recorded.
+      secretParametersGiven: overridden,
+    }),
   );
-  options.engine.notify();
-  return run;
 }
 
 /** Stops a run of a pipeline the caller may see, if they may execute it. */

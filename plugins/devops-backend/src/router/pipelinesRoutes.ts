@@ -19,6 +19,7 @@ import { stopUnfinishedRuns } from '../engine/stopUnfinishedRuns';
 import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
 import { checkTaskResources } from '../executors/kubernetes/taskResources';
 import { separateSecrets } from '../secrets/parameters';
+import { audited, pipelineMeta } from './audit';
 import { readablePipeline as loadReadablePipeline } from './readablePipeline';
 import { listPipelines, startManualRun } from './operations';
 import { loadApiRun, toApiPipeline } from './serialize';
@@ -50,6 +51,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export function pipelinesRoutes(options: RouterOptions) {
   const {
     httpAuth,
+    auditor,
     authorizer,
     pipelines,
     runs,
@@ -89,34 +91,93 @@ export function pipelinesRoutes(options: RouterOptions) {
     checkTaskResources(document.spec, options.taskResources);
   };
 
+  /** A pipeline's create (or import, or copy) as the auditor records it. */
+  const auditedCreate = (
+    req: Request,
+    document: PipelineDocument,
+    queryType: 'create' | 'import' | 'copy',
+    create: () => Promise<PipelineRecord>,
+    meta: { copiedFrom?: string } = {},
+  ) =>
+    audited(
+      auditor,
+      {
+        eventId: 'pipeline-create',
+        request: req,
+        meta: {
+          queryType,
+          pipelineName: document.metadata.name,
+          entityRef: document.metadata.entityRef,
+          ...meta,
+        },
+      },
+      create,
+      created => ({ pipelineId: created.id }),
+    );
+
   const createPipeline = async (
     req: Request,
     document: PipelineDocument,
     createOptions: { allowMissingSecrets?: boolean } = {},
   ) => {
     const credentials = await httpAuth.credentials(req);
-    await authorizer.authorizeCreate(
-      credentials,
+    return auditedCreate(
+      req,
       document,
-      principalRef(credentials),
-    );
-    await checkDocument(document);
-    await checkPipelineLimit();
-    const { spec, secrets } = separateSecrets(
-      document.spec,
-      {},
-      {
-        allowMissing: createOptions.allowMissingSecrets,
+      // Only an import may leave secret values out (exports never hold them).
+      createOptions.allowMissingSecrets ? 'import' : 'create',
+      async () => {
+        await authorizer.authorizeCreate(
+          credentials,
+          document,
+          principalRef(credentials),
+        );
+        await checkDocument(document);
+        await checkPipelineLimit();
+        const { spec, secrets } = separateSecrets(
+          document.spec,
+          {},
+          {
+            allowMissing: createOptions.allowMissingSecrets,
+          },
+        );
+        await accounts.checkSourceAccount(
+          principalRef(credentials),
+          spec.source,
+        );
+        await webhooks.beforeSave(spec, undefined, {
+          manual: manualWebhook(req),
+        });
+        return pipelines.create({
+          document: { ...document, spec },
+          secrets,
+          createdBy: principalRef(credentials),
+        });
       },
     );
-    await accounts.checkSourceAccount(principalRef(credentials), spec.source);
-    await webhooks.beforeSave(spec, undefined, { manual: manualWebhook(req) });
-    return pipelines.create({
-      document: { ...document, spec },
-      secrets,
-      createdBy: principalRef(credentials),
-    });
   };
+
+  /** A change to a pipeline as the auditor records it: what changed, by `queryType`. */
+  const auditedUpdate = (
+    req: Request,
+    pipeline: PipelineRecord,
+    queryType: 'document' | 'settings' | 'triggers',
+    update: () => Promise<PipelineRecord>,
+  ) =>
+    audited(
+      auditor,
+      {
+        eventId: 'pipeline-update',
+        request: req,
+        meta: { ...pipelineMeta(pipeline), queryType },
+      },
+      update,
+      updated =>
+        updated.document.metadata.entityRef !==
+        pipeline.document.metadata.entityRef
+          ? { movedTo: updated.document.metadata.entityRef }
+          : {},
+    );
 
   router.get('/pipelines', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
@@ -197,68 +258,88 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.put('/pipelines/:id', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineUpdatePermission,
-      pipeline,
-    );
-    const { version, ...document } = parseBody(
-      updatePipelineRequestSchema,
-      req.body,
-    );
-    if (document.metadata.entityRef !== pipeline.document.metadata.entityRef) {
-      // Moving a pipeline is editing it where it lands too: a policy scoped to entities
-      // must not let it be moved into one the user may not change.
+    const updated = await auditedUpdate(req, pipeline, 'document', async () => {
       await authorizer.authorizePipeline(
         credentials,
         devopsPipelineUpdatePermission,
-        {
-          ...pipeline,
-          document: { ...pipeline.document, metadata: document.metadata },
-        },
+        pipeline,
       );
-    }
-    await checkDocument(document);
-    const { spec, secrets } = separateSecrets(document.spec, pipeline.secrets);
-    await accounts.checkSourceAccount(
-      principalRef(credentials),
-      spec.source,
-      pipeline.document.spec.source,
-    );
-    await webhooks.beforeSave(spec, pipeline.document.spec, {
-      manual: manualWebhook(req),
+      const { version, ...document } = parseBody(
+        updatePipelineRequestSchema,
+        req.body,
+      );
+      if (
+        document.metadata.entityRef !== pipeline.document.metadata.entityRef
+      ) {
+        // Moving a pipeline is editing it where it lands too: a policy scoped to entities
+        // must not let it be moved into one the user may not change.
+        await authorizer.authorizePipeline(
+          credentials,
+          devopsPipelineUpdatePermission,
+          {
+            ...pipeline,
+            document: { ...pipeline.document, metadata: document.metadata },
+          },
+        );
+      }
+      await checkDocument(document);
+      const { spec, secrets } = separateSecrets(
+        document.spec,
+        pipeline.secrets,
+      );
+      await accounts.checkSourceAccount(
+        principalRef(credentials),
+        spec.source,
+        pipeline.document.spec.source,
+      );
+      await webhooks.beforeSave(spec, pipeline.document.spec, {
+        manual: manualWebhook(req),
+      });
+      const saved = await pipelines.update(pipeline.id, version, {
+        document: { ...document, spec },
+        secrets,
+      });
+      await webhooks.afterSave(spec, pipeline.document.spec);
+      return saved;
     });
-    const updated = await pipelines.update(pipeline.id, version, {
-      document: { ...document, spec },
-      secrets,
-    });
-    await webhooks.afterSave(spec, pipeline.document.spec);
     res.json(await withLastRun(updated));
   });
 
   router.delete('/pipelines/:id', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineDeletePermission,
-      pipeline,
+    await audited(
+      auditor,
+      {
+        eventId: 'pipeline-delete',
+        request: req,
+        meta: pipelineMeta(pipeline),
+      },
+      async () => {
+        await authorizer.authorizePipeline(
+          credentials,
+          devopsPipelineDeletePermission,
+          pipeline,
+        );
+        // The confirmation says so: deleting stops what still runs (SPEC §2).
+        const stopped = await stopUnfinishedRuns({
+          runs,
+          engine,
+          pipelineId: pipeline.id,
+          pipelineName: pipeline.document.metadata.name,
+        });
+        await pipelines.delete(pipeline.id);
+        if (stopped.length) {
+          logger.info(
+            `Pipeline ${
+              pipeline.document.metadata.name
+            } deleted after stopping run(s) #${stopped.join(', #')}`,
+          );
+        }
+        await webhooks.afterSave(undefined, pipeline.document.spec);
+        return stopped;
+      },
+      stopped => ({ stoppedRuns: stopped }),
     );
-    // The confirmation says so: deleting stops what still runs (SPEC §2).
-    const stopped = await stopUnfinishedRuns({
-      runs,
-      engine,
-      pipelineId: pipeline.id,
-      pipelineName: pipeline.document.metadata.name,
-    });
-    await pipelines.delete(pipeline.id);
-    if (stopped.length) {
-      logger.info(
-        `Pipeline ${
-          pipeline.document.metadata.name
-        } deleted after stopping run(s) #${stopped.join(', #')}`,
-      );
-    }
-    await webhooks.afterSave(undefined, pipeline.document.spec);
     res.status(204).end();
   });
 
@@ -277,73 +358,49 @@ export function pipelinesRoutes(options: RouterOptions) {
       spec,
     };
     const createdBy = principalRef(credentials);
-    await authorizer.authorizeCreate(credentials, document, createdBy);
-    // The same tasks and entity, but the bindings or devops.deployTargets may have changed.
-    await checkDocument(document);
-    await checkPipelineLimit();
-    const copy = await pipelines.create({
+    const copy = await auditedCreate(
+      req,
       document,
-      secrets: pipeline.secrets,
-      createdBy,
-    });
+      'copy',
+      async () => {
+        await authorizer.authorizeCreate(credentials, document, createdBy);
+        // The same tasks and entity, but the bindings or devops.deployTargets may have changed.
+        await checkDocument(document);
+        await checkPipelineLimit();
+        return pipelines.create({
+          document,
+          secrets: pipeline.secrets,
+          createdBy,
+        });
+      },
+      { copiedFrom: pipeline.id },
+    );
     res.status(201).json(toApiPipeline(copy));
   });
 
   router.put('/pipelines/:id/triggers', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineUpdatePermission,
-      pipeline,
-    );
-    const triggers = parseBody(updateTriggersRequestSchema, req.body);
-    const spec = { ...pipeline.document.spec, triggers };
-    await webhooks.beforeSave(spec, pipeline.document.spec, {
-      manual: manualWebhook(req),
-    });
-    const updated = await pipelines.update(pipeline.id, pipeline.version, {
-      document: { ...pipeline.document, spec },
-    });
-    await webhooks.afterSave(spec, pipeline.document.spec);
-    res.json(await withLastRun(updated));
-  });
-
-  router.put('/pipelines/:id/settings', async (req, res) => {
-    const { credentials, pipeline } = await readablePipeline(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineUpdatePermission,
-      pipeline,
-    );
-    const { timeoutMinutes, cluster } = parseBody(
-      updateSettingsRequestSchema,
-      req.body,
-    );
-    const { cluster: previous, ...spec } = pipeline.document.spec;
-    // Left out: unchanged; null: the rule decides again.
-    const chosen = cluster === undefined ? previous : cluster ?? undefined;
-    if (chosen && chosen !== previous) {
-      await assertBindingServes(pipeline, chosen);
-    }
-    const updated = await pipelines.update(pipeline.id, pipeline.version, {
-      document: {
-        ...pipeline.document,
-        spec: {
-          ...spec,
-          timeoutMinutes,
-          ...(chosen ? { cluster: chosen } : {}),
-        },
-      },
+    const updated = await auditedUpdate(req, pipeline, 'triggers', async () => {
+      await authorizer.authorizePipeline(
+        credentials,
+        devopsPipelineUpdatePermission,
+        pipeline,
+      );
+      const triggers = parseBody(updateTriggersRequestSchema, req.body);
+      const spec = { ...pipeline.document.spec, triggers };
+      await webhooks.beforeSave(spec, pipeline.document.spec, {
+        manual: manualWebhook(req),
+      });
+      const saved = await pipelines.update(pipeline.id, pipeline.version, {
+        document: { ...pipeline.document, spec },
+      });
+      await webhooks.afterSave(spec, pipeline.document.spec);
+      return saved;
     });
     res.json(await withLastRun(updated));
   });
 
-  /** The bindings that may run the pipeline, for its advanced settings (SPEC §1). */
-  router.get('/pipelines/:id/bindings', async (req, res) => {
-    const { pipeline } = await readablePipeline(req);
-    res.json(await clusters.bindingsForPipeline(pipelineBindingKey(pipeline)));
-  });
-
+  /** A cluster the settings choose must serve the pipeline's project. */
   const assertBindingServes = async (
     pipeline: PipelineRecord,
     cluster: string,
@@ -363,6 +420,46 @@ export function pipelinesRoutes(options: RouterOptions) {
       );
     }
   };
+
+  router.put('/pipelines/:id/settings', async (req, res) => {
+    const { credentials, pipeline } = await readablePipeline(req);
+    const updated = await auditedUpdate(req, pipeline, 'settings', async () => {
+      await authorizer.authorizePipeline(
+        credentials,
+        devopsPipelineUpdatePermission,
+        pipeline,
+      );
+      const { timeoutMinutes, cluster, notifications } = parseBody(
+        updateSettingsRequestSchema,
+        req.body,
+      );
+      const { cluster: previous, ...spec } = pipeline.document.spec;
+      // Left out: unchanged; null: the rule decides again.
+      const chosen = cluster === undefined ? previous : cluster ?? undefined;
+      if (chosen && chosen !== previous) {
+        await assertBindingServes(pipeline, chosen);
+      }
+      return pipelines.update(pipeline.id, pipeline.version, {
+        document: {
+          ...pipeline.document,
+          spec: {
+            ...spec,
+            timeoutMinutes,
+            // Left out: unchanged.
+            ...(notifications ? { notifications } : {}),
+            ...(chosen ? { cluster: chosen } : {}),
+          },
+        },
+      });
+    });
+    res.json(await withLastRun(updated));
+  });
+
+  /** The bindings that may run the pipeline, for its advanced settings (SPEC §1). */
+  router.get('/pipelines/:id/bindings', async (req, res) => {
+    const { pipeline } = await readablePipeline(req);
+    res.json(await clusters.bindingsForPipeline(pipelineBindingKey(pipeline)));
+  });
 
   for (const [action, active] of [
     ['activate', true],
@@ -385,7 +482,13 @@ export function pipelinesRoutes(options: RouterOptions) {
 
   router.post('/pipelines/:id/runs', async (req, res) => {
     const { credentials, pipeline } = await readablePipeline(req);
-    const run = await startManualRun(options, credentials, pipeline, req.body);
+    const run = await startManualRun(
+      options,
+      credentials,
+      pipeline,
+      req.body,
+      req,
+    );
     res.status(201).json(await loadApiRun(runs, run));
   });
 

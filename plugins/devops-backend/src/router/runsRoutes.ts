@@ -7,6 +7,8 @@ import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import type { RunRecord } from '../database/types';
 import { queueRerun } from '../engine/queueRun';
+import { secretParameterNames } from '../secrets/parameters';
+import { audited, pipelineMeta } from './audit';
 import { followRun } from '../live/followRun';
 import { followRunLog } from '../live/followRunLog';
 import { logTaskFilter, stopRun } from './operations';
@@ -20,7 +22,8 @@ const KEEPALIVE_MS = 15_000;
 
 /** Runs: detail, re-run, stop, the live log and the full-log download. */
 export function runsRoutes(options: RouterOptions) {
-  const { httpAuth, authorizer, runs, logs, runChanges, engine } = options;
+  const { httpAuth, auditor, authorizer, runs, logs, runChanges, engine } =
+    options;
   const router = Router();
 
   /** Loads a run whose pipeline the caller may see. */
@@ -60,23 +63,45 @@ export function runsRoutes(options: RouterOptions) {
 
   router.post('/runs/:runId/rerun', async (req, res) => {
     const { credentials, run, pipeline } = await readableRun(req);
-    await authorizer.authorizePipeline(
-      credentials,
-      devopsPipelineExecutePermission,
-      pipeline,
-    );
-    const { latestCommit } = parseBody(rerunRequestSchema, req.body ?? {});
-    const rerun = await queueRerun(
-      runs,
-      pipeline,
-      run,
-      {
-        type: 'rerun',
-        ...(await runStarter(credentials, options.userDisplayName)),
-      },
-      { latestCommit },
-    );
-    engine.notify();
+    const repeat = async () => {
+      await authorizer.authorizePipeline(
+        credentials,
+        devopsPipelineExecutePermission,
+        pipeline,
+      );
+      const { latestCommit } = parseBody(rerunRequestSchema, req.body ?? {});
+      const rerun = await queueRerun(
+        runs,
+        pipeline,
+        run,
+        {
+          type: 'rerun',
+          ...(await runStarter(credentials, options.userDisplayName)),
+        },
+        { latestCommit },
+      );
+      engine.notify();
+      return rerun;
+    };
+    // A re-run uses the secret values of the run it repeats: audited as a run with them.
+    const secrets = secretParameterNames(run.spec);
+    const rerun = secrets.length
+      ? await audited(
+          auditor,
+          {
+            eventId: 'pipeline-run',
+            request: req,
+            meta: {
+              ...pipelineMeta(pipeline),
+              queryType: 'rerun',
+              rerunOf: run.buildId,
+              secretParameters: secrets,
+            },
+          },
+          repeat,
+          queued => ({ runId: queued.id, buildId: queued.buildId }),
+        )
+      : await repeat();
     await sendRun(res, rerun, 201);
   });
 

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
@@ -24,6 +25,8 @@ import type { WebhookRegistrar } from '../triggers/webhooks/WebhookRegistrar';
 export type RouterOptions = {
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  /** Records creates, updates, deletes, runs with secrets, binds and unbinds. */
+  auditor: AuditorService;
   authorizer: PipelineAuthorizer;
   clusterAuthorizer: BindingAuthorizer;
   pipelines: DatabasePipelineStore;

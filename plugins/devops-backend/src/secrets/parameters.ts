@@ -46,6 +46,11 @@ export function parameterValues(
   );
 }
 
+/** Names of the secret parameters, for what may name them but not show them. */
+export function secretParameterNames(spec: PipelineSpec): string[] {
+  return (spec.parameters ?? []).filter(p => p.secret).map(p => p.name);
+}
+
 /** Names of the secret parameters that have no value yet (after an import). */
 export function secretsWithoutValue(
   spec: PipelineSpec,

@@ -93,6 +93,23 @@ export const timeoutMinutesSchema = z
   .min(0, 'must be 0 (no timeout) or a positive number of minutes')
   .max(MAX_TIMEOUT_MINUTES, 'must be at most 20160 minutes (14 days)');
 
+/**
+ * Who hears of a pipeline's ended runs through Backstage notifications (its entity's
+ * owners): nobody; its failures (a failed or timed-out run, and the first run that
+ * succeeds after one, "fixed"); or every run that ends.
+ */
+export const RUN_NOTIFICATION_SETTINGS = ['off', 'failures', 'all'] as const;
+
+export const runNotificationsSchema = z.enum(RUN_NOTIFICATION_SETTINGS, {
+  error: 'must be off, failures or all',
+});
+
+/** @public */
+export type RunNotifications = z.infer<typeof runNotificationsSchema>;
+
+/** What a pipeline that never chose gets. */
+export const DEFAULT_RUN_NOTIFICATIONS: RunNotifications = 'failures';
+
 export const pipelineSpecSchema = z
   .strictObject({
     source: sourceSchema.optional(),
@@ -105,6 +122,8 @@ export const pipelineSpecSchema = z
      * project (its advanced settings); unset, or no longer serving it: the rule decides.
      */
     cluster: bindingNameSchema.optional(),
+    /** Its advanced settings: which ended runs notify its owners; unset: failures. */
+    notifications: runNotificationsSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();

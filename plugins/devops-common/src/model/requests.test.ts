@@ -107,6 +107,20 @@ describe('updateSettingsRequestSchema', () => {
       `timeoutMinutes: ${message}`,
     ]);
   });
+
+  it('takes who hears of ended runs, or leaves it unchanged', () => {
+    for (const notifications of ['off', 'failures', 'all'] as const) {
+      expect(
+        updateSettingsRequestSchema.parse({ timeoutMinutes: 5, notifications }),
+      ).toEqual({ timeoutMinutes: 5, notifications });
+    }
+    expect(
+      issuesOf(updateSettingsRequestSchema, {
+        timeoutMinutes: 5,
+        notifications: 'always',
+      }),
+    ).toEqual(['notifications: must be off, failures or all']);
+  });
 });
 
 describe('runPipelineRequestSchema', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   bindingNameSchema,
   pipelineDocumentSchema,
+  runNotificationsSchema,
   timeoutMinutesSchema,
 } from './pipeline';
 import { pipelineNameSchema, variableNameSchema } from './names';
@@ -24,6 +25,8 @@ export const updateSettingsRequestSchema = z.strictObject({
   timeoutMinutes: timeoutMinutesSchema,
   /** The binding to run on; null: the rule decides; left out: unchanged. */
   cluster: bindingNameSchema.nullable().optional(),
+  /** Which ended runs notify the pipeline's owners; left out: unchanged. */
+  notifications: runNotificationsSchema.optional(),
 });
 
 export const runPipelineRequestSchema = z.strictObject({

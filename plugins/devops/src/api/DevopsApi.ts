@@ -20,6 +20,7 @@ import type {
   PipelineSpec,
   PipelineTriggerState,
   Run,
+  RunNotifications,
   RunPipelineRequest,
   RunStatus,
   TriggerSettings,
@@ -88,6 +89,8 @@ export type PipelineSettings = Required<
 > & {
   /** The binding to run on; null: the rule decides; left out: unchanged. */
   cluster?: string | null;
+  /** Which ended runs notify the pipeline's owners; left out: unchanged. */
+  notifications?: RunNotifications;
 };
 
 /** @public */

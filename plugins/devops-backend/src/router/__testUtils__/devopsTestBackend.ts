@@ -3,6 +3,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   BackstageCredentials,
   PermissionsService,
+  coreServices,
+  createServiceFactory,
+  type BackendFeature,
 } from '@backstage/backend-plugin-api';
 import {
   TestBackend,
@@ -98,6 +101,12 @@ export class DevopsTestBackend {
       integrations?: object;
       /** What the catalog holds (the in-memory catalog of Backstage's test utils). */
       catalog?: Entity[];
+      /** More top-level configuration, e.g. `app` for other plugins. */
+      config?: Record<string, object>;
+      /** More plugins and service factories, e.g. the notifications backend. */
+      features?: BackendFeature[];
+      /** Other plugins' own databases, by plugin id; devops gets `knex`. */
+      pluginDatabases?: Record<string, Knex>;
     } = {},
   ): Promise<DevopsTestBackend> {
     const workspaceDir = fs.mkdtempSync(
@@ -137,11 +146,20 @@ export class DevopsTestBackend {
               ? { integrations: options.integrations }
               : {}),
             ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
+            ...options.config,
           },
         }),
-        mockServices.database.mock({ getClient: async () => knex }).factory,
+        createServiceFactory({
+          service: coreServices.database,
+          deps: { plugin: coreServices.pluginMetadata },
+          factory: ({ plugin }) => {
+            const client = options.pluginDatabases?.[plugin.getId()] ?? knex;
+            return { getClient: async () => client };
+          },
+        }),
         catalogServiceMock.factory({ entities: options.catalog ?? [] }),
         permissions.factory,
+        ...(options.features ?? []),
       ],
     });
     return new DevopsTestBackend(backend, workspaceDir, knex, policy);

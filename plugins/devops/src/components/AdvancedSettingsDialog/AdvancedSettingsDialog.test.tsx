@@ -64,7 +64,10 @@ describe('AdvancedSettingsDialog', () => {
     setTimeoutField('45');
     await userEvent.click(saveButton());
 
-    expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 45 });
+    expect(updateSettings).toHaveBeenCalledWith('p1', {
+      timeoutMinutes: 45,
+      notifications: 'failures',
+    });
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
   });
 
@@ -75,7 +78,10 @@ describe('AdvancedSettingsDialog', () => {
     setTimeoutField('');
     await userEvent.click(saveButton());
 
-    expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 0 });
+    expect(updateSettings).toHaveBeenCalledWith('p1', {
+      timeoutMinutes: 0,
+      notifications: 'failures',
+    });
   });
 
   it('shows no timeout as an empty field and explains the 14-day cap', async () => {
@@ -111,6 +117,7 @@ describe('AdvancedSettingsDialog', () => {
 
     expect(updateSettings).toHaveBeenCalledWith('p1', {
       timeoutMinutes: 20160,
+      notifications: 'failures',
     });
   });
 
@@ -129,6 +136,50 @@ describe('AdvancedSettingsDialog', () => {
       'you may not edit this pipeline',
     );
     expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it('shows who is notified of ended runs, failures by default, and saves another choice', async () => {
+    const updateSettings = jest.fn().mockResolvedValue(pipelineWith(20));
+    await renderDialog(pipelineWith(20), { updateSettings });
+
+    const field = screen.getByRole('button', { name: /Notifications/ });
+    expect(field).toHaveTextContent('Failures and fixes');
+    expect(
+      screen.getByText(/notified when a run fails or times out/),
+    ).toBeInTheDocument();
+    await userEvent.click(field);
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Every run' }),
+    );
+    expect(
+      screen.getByText(/notified whenever a run ends/),
+    ).toBeInTheDocument();
+    await userEvent.click(saveButton());
+
+    expect(updateSettings).toHaveBeenCalledWith('p1', {
+      timeoutMinutes: 20,
+      notifications: 'all',
+    });
+  });
+
+  it('starts from the stored notification setting', async () => {
+    const pipeline = pipelineWith(20);
+    pipeline.spec.notifications = 'off';
+    const updateSettings = jest.fn().mockResolvedValue(pipeline);
+    await renderDialog(pipeline, { updateSettings });
+
+    expect(
+      screen.getByRole('button', { name: /Notifications/ }),
+    ).toHaveTextContent('Off');
+    expect(
+      screen.getByText(/Nobody is notified of its runs/),
+    ).toBeInTheDocument();
+    await userEvent.click(saveButton());
+
+    expect(updateSettings).toHaveBeenCalledWith('p1', {
+      timeoutMinutes: 20,
+      notifications: 'off',
+    });
   });
 
   it('closes on cancel without saving', async () => {
@@ -189,6 +240,7 @@ describe('AdvancedSettingsDialog', () => {
 
       expect(updateSettings).toHaveBeenCalledWith('p1', {
         timeoutMinutes: 20,
+        notifications: 'failures',
         cluster: 'shared',
       });
     });
@@ -214,6 +266,7 @@ describe('AdvancedSettingsDialog', () => {
 
       expect(updateSettings).toHaveBeenCalledWith('p1', {
         timeoutMinutes: 20,
+        notifications: 'failures',
         cluster: null,
       });
     });
@@ -234,7 +287,10 @@ describe('AdvancedSettingsDialog', () => {
       ).toBeInTheDocument();
       expect(screen.queryByRole('button', { name: /Cluster/ })).toBeNull();
       await userEvent.click(saveButton());
-      expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 20 });
+      expect(updateSettings).toHaveBeenCalledWith('p1', {
+        timeoutMinutes: 20,
+        notifications: 'failures',
+      });
     });
   });
 });

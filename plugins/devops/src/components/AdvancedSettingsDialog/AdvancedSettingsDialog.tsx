@@ -6,8 +6,10 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useApi } from '@backstage/core-plugin-api';
 import {
+  DEFAULT_RUN_NOTIFICATIONS,
   updateSettingsRequestSchema,
   type Pipeline,
+  type RunNotifications,
 } from '@devops-pipelines/plugin-devops-common';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -18,6 +20,25 @@ import { pipelineTitle } from '../../lib/pipelineTitle';
 import { useSubmit } from '../../lib/useSubmit';
 import { validate } from '../../lib/validation';
 import { DialogError, SubmitDialogActions } from '../SubmitDialog';
+
+/** The notification settings as the select offers them, with what each sends. */
+export const NOTIFICATION_CHOICES: Record<
+  RunNotifications,
+  { label: string; help: string }
+> = {
+  failures: {
+    label: 'Failures and fixes',
+    help: 'The owners of its entity are notified when a run fails or times out, and when the next one succeeds again.',
+  },
+  all: {
+    label: 'Every run',
+    help: 'The owners of its entity are notified whenever a run ends: succeeded, failed, timed out or stopped.',
+  },
+  off: {
+    label: 'Off',
+    help: 'Nobody is notified of its runs.',
+  },
+};
 
 /** @public */
 export type AdvancedSettingsDialogProps = {
@@ -36,6 +57,9 @@ const AdvancedSettingsForm = (
   // 0 is "no timeout", shown as an empty field like a pipeline that never set one.
   const [minutes, setMinutes] = useState(
     pipeline.spec.timeoutMinutes ? String(pipeline.spec.timeoutMinutes) : '',
+  );
+  const [notifications, setNotifications] = useState<RunNotifications>(
+    pipeline.spec.notifications ?? DEFAULT_RUN_NOTIFICATIONS,
   );
   // '' is automatic: the rule decides among the bindings that serve the project.
   const [cluster, setCluster] = useState(pipeline.spec.cluster ?? '');
@@ -87,6 +111,24 @@ const AdvancedSettingsForm = (
           resources does not count. A run that exceeds it is stopped as timed
           out. Whatever the timeout, every run ends 14 days after it started.
         </Typography>
+        <TextField
+          id="pipeline-notifications"
+          select
+          label="Notifications"
+          value={notifications}
+          onChange={event =>
+            setNotifications(event.target.value as RunNotifications)
+          }
+          helperText={`${NOTIFICATION_CHOICES[notifications].help} They appear in Backstage's notifications.`}
+          fullWidth
+          margin="normal"
+        >
+          {Object.entries(NOTIFICATION_CHOICES).map(([value, { label }]) => (
+            <MenuItem key={value} value={value}>
+              {label}
+            </MenuItem>
+          ))}
+        </TextField>
         {choosing && bindings.value && (
           <TextField
             id="pipeline-cluster"
@@ -134,6 +176,7 @@ const AdvancedSettingsForm = (
           validation.value &&
           submit({
             ...validation.value,
+            notifications,
             ...(choosing ? { cluster: cluster || null } : {}),
           })
         }
@@ -143,8 +186,9 @@ const AdvancedSettingsForm = (
 };
 
 /**
- * Edits a pipeline's run timeout, checked with the schema the backend uses, and, where
- * several bound clusters serve its project, which of them its runs take (SPEC §1).
+ * Edits a pipeline's run timeout, checked with the schema the backend uses, which ended
+ * runs notify its owners, and, where several bound clusters serve its project, which of
+ * them its runs take (SPEC §1).
  *
  * @public
  */

@@ -1,2 +1,5 @@
-export { AdvancedSettingsDialog } from './AdvancedSettingsDialog';
+export {
+  AdvancedSettingsDialog,
+  NOTIFICATION_CHOICES,
+} from './AdvancedSettingsDialog';
 export type { AdvancedSettingsDialogProps } from './AdvancedSettingsDialog';

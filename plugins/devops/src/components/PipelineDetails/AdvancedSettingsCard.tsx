@@ -1,7 +1,11 @@
 import { InfoCard } from '@backstage/core-components';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { useState } from 'react';
-import { AdvancedSettingsDialog } from '../AdvancedSettingsDialog';
+import { DEFAULT_RUN_NOTIFICATIONS } from '@devops-pipelines/plugin-devops-common';
+import {
+  AdvancedSettingsDialog,
+  NOTIFICATION_CHOICES,
+} from '../AdvancedSettingsDialog';
 import { DetailsList } from './DetailsList';
 import { EditCardAction } from './EditCardAction';
 
@@ -10,13 +14,17 @@ export type AdvancedSettingsCardProps = {
   onSaved: (pipeline: Pipeline) => void;
 };
 
-/** The run timeout, editable, and the static parameters every task sees. */
+/** The run timeout and notifications, editable, and the static parameters every task sees. */
 export const AdvancedSettingsCard = ({
   pipeline,
   onSaved,
 }: AdvancedSettingsCardProps) => {
   const [editing, setEditing] = useState(false);
-  const { timeoutMinutes, parameters = [] } = pipeline.spec;
+  const {
+    timeoutMinutes,
+    notifications = DEFAULT_RUN_NOTIFICATIONS,
+    parameters = [],
+  } = pipeline.spec;
   return (
     <InfoCard
       title="Advanced settings"
@@ -36,6 +44,7 @@ export const AdvancedSettingsCard = ({
               ? `${timeoutMinutes} minutes`
               : 'None (a run still ends after 14 days)',
           ],
+          ['Notifications', NOTIFICATION_CHOICES[notifications].label],
           [
             'Parameters',
             parameters.length === 0

@@ -285,6 +285,9 @@ describe('PipelineDetailsPage', () => {
     await render({ getPipeline, listRuns, updateSettings });
     const timeout = (await screen.findByText('Timeout')).nextSibling;
     expect(timeout).toHaveTextContent('None (a run still ends after 14 days)');
+    expect(screen.getByText('Notifications').nextSibling).toHaveTextContent(
+      'Failures and fixes',
+    );
 
     await userEvent.click(screen.getByLabelText('Edit advanced settings'));
     const dialog = screen.getByRole('dialog');
@@ -295,7 +298,10 @@ describe('PipelineDetailsPage', () => {
     await userEvent.click(within(dialog).getByText('Save'));
 
     await waitFor(() =>
-      expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 30 }),
+      expect(updateSettings).toHaveBeenCalledWith('p1', {
+        timeoutMinutes: 30,
+        notifications: 'failures',
+      }),
     );
     await waitFor(() => expect(timeout).toHaveTextContent('30 minutes'));
   });

@@ -393,7 +393,10 @@ describe('PipelinesTable', () => {
     });
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
-    expect(updateSettings).toHaveBeenCalledWith('p1', { timeoutMinutes: 90 });
+    expect(updateSettings).toHaveBeenCalledWith('p1', {
+      timeoutMinutes: 90,
+      notifications: 'failures',
+    });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(listPipelines).toHaveBeenCalledTimes(2);
   });
