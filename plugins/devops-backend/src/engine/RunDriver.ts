@@ -215,7 +215,13 @@ export class RunDriver {
     await this.#finish(runContext, status, message);
   }
 
-  async #finish(runContext: RunContext, status: RunStatus, message?: string) {
+  async #finish(
+    runContext: RunContext,
+    outcome: RunStatus,
+    outcomeMessage?: string,
+  ) {
+    let status = outcome;
+    let message = outcomeMessage;
     const log = this.#log!;
     try {
       await this.deps.executor.cleanupRun(runContext);
