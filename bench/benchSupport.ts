@@ -1,4 +1,5 @@
 /* What the benchmarks share: a quiet logger, the engine, the databases, medians, number formatting, arguments, exit codes. */
+import { builtInTaskTypeRegistry } from '../plugins/devops-backend/src/taskTypes/builtInTaskTypes';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { randomBytes } from 'crypto';
 import knexFactory, { Knex } from 'knex';
@@ -76,6 +77,7 @@ export function startBenchEngine(
 ): RunEngine {
   const engine = new RunEngine({
     ...options,
+    taskTypes: builtInTaskTypeRegistry(),
     logger: warningsOnlyLogger,
     resolveCommit: async () => {
       throw new Error('the benchmark pipelines have no source');

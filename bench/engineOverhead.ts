@@ -11,6 +11,7 @@
  * With BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING set, the engine part runs a second
  * time on PostgreSQL, in a scratch database created and dropped on that server.
  */
+import { builtInTaskTypeRegistry } from '../plugins/devops-backend/src/taskTypes/builtInTaskTypes';
 import type { PipelineSpec } from '@devops-pipelines/plugin-devops-common';
 import { isFinalStatus } from '@devops-pipelines/plugin-devops-common';
 import { spawn } from 'child_process';
@@ -167,6 +168,7 @@ async function setUpEngine(
   const runs = new DatabaseRunStore(db, box, changes);
   const logs = new DatabaseLogStore(db, changes);
   const executor = new LocalExecutor({
+  taskTypes: builtInTaskTypeRegistry(),
     workspaceRoot,
     allowFileUrls: false,
     logger: warningsOnlyLogger,

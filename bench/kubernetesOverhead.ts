@@ -43,7 +43,7 @@ import {
 } from '../plugins/devops-backend/src/kubernetes/__testUtils__/testCluster';
 import { loadKubernetesClient } from '../plugins/devops-backend/src/kubernetes/loadKubernetesClient';
 import { SecretBox } from '../plugins/devops-backend/src/secrets/SecretBox';
-import { taskPlanners } from '../plugins/devops-backend/src/tasks';
+import { builtInTaskTypeRegistry } from '../plugins/devops-backend/src/taskTypes/builtInTaskTypes';
 import { readTaskToolSettings } from '../plugins/devops-backend/src/tasks/config';
 import {
   argValue,
@@ -267,7 +267,7 @@ async function setUpEngine(kubeconfigPath: string): Promise<Engine> {
   const executor = new KubernetesExecutor({
     target: { cluster: binding.name, namespace: binding.namespace },
     clusters,
-    planners: taskPlanners,
+    taskTypes: builtInTaskTypeRegistry(),
     tools: readTaskToolSettings(config),
     podRetention: 'none',
     imagePullTimeoutMs: 60_000,

@@ -19,6 +19,7 @@
  * It runs on SQLite in memory, and with BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
  * set on PostgreSQL too (a scratch database).
  */
+import { builtInTaskTypeRegistry } from '../plugins/devops-backend/src/taskTypes/builtInTaskTypes';
 import type { Knex } from 'knex';
 import fs from 'fs/promises';
 import os from 'os';
@@ -114,6 +115,7 @@ async function engineTakeover(db: Knex, stores: Stores, runIds: string[]) {
     runs: stores.runs,
     logs: stores.logs,
     executor: new LocalExecutor({
+  taskTypes: builtInTaskTypeRegistry(),
       workspaceRoot,
       allowFileUrls: false,
       logger: warningsOnlyLogger,

@@ -67,8 +67,16 @@ import { scheduleTriggerFires } from './triggers/schedule/scheduleTriggerFires';
 import { systemClock } from './triggers/schedule/TriggerClock';
 import { readTriggerSettings } from './triggers/triggerSettings';
 import { WebhookRegistrar } from './triggers/webhooks/WebhookRegistrar';
-import { loadSeedPipelines } from './seed/loadSeedPipelines';
+import { loadSeedPipelines, SEED_CREATOR } from './seed/loadSeedPipelines';
 import { RunNotifier } from './notifications/RunNotifier';
+import {
+  devopsExecutorsExtensionPoint,
+  devopsTaskTypesExtensionPoint,
+  type DevopsExecutor,
+  type DevopsTaskType,
+} from '@devops-pipelines/plugin-devops-node';
+import { builtInTaskTypes } from './taskTypes/builtInTaskTypes';
+import { TaskTypeRegistry } from './taskTypes/TaskTypeRegistry';
 
 /**
  * DevOps Pipelines backend plugin: wiring only.
@@ -78,6 +86,19 @@ import { RunNotifier } from './notifications/RunNotifier';
 export const devopsPlugin = createBackendPlugin({
   pluginId: 'devops',
   register(env) {
+    const moduleTaskTypes: DevopsTaskType[] = [];
+    env.registerExtensionPoint(devopsTaskTypesExtensionPoint, {
+      addTaskType(...taskTypes) {
+        moduleTaskTypes.push(...taskTypes);
+      },
+    });
+    const moduleExecutors: DevopsExecutor[] = [];
+    env.registerExtensionPoint(devopsExecutorsExtensionPoint, {
+      addExecutor(executor) {
+        moduleExecutors.push(executor);
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -222,7 +243,12 @@ export const devopsPlugin = createBackendPlugin({
           integrations,
         });
 
-        // Each run goes to its pipeline's bound cluster, else to the local executor.
+        const taskTypes = new TaskTypeRegistry(
+          builtInTaskTypes,
+          moduleTaskTypes,
+        );
+        // Each run goes to its pipeline's bound cluster, else to the local executor, or
+        // to a module's executor that devops.executor.type names.
         const executor = createTaskExecutor({
           config,
           logger,
@@ -231,6 +257,8 @@ export const devopsPlugin = createBackendPlugin({
           runs,
           sourceCredentials,
           deployTargets,
+          taskTypes,
+          moduleExecutors,
         });
         const local = settings.localExecutor;
 
@@ -251,6 +279,7 @@ export const devopsPlugin = createBackendPlugin({
           runs,
           logs,
           executor,
+          taskTypes,
           logger,
           // The backend's first contact with a run's repository, whichever executor
           // checks it out: an internal host is refused here.
@@ -291,7 +320,8 @@ export const devopsPlugin = createBackendPlugin({
           settings.seedDirectories,
           pipelines,
           logger,
-          settings.seedCreatedBy,
+          settings.seedCreatedBy ?? SEED_CREATOR,
+          taskTypes,
         );
         const reindexed = await triggers.reindex();
         if (reindexed.indexed || reindexed.rezoned) {
@@ -336,6 +366,7 @@ export const devopsPlugin = createBackendPlugin({
             repositories: new RepositoryBrowser({ accounts, integrations }),
             userDisplayName,
             taskResources: readTaskResourceSettings(config),
+            taskTypes,
             maxPipelines: settings.maxPipelines,
             maxRequestBytes: settings.maxRequestBytes,
             callbackRequestsPerMinute: settings.callbackRequestsPerMinute,

@@ -6,6 +6,7 @@
  */
 export * from './model/names';
 export * from './model/tasks';
+export * from './model/taskTypes';
 export * from './model/triggers';
 export * from './model/triggerActivity';
 export * from './model/pipeline';

@@ -87,9 +87,10 @@ export type TaskRunRecord = {
   executorHandle?: ExecutorHandle;
 };
 
-/** Where a task runs: the local executor, or a namespace of a cluster. */
+/** Where a task runs: the local executor, a namespace of a cluster, or a module's executor. */
 export type ExecutorHandle =
   | { executor: 'local' }
+  | { executor: 'module'; name: string }
   | { executor: 'kubernetes'; cluster: string; namespace: string };
 
 export type NewRun = {

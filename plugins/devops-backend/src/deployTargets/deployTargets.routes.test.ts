@@ -159,7 +159,7 @@ describe('deploy targets', () => {
       ).id,
     );
     expect(allowed.stages[0].tasks[0].message).toMatch(
-      /^The local executor runs only "Run script" tasks/,
+      /^The local executor cannot run "Deploy YAML" tasks; they need a Kubernetes cluster/,
     );
   });
 });

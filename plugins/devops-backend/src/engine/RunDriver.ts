@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   RunStatus,
-  TASK_TYPE_TITLES,
   UnknownVariableError,
   describeRunTrigger,
   expandTaskFields,
@@ -24,6 +23,7 @@ import {
 } from '../logs/RunLogWriter';
 import { secretValues, variablesForTask } from './runVariables';
 import { TimeoutBudget } from './TimeoutBudget';
+import type { TaskTypeRegistry } from '../taskTypes/TaskTypeRegistry';
 
 /** Runs with timeout 0 still end after 14 days (SPEC §3). */
 export const HARD_CAP_MS = 14 * 24 * 60 * 60 * 1000;
@@ -51,6 +51,8 @@ export type RunDriverDeps = {
   runs: DatabaseRunStore;
   logs: DatabaseLogStore;
   executor: TaskExecutor;
+  /** Names each task's type in its first log line. */
+  taskTypes: Pick<TaskTypeRegistry, 'title'>;
   /** Resolves a branch to the commit the whole run uses. */
   resolveCommit(source: PipelineSource): Promise<string>;
   engineId: string;
@@ -403,7 +405,7 @@ export class RunDriver {
       taskRun.attempt = 1;
       taskLog.platform(
         'Normal',
-        `Started ${label} (${TASK_TYPE_TITLES[task.type]})`,
+        `Started ${label} (${this.deps.taskTypes.title(task.type)})`,
       );
     }
     const started = Date.now();

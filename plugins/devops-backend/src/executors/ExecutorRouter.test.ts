@@ -165,4 +165,44 @@ describe('ExecutorRouter', () => {
     expect(pods.get('old/ns-a')?.starts).toHaveLength(2);
     expect(log.platformLines).toContain('[Normal] Continuing on the executor the run started its tasks on');
   });
+
+  describe("a module's executor", () => {
+    it('takes the run when the type names it, even with a binding, and records it on the task', async () => {
+      clusters.current = binding('prod', 'devops-ci');
+      const nomad = new ScriptedTestExecutor();
+      const executor = router({ type: 'nomad', moduleExecutors: new Map([['nomad', nomad]]) });
+      const run = await queuedRun();
+      const log = new RecordingLog();
+      await executor.prepareRun(run, log);
+      expect(log.platformLines).toContain('[Normal] Running on the executor nomad (devops.executor.type)');
+      await execute(executor, run);
+      expect(nomad.starts).toHaveLength(1);
+      expect(local.starts).toHaveLength(0);
+      expect((await kit.runs.listTaskRuns(run.runId))[0].executorHandle).toEqual({
+        executor: 'module',
+        name: 'nomad',
+      });
+    });
+
+    it('continues a taken-over run on it, and fails its tasks when no module adds it any more', async () => {
+      const nomad = new ScriptedTestExecutor();
+      const run = await queuedRun();
+      const first = router({ type: 'nomad', moduleExecutors: new Map([['nomad', nomad]]) });
+      await first.prepareRun(run, new RecordingLog());
+      await execute(first, run);
+
+      const same = router({ type: 'auto', moduleExecutors: new Map([['nomad', nomad]]) });
+      await same.prepareRun(run, new RecordingLog());
+      await execute(same, run);
+      expect(nomad.starts).toHaveLength(2);
+
+      const without = router({ type: 'auto' });
+      await without.prepareRun(run, new RecordingLog());
+      expect(await execute(without, run)).toMatchObject({
+        status: 'failed',
+        message: expect.stringContaining('The run started on the executor nomad, which no module of this backend adds any more'),
+      });
+      expect(local.starts).toHaveLength(0);
+    });
+  });
 });

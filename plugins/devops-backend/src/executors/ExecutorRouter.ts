@@ -16,6 +16,8 @@ export type ExecutorRouterOptions = {
   type: ExecutorType;
   /** Undefined when the local executor is not enabled. */
   local?: TaskExecutor;
+  /** Executors modules added, by name: `type` may name one. */
+  moduleExecutors?: ReadonlyMap<string, TaskExecutor>;
   kubernetes(target: KubernetesTarget): TaskExecutor;
   clusters: ClusterDirectory;
   /** A pipeline's entity and chosen cluster, which decide its cluster binding. */
@@ -86,6 +88,13 @@ export class ExecutorRouter implements TaskExecutor {
 
   async #choose(run: RunContext, log: TaskLog): Promise<Choice> {
     const { type, local, clusters } = this.options;
+    if (this.options.moduleExecutors?.has(type)) {
+      log.platform(
+        'Normal',
+        `Running on the executor ${type} (devops.executor.type)`,
+      );
+      return this.#choiceFor({ executor: 'module', name: type });
+    }
     if (type === 'local') {
       return local
         ? { handle: { executor: 'local' }, executor: local }
@@ -123,6 +132,14 @@ export class ExecutorRouter implements TaskExecutor {
   }
 
   #choiceFor(handle: ExecutorHandle): Choice {
+    if (handle.executor === 'module') {
+      const executor = this.options.moduleExecutors?.get(handle.name);
+      return executor
+        ? { handle, executor }
+        : this.#unavailable(
+            `The run started on the executor ${handle.name}, which no module of this backend adds any more`,
+          );
+    }
     if (handle.executor === 'local') {
       return this.options.local
         ? { handle, executor: this.options.local }

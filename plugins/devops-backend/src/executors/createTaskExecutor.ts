@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DevopsExecutor } from '@devops-pipelines/plugin-devops-node';
 import type { Config } from '@backstage/config';
 import { pipelineBindingKey } from '../clusters/pipelineBindingKey';
 import type { ClusterDirectory } from '../clusters/types';
@@ -8,12 +9,15 @@ import { DeployTargetGuard } from '../deployTargets/DeployTargetGuard';
 import type { DeployTargets } from '../deployTargets/DeployTargets';
 import type { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import type { DatabaseRunStore } from '../database/DatabaseRunStore';
-import { taskPlanners } from '../tasks';
 import { readTaskToolSettings } from '../tasks/config';
 import { ExecutorRouter } from './ExecutorRouter';
-import { readKubernetesExecutorSettings } from './kubernetes/config';
+import {
+  EXECUTOR_TYPES,
+  readKubernetesExecutorSettings,
+} from './kubernetes/config';
 import { KubernetesExecutor } from './kubernetes/KubernetesExecutor';
 import { LocalExecutor } from './local';
+import type { TaskTypeRegistry } from '../taskTypes/TaskTypeRegistry';
 import type { TaskExecutor } from './types';
 
 /**
@@ -30,14 +34,27 @@ export function createTaskExecutor(options: {
   /** The credentials each run reads its repository with (accounts, integrations). */
   sourceCredentials: SourceCredentialsLookup;
   deployTargets: DeployTargets;
+  taskTypes: TaskTypeRegistry;
+  /** Executors modules added (devopsExecutorsExtensionPoint). */
+  moduleExecutors: DevopsExecutor[];
 }): TaskExecutor {
-  const { config, logger, clusters, pipelines, runs, sourceCredentials } =
-    options;
+  const {
+    config,
+    logger,
+    clusters,
+    pipelines,
+    runs,
+    sourceCredentials,
+    taskTypes,
+  } = options;
   const bindingKeyOf = async (id: string) => {
     const pipeline = await pipelines.get(id);
     return pipeline && pipelineBindingKey(pipeline);
   };
-  const settings = readKubernetesExecutorSettings(config);
+  const moduleExecutors = moduleExecutorsByName(options.moduleExecutors);
+  const settings = readKubernetesExecutorSettings(config, [
+    ...moduleExecutors.keys(),
+  ]);
   const tools = readTaskToolSettings(config);
   const localSettings = readDevopsConfig(config).localExecutor;
   let local: TaskExecutor | undefined;
@@ -48,6 +65,7 @@ export function createTaskExecutor(options: {
     local = new LocalExecutor({
       workspaceRoot: localSettings.workspaceDir,
       allowFileUrls: localSettings.allowFileUrls,
+      taskTypes,
       sourceCredentials,
       logger,
     });
@@ -55,6 +73,7 @@ export function createTaskExecutor(options: {
   const router = new ExecutorRouter({
     type: settings.executorType,
     local,
+    moduleExecutors,
     clusters,
     runs,
     pipelineBindingKey: bindingKeyOf,
@@ -62,7 +81,7 @@ export function createTaskExecutor(options: {
       new KubernetesExecutor({
         target,
         clusters,
-        planners: taskPlanners,
+        taskTypes,
         tools,
         podRetention: settings.podRetention,
         imagePullTimeoutMs: settings.imagePullTimeoutMs,
@@ -72,9 +91,29 @@ export function createTaskExecutor(options: {
         logger,
       }),
   });
-  return new DeployTargetGuard(
-    router,
-    options.deployTargets,
-    bindingKeyOf,
-  );
+  return new DeployTargetGuard(router, options.deployTargets, bindingKeyOf);
+}
+
+/** Module executors by name; names that would shadow a built-in one, or clash, fail startup. */
+function moduleExecutorsByName(
+  executors: DevopsExecutor[],
+): Map<string, TaskExecutor> {
+  const byName = new Map<string, TaskExecutor>();
+  for (const { name, executor } of executors) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+      throw new Error(
+        `A backend module added the executor "${name}": executor names are lowercase letters, digits and dashes`,
+      );
+    }
+    if (
+      (EXECUTOR_TYPES as readonly string[]).includes(name) ||
+      byName.has(name)
+    ) {
+      throw new Error(
+        `A backend module added the executor "${name}", a name already taken; each executor needs its own`,
+      );
+    }
+    byName.set(name, executor);
+  }
+  return byName;
 }

@@ -3,6 +3,7 @@ import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { accountsRoutes } from '../accounts/accountsRoutes';
 import { chartsRoutes } from '../charts/chartsRoutes';
+import { taskTypesRoutes } from '../taskTypes/taskTypesRoutes';
 import { deployTargetsRoutes } from '../deployTargets/deployTargetsRoutes';
 import { clustersRoutes } from './clustersRoutes';
 import { pipelinesRoutes } from './pipelinesRoutes';
@@ -57,6 +58,7 @@ export function createRouter(options: RouterOptions): express.Router {
   router.use(runsRoutes(options));
   router.use(clustersRoutes(options));
   router.use(chartsRoutes(options));
+  router.use(taskTypesRoutes(options));
   router.use(triggersRoutes(options));
   router.use(accountsRoutes(options));
   return router;

@@ -85,8 +85,12 @@ export function pipelinesRoutes(options: RouterOptions) {
     }
   };
 
-  /** What a pipeline may ask of the portal: deploy targets and task pod resources. */
+  /**
+   * What a pipeline may ask of the portal: task types it has, deploy targets and task pod
+   * resources.
+   */
   const checkDocument = async (document: PipelineDocument) => {
+    options.taskTypes.checkDocument(document);
     await deployTargets.checkDocument(document);
     checkTaskResources(document.spec, options.taskResources);
   };

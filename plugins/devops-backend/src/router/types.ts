@@ -19,6 +19,7 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { RunEngine } from '../engine/RunEngine';
 import type { BindingAuthorizer } from '../permissions/BindingAuthorizer';
 import { PipelineAuthorizer } from '../permissions/PipelineAuthorizer';
+import type { TaskTypeRegistry } from '../taskTypes/TaskTypeRegistry';
 import type { DatabaseTriggerStore } from '../triggers/DatabaseTriggerStore';
 import type { WebhookRegistrar } from '../triggers/webhooks/WebhookRegistrar';
 
@@ -46,6 +47,8 @@ export type RouterOptions = {
   repositories: RepositoryBrowser;
   /** Task pods' CPU and memory: a pipeline asking above a maximum is refused. */
   taskResources: TaskResourceSettings;
+  /** The task types a pipeline may use: a task of another type is refused. */
+  taskTypes: TaskTypeRegistry;
   /** Users' names in words, recorded by the runs they start. */
   userDisplayName: UserDisplayName;
   /** 0 means unlimited. */

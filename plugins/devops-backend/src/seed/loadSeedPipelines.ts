@@ -5,6 +5,7 @@ import { join, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { DatabasePipelineStore } from '../database/DatabasePipelineStore';
 import { separateSecrets } from '../secrets/parameters';
+import type { TaskTypeRegistry } from '../taskTypes/TaskTypeRegistry';
 import type { SeedDirectory } from './readSeedConfig';
 
 /** The creator recorded for pipelines that came from seed files, unless config names one. */
@@ -13,14 +14,16 @@ export const SEED_CREATOR = 'service:devops-seed';
 /**
  * Loads pipeline documents from the YAML files of each folder (not of its sub-folders:
  * the demo's nora/ folder has a creator of its own) that are not stored yet, recorded as
- * created by the folder's creator, else by `defaultCreator`. A bad file is reported and
+ * created by the folder's creator, else by `defaultCreator`. A bad file (or a task of a
+ * type no module of this portal adds) is reported and
  * skipped; it never stops the backend.
  */
 export async function loadSeedPipelines(
   directories: SeedDirectory[],
   store: DatabasePipelineStore,
   logger: LoggerService,
-  defaultCreator = SEED_CREATOR,
+  defaultCreator: string,
+  taskTypes: TaskTypeRegistry,
 ): Promise<void> {
   for (const directory of directories) {
     const dir = resolve(directory.path);
@@ -32,6 +35,12 @@ export async function loadSeedPipelines(
         const parsed = pipelineDocumentSchema.safeParse(yamlDoc.toJS());
         if (!parsed.success) {
           logger.warn(`Skipped seed pipeline in ${file}: ${describeIssues(parsed.error)}`);
+          continue;
+        }
+        try {
+          taskTypes.checkDocument(parsed.data);
+        } catch (error) {
+          logger.warn(`Skipped seed pipeline in ${file}: ${(error as Error).message}`);
           continue;
         }
         const { metadata } = parsed.data;

@@ -1,4 +1,4 @@
-import { TaskPlanError } from './TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import type { MountedSecret, TaskToolSettings } from './types';
 
 export type ChartRepository = NonNullable<TaskToolSettings['chartRepository']>;

@@ -9,7 +9,7 @@ import type { Task } from '@devops-pipelines/plugin-devops-common';
 import { useTestNamespace } from '../kubernetes/__testUtils__/testCluster';
 import { loadKubernetesClient } from '../kubernetes/loadKubernetesClient';
 import { planInput, testClusters, testTools } from './__testUtils__/planInput';
-import { taskPlanners } from './index';
+import { builtInTaskTypeRegistry } from '../taskTypes/builtInTaskTypes';
 import type { PodTaskPlan } from './types';
 import { WORKSPACE_SOURCE_DIR } from './types';
 
@@ -54,7 +54,7 @@ async function core() {
 }
 
 async function podPlan(task: Task): Promise<PodTaskPlan> {
-  const plan = await taskPlanners[task.type](
+  const plan = await builtInTaskTypeRegistry().kubernetesPlanner(task.type)!(
     planInput(task, {
       env,
       tools: testTools,

@@ -1,5 +1,5 @@
 import { sourcePath } from './sourcePath';
-import { TaskPlanError } from './TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 
 describe('sourcePath', () => {
   it.each([

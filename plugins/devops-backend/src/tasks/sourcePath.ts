@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { TaskPlanError } from './TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import { WORKSPACE_SOURCE_DIR } from './types';
 
 /**

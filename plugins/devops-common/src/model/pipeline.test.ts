@@ -12,7 +12,7 @@ import {
   pipelineDocumentSchema,
   pipelineSpecSchema,
 } from './pipeline';
-import { TASK_TYPES, taskSchema } from './tasks';
+import { BUILT_IN_TASK_TYPES, taskSchema } from './tasks';
 
 const parse = (input: unknown) => pipelineDocumentSchema.parse(input);
 
@@ -88,7 +88,7 @@ describe('pipelineDocumentSchema', () => {
       expect(parse(input).spec.stages[0].order).toBe('parallel');
     });
 
-    it.each(TASK_TYPES)(
+    it.each(BUILT_IN_TASK_TYPES)(
       'accepts a %s task with only its required fields',
       type => {
         expect(
@@ -363,13 +363,13 @@ describe('pipelineDocumentSchema', () => {
           ],
         });
         expect(issuesOf(pipelineDocumentSchema, input)).toEqual([
-          'spec.stages[1].tasks[1].type: unknown task type "sendMail": must be one of runScript, buildImage, deployYaml, publishChart, deployChart',
+          'spec.stages[1].tasks[1].type: unknown task type "sendMail": must be one of runScript, buildImage, deployYaml, publishChart, deployChart, or a module\'s <namespace>:<name>',
         ]);
       });
 
       it('rejects a task without a type', () => {
         expect(issuesOf(taskSchema, { name: 'x', image: 'node' })).toEqual([
-          'type: a task type is required: one of runScript, buildImage, deployYaml, publishChart, deployChart',
+          "type: a task type is required: one of runScript, buildImage, deployYaml, publishChart, deployChart, or a module's <namespace>:<name>",
         ]);
       });
 
@@ -380,7 +380,31 @@ describe('pipelineDocumentSchema', () => {
             type: 'RunScript',
           }),
         ).toEqual([
-          'type: unknown task type "RunScript": must be one of runScript, buildImage, deployYaml, publishChart, deployChart',
+          'type: unknown task type "RunScript": must be one of runScript, buildImage, deployYaml, publishChart, deployChart, or a module\'s <namespace>:<name>',
+        ]);
+      });
+
+      it("keeps a module's task with its fields, leaving them to the backend that knows its type", () => {
+        const task = {
+          name: 'verify',
+          type: 'example:verifyFiles',
+          paths: 'README.md',
+          strict: true,
+          resources: { limits: { memory: '64Mi' } },
+        };
+        expect(taskSchema.parse(task)).toEqual(task);
+      });
+
+      it("checks what every task has on a module's task too", () => {
+        expect(
+          issuesOf(taskSchema, {
+            name: ' ',
+            type: 'example:verifyFiles',
+            resources: { limits: { memory: 'lots' } },
+          }),
+        ).toEqual([
+          'name: a task name is required',
+          'resources.limits.memory: must be a Kubernetes quantity such as 500m or 2 (CPU), 512Mi or 1Gi (memory)',
         ]);
       });
 
@@ -420,7 +444,7 @@ describe('pipelineDocumentSchema', () => {
 
       it('covers every field of every task type except the optional ones', () => {
         const optional = ['type', 'env', 'createNamespace', 'values'];
-        for (const type of TASK_TYPES) {
+        for (const type of BUILT_IN_TASK_TYPES) {
           const fields = Object.keys(minimalTasks[type]).filter(
             f => !optional.includes(f),
           );
@@ -710,7 +734,7 @@ describe('pipelineDocumentSchema', () => {
       input.spec.timeoutMinutes = 30000;
       expect(issuesOf(pipelineDocumentSchema, input)).toEqual([
         'metadata.name: must be 1 to 63 characters of lowercase letters, digits and "-"',
-        'spec.stages[1].tasks[0].type: unknown task type "shell": must be one of runScript, buildImage, deployYaml, publishChart, deployChart',
+        'spec.stages[1].tasks[0].type: unknown task type "shell": must be one of runScript, buildImage, deployYaml, publishChart, deployChart, or a module\'s <namespace>:<name>',
         'spec.stages[2].tasks[1].version: a chart version is required',
         'spec.timeoutMinutes: must be at most 20160 minutes (14 days)',
       ]);

@@ -91,56 +91,106 @@ export const deployChartTaskSchema = z.strictObject({
   values: z.record(z.string(), z.unknown()).optional(),
 });
 
-const taskTypeList = [
-  runScriptTaskSchema,
-  buildImageTaskSchema,
-  deployYamlTaskSchema,
-  publishChartTaskSchema,
-  deployChartTaskSchema,
-]
-  .map(schema => schema.shape.type.value)
-  .join(', ');
-
-export const taskSchema = z.discriminatedUnion(
-  'type',
-  [
-    runScriptTaskSchema,
-    buildImageTaskSchema,
-    deployYamlTaskSchema,
-    publishChartTaskSchema,
-    deployChartTaskSchema,
-  ],
-  {
-    error: issue => {
-      if (issue.code !== 'invalid_union') return undefined;
-      const type = (issue.input as { type?: unknown } | undefined)?.type;
-      return type === undefined
-        ? `a task type is required: one of ${taskTypeList}`
-        : `unknown task type ${JSON.stringify(
-            type,
-          )}: must be one of ${taskTypeList}`;
-    },
-  },
-);
+const builtInTaskSchemas = {
+  runScript: runScriptTaskSchema,
+  buildImage: buildImageTaskSchema,
+  deployYaml: deployYamlTaskSchema,
+  publishChart: publishChartTaskSchema,
+  deployChart: deployChartTaskSchema,
+} as const;
 
 /** @public */
-export type Task = z.infer<typeof taskSchema>;
+export type BuiltInTaskType = keyof typeof builtInTaskSchemas;
+
+/** @public */
+export const BUILT_IN_TASK_TYPES = Object.keys(
+  builtInTaskSchemas,
+) as readonly BuiltInTaskType[];
+
+/**
+ * The type of a task a backend module registers: `<namespace>:<name>`, e.g.
+ * `example:verifyFiles`. The namespace keeps modules' types apart from each other and
+ * from the built-in ones, which have none.
+ */
+export const MODULE_TASK_TYPE_PATTERN =
+  /^[a-z][a-zA-Z0-9-]*:[a-zA-Z][a-zA-Z0-9-]*$/;
+
+/** @public */
+export type ModuleTaskType = `${string}:${string}`;
+
+const taskTypeList = `${BUILT_IN_TASK_TYPES.join(
+  ', ',
+)}, or a module's <namespace>:<name>`;
+
+/**
+ * A task of a type a backend module registers. Its own fields are checked against the
+ * module's schema by the backend, which knows the registered types; here only their
+ * shape is: any JSON values besides the name, type and resources.
+ */
+const moduleTaskSchema = z.looseObject({
+  ...taskBase,
+  type: z.string().regex(MODULE_TASK_TYPE_PATTERN, {
+    error: issue =>
+      `unknown task type ${JSON.stringify(
+        issue.input,
+      )}: must be one of ${taskTypeList}`,
+  }),
+});
+
+/** @public */
+export type BuiltInTask = z.infer<(typeof builtInTaskSchemas)[BuiltInTaskType]>;
+
+/** @public */
+export type ModuleTask = {
+  name: string;
+  type: ModuleTaskType;
+  resources?: TaskResources;
+  [field: string]: unknown;
+};
+
+/** @public */
+export type Task = BuiltInTask | ModuleTask;
 /** @public */
 export type TaskType = Task['type'];
 /** @public */
 export type RunScriptTask = z.infer<typeof runScriptTaskSchema>;
 
-/** @public */
-export const TASK_TYPES: readonly TaskType[] = [
-  'runScript',
-  'buildImage',
-  'deployYaml',
-  'publishChart',
-  'deployChart',
-];
+export function isBuiltInTaskType(type: string): type is BuiltInTaskType {
+  return Object.prototype.hasOwnProperty.call(builtInTaskSchemas, type);
+}
+
+/**
+ * A task of any type: a built-in type's schema where the type is built in (so its
+ * issues are at its fields), else the shape of a module's task.
+ */
+export const taskSchema: z.ZodType<Task, unknown> = z
+  .unknown()
+  .transform((input, ctx) => {
+    const isObject = typeof input === 'object' && input !== null;
+    const type = isObject ? (input as { type?: unknown }).type : undefined;
+    if (isObject && type === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input,
+        path: ['type'],
+        message: `a task type is required: one of ${taskTypeList}`,
+      });
+      return input as Task;
+    }
+    const schema =
+      typeof type === 'string' && isBuiltInTaskType(type)
+        ? builtInTaskSchemas[type]
+        : moduleTaskSchema;
+    const result = schema.safeParse(input);
+    if (result.success) return result.data as Task;
+    // Its issues as they are: their paths go on from the task's.
+    ctx.issues.push(...(result.error.issues as z.core.$ZodRawIssue[]));
+    // The input, not nothing: the stage's checks (unique names) still see the task.
+    return input as Task;
+  });
 
 /** Display names, as the original product's task dialog shows them. */
-export const TASK_TYPE_TITLES: Record<TaskType, string> = {
+export const TASK_TYPE_TITLES: Record<BuiltInTaskType, string> = {
   runScript: 'Run script',
   buildImage: 'Build and push image',
   deployYaml: 'Deploy YAML',

@@ -42,7 +42,7 @@ describe('describeIssues', () => {
     expect(describeIssues(result.error!)).toBe(
       [
         'metadata.name: must be 1 to 63 characters of lowercase letters, digits and "-"',
-        'spec.stages[1].tasks[0].type: unknown task type "shell": must be one of runScript, buildImage, deployYaml, publishChart, deployChart',
+        'spec.stages[1].tasks[0].type: unknown task type "shell": must be one of runScript, buildImage, deployYaml, publishChart, deployChart, or a module\'s <namespace>:<name>',
         'spec.stages[2].tasks[3].name: another task in stage "Deploy" is already named "chart"',
         'spec.timeoutMinutes: must be 0 (no timeout) or a positive number of minutes',
       ].join('; '),

@@ -15,6 +15,7 @@ import {
 import type { ReactElement } from 'react';
 import { SWRConfig } from 'swr';
 import { type DevopsApi, devopsApiRef } from '../api';
+import { taskTypeList } from './taskTypes';
 
 /** A permission API whose policy refuses the given permissions and allows the rest. */
 export const permissionApiDenying = (...denied: Permission[]) =>
@@ -27,9 +28,9 @@ export const permissionApiDenying = (...denied: Permission[]) =>
 
 /**
  * Renders a page or component of the plugin in a test app with the given DevopsApi
- * methods (creating pipelines allowed unless `mayCreatePipeline` is given), a
- * permission API (one that allows everything unless given) and a recording alert API,
- * which it returns for assertions.
+ * methods (creating pipelines allowed unless `mayCreatePipeline` is given, the built-in
+ * task types alone unless `listTaskTypes` is), a permission API (one that allows
+ * everything unless given) and a recording alert API, which it returns for assertions.
  */
 export async function renderWithDevopsApi(
   element: ReactElement,
@@ -49,7 +50,14 @@ export async function renderWithDevopsApi(
   await renderInTestApp(
     <TestApiProvider
       apis={[
-        [devopsApiRef, { mayCreatePipeline: async () => true, ...devopsApi }],
+        [
+          devopsApiRef,
+          {
+            mayCreatePipeline: async () => true,
+            listTaskTypes: async () => taskTypeList(),
+            ...devopsApi,
+          },
+        ],
         [alertApiRef, alertApi],
         [permissionApiRef, permissionApi],
         ...apis,

@@ -23,6 +23,7 @@ import type {
   RunNotifications,
   RunPipelineRequest,
   RunStatus,
+  TaskTypeList,
   TriggerSettings,
   Triggers,
   UpdatePipelineRequest,
@@ -166,6 +167,11 @@ export interface DevopsApi {
   ): Promise<Pipeline>;
   /** How the backend runs triggers: the time zone schedules fire in. */
   getTriggerSettings(): Promise<TriggerSettings>;
+  /**
+   * The task types the portal runs: the built-in ones first, then those its backend
+   * modules registered, each with the fields the task dialog asks for.
+   */
+  listTaskTypes(): Promise<TaskTypeList>;
   /** A pipeline's next fire times and the latest fire times and deliveries that concerned it. */
   getPipelineTriggers(id: string): Promise<PipelineTriggerState>;
   updateSettings(id: string, settings: PipelineSettings): Promise<Pipeline>;

@@ -116,6 +116,43 @@ describe('DevopsClient', () => {
     expect(error.statusCode).toBe(409);
     expect(error.body.error.message).toBe('pipeline changed since version 3');
   });
+
+  it("lists the portal's task types, and passes on the backend's refusal", async () => {
+    const list = {
+      items: [
+        {
+          type: 'example:verifyFiles',
+          title: 'Verify files',
+          description: 'Fails when a listed file is missing',
+          fieldsSchema: { type: 'object', properties: {} },
+          executors: ['local'],
+          podResources: false,
+          builtIn: false,
+        },
+      ],
+    };
+    const { client, fetch } = setup(json(list));
+
+    await expect(client.listTaskTypes()).resolves.toEqual(list);
+    expect(fetch).toHaveBeenCalledWith(
+      `${baseUrl}/task-types`,
+      expect.objectContaining({ method: 'GET' }),
+    );
+
+    fetch.mockResolvedValue(
+      json(
+        {
+          error: { name: 'NotAllowedError', message: 'not allowed' },
+          request: { method: 'GET', url: '/task-types' },
+          response: { statusCode: 403 },
+        },
+        403,
+      ),
+    );
+    const error = await client.listTaskTypes().catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(403);
+  });
 });
 
 describe('DevopsClient clusters', () => {

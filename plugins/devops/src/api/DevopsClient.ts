@@ -24,6 +24,7 @@ import type {
   PipelineBindings,
   RunPipelineRequest,
   RunStatus,
+  TaskTypeList,
   TriggerSettings,
   Triggers,
   UpdatePipelineRequest,
@@ -142,6 +143,10 @@ export class DevopsClient implements DevopsApi {
 
   getTriggerSettings(): Promise<TriggerSettings> {
     return this.#request('/triggers/settings');
+  }
+
+  listTaskTypes(): Promise<TaskTypeList> {
+    return this.#request('/task-types');
   }
 
   getPipelineTriggers(id: string): Promise<PipelineTriggerState> {

@@ -1,3 +1,4 @@
+import { builtInTaskTypeRegistry } from '../../taskTypes/builtInTaskTypes';
 import {
   mockServices,
   TestDatabaseId,
@@ -41,6 +42,7 @@ export async function createEngineTestKit(
         runs,
         logs,
         executor,
+        taskTypes: builtInTaskTypeRegistry(),
         logger: mockServices.logger.mock(),
         resolveCommit: async () => 'a6a16470'.padEnd(40, '0'),
         maxLogBytesPerTask: 1024 * 1024,

@@ -15,7 +15,7 @@ import {
   useTestNamespace,
   waitForPod,
 } from '../../kubernetes/__testUtils__/testCluster';
-import { taskPlanners } from '../../tasks';
+import { builtInTaskTypeRegistry } from '../../taskTypes/builtInTaskTypes';
 import { TestRepository } from '../../scm/__testUtils__/TestRepository';
 import { RecordingLog } from '../../tasks/__testUtils__/recordingLog';
 import { testTools } from '../../tasks/__testUtils__/planInput';
@@ -109,7 +109,7 @@ describe('KubernetesExecutor on a real API server with kwok nodes', () => {
     new KubernetesExecutor({
       target: { cluster: options.target ?? LOCAL, namespace: options.namespace ?? cluster.namespace },
       clusters: directory,
-      planners: taskPlanners,
+      taskTypes: builtInTaskTypeRegistry(),
       tools: testTools,
       podRetention: options.podRetention ?? 'none',
       imagePullTimeoutMs: 2000,

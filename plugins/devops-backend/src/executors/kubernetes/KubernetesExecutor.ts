@@ -1,15 +1,16 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { InputError } from '@backstage/errors';
-import type { TaskResources, TaskType } from '@devops-pipelines/plugin-devops-common';
+import type { TaskResources } from '@devops-pipelines/plugin-devops-common';
 import type { ClusterDirectory } from '../../clusters/types';
 import { loadKubernetesClient } from '../../kubernetes/loadKubernetesClient';
 import { withTimeout } from '../../clusters/kubernetesErrors';
 import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
 import { checkRepositoryUrl, redactCredentials } from '../../scm/gitUrl';
-import { TaskPlanError } from '../../tasks/TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import { taskPodResources, type TaskResourceSettings } from './taskResources';
-import type { BackendTaskPlan, PodTaskPlan, TaskPlanner, TaskToolSettings } from '../../tasks/types';
+import type { BackendTaskPlan, PodTaskPlan, TaskToolSettings } from '../../tasks/types';
+import type { TaskTypeRegistry } from '../../taskTypes/TaskTypeRegistry';
 import type { RunContext, TaskContext, TaskExecutor, TaskResult } from '../types';
 import { ClusterProblem, clusterProblemOf, describeError } from './clusterProblems';
 import type { PodRetention } from './config';
@@ -33,7 +34,8 @@ export type { GitCredentials } from '../../scm/gitCredentials';
 export type KubernetesExecutorOptions = {
   target: KubernetesTarget;
   clusters: ClusterDirectory;
-  planners: Record<TaskType, TaskPlanner>;
+  /** The task types it plans pods (or backend work) for: built-in and modules'. */
+  taskTypes: TaskTypeRegistry;
   tools: TaskToolSettings;
   podRetention: PodRetention;
   imagePullTimeoutMs: number;
@@ -127,10 +129,17 @@ export class KubernetesExecutor implements TaskExecutor {
 
   async execute(ctx: TaskContext): Promise<TaskResult> {
     if (ctx.signal.aborted) return { status: 'failed', message: 'The task was stopped before it started' };
-    const { planners, tools, clusters } = this.#options;
+    const { taskTypes, tools, clusters } = this.#options;
+    const planner = taskTypes.kubernetesPlanner(ctx.task.type);
+    if (!planner) {
+      return {
+        status: 'failed',
+        message: taskTypes.cannotRun(ctx.task.type, 'kubernetes'),
+      };
+    }
     let plan;
     try {
-      plan = await planners[ctx.task.type]({
+      plan = await planner({
         task: ctx.task,
         env: ctx.env,
         source: ctx.run.source,

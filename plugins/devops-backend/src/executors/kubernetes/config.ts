@@ -3,7 +3,8 @@ import { InputError } from '@backstage/errors';
 import { readTaskResourceSettings, type TaskResourceSettings } from './taskResources';
 
 export const EXECUTOR_TYPES = ['auto', 'local', 'kubernetes'] as const;
-export type ExecutorType = (typeof EXECUTOR_TYPES)[number];
+/** One of EXECUTOR_TYPES, or the name of an executor a module added. */
+export type ExecutorType = string;
 
 /** Which task pods stay on the cluster after their run, for debugging. */
 export const POD_RETENTIONS = ['none', 'failed', 'all'] as const;
@@ -21,15 +22,19 @@ export type KubernetesExecutorSettings = {
 const DEFAULT_IMAGE_PULL_TIMEOUT_MS = 2 * 60_000;
 
 /**
- * Reads `devops.executor.type` and the executor's part of `devops.kubernetes`
+ * Reads `devops.executor.type` (a built-in executor or one of `moduleExecutors`) and the executor's part of `devops.kubernetes`
  * (`podRetention`, `imagePullTimeout`, `taskResources`), documented in config.d.ts. The images come from
  * the task tools settings (tasks/config.ts).
  */
-export function readKubernetesExecutorSettings(root: Config): KubernetesExecutorSettings {
+export function readKubernetesExecutorSettings(
+  root: Config,
+  moduleExecutors: readonly string[] = [],
+): KubernetesExecutorSettings {
   const executorType = root.getOptionalString('devops.executor.type') ?? 'auto';
-  if (!isOneOf(EXECUTOR_TYPES, executorType)) {
+  const executorTypes = [...EXECUTOR_TYPES, ...moduleExecutors];
+  if (!executorTypes.includes(executorType)) {
     throw new InputError(
-      `devops.executor.type must be one of ${EXECUTOR_TYPES.join(', ')}; got "${executorType}"`,
+      `devops.executor.type must be one of ${executorTypes.join(', ')}; got "${executorType}"`,
     );
   }
   const podRetention = root.getOptionalString('devops.kubernetes.podRetention') ?? 'none';

@@ -1,3 +1,4 @@
+import { builtInTaskTypeRegistry } from '../../taskTypes/builtInTaskTypes';
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -152,7 +153,11 @@ describe('LocalExecutor', () => {
     );
     workspaceRoot = path.join(tmp, 'workspaces');
     repo = TestRepository.create(path.join(tmp, 'origin'));
-    executor = new LocalExecutor({ workspaceRoot, allowFileUrls: true });
+    executor = new LocalExecutor({
+      taskTypes: builtInTaskTypeRegistry(),
+      workspaceRoot,
+      allowFileUrls: true,
+    });
   });
 
   afterEach(() => {
@@ -217,7 +222,11 @@ describe('LocalExecutor', () => {
     });
 
     it('refuses a file URL unless allowed', async () => {
-      const strict = new LocalExecutor({ workspaceRoot, allowFileUrls: false });
+      const strict = new LocalExecutor({
+        taskTypes: builtInTaskTypeRegistry(),
+        workspaceRoot,
+        allowFileUrls: false,
+      });
 
       const error = await strict
         .prepareRun(runWithSource(), new RecordingTaskLog())
@@ -259,6 +268,7 @@ describe('LocalExecutor', () => {
         return {
           sourceCredentials,
           executor: new LocalExecutor({
+            taskTypes: builtInTaskTypeRegistry(),
             workspaceRoot,
             allowFileUrls: false,
             sourceCredentials,
@@ -477,6 +487,7 @@ describe('LocalExecutor', () => {
       const runUntilChildStarted = async (script: string, grace?: number) => {
         if (grace !== undefined) {
           executor = new LocalExecutor({
+            taskTypes: builtInTaskTypeRegistry(),
             workspaceRoot,
             allowFileUrls: true,
             killGracePeriodMs: grace,
@@ -625,7 +636,7 @@ describe('LocalExecutor', () => {
 
       expect(result).toEqual({
         status: 'failed',
-        message: `The local executor runs only "Run script" tasks; a "${title}" task needs a Kubernetes cluster bound to DevOps (see the Clusters page)`,
+        message: `The local executor cannot run "${title}" tasks; they need a Kubernetes cluster bound to DevOps (see the Clusters page)`,
       });
       expect(log.calls).toEqual([]);
     });

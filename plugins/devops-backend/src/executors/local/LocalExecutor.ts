@@ -1,9 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  RunScriptTask,
-  TASK_TYPE_TITLES,
-} from '@devops-pipelines/plugin-devops-common';
+  TaskPlanError,
+  type LocalTaskPlan,
+} from '@devops-pipelines/plugin-devops-node';
 import type { SourceCredentialsLookup } from '../../scm/gitCredentials';
+import type { TaskTypeRegistry } from '../../taskTypes/TaskTypeRegistry';
 import {
   RunContext,
   TaskContext,
@@ -24,6 +25,8 @@ export type LocalExecutorOptions = {
   workspaceRoot: string;
   /** Whether `file://` and local-path repositories may be checked out. */
   allowFileUrls: boolean;
+  /** The task types it runs as scripts: those with a local planner. */
+  taskTypes: TaskTypeRegistry;
   /** Credentials for the repository of a run; undefined for public ones. */
   sourceCredentials?: SourceCredentialsLookup;
   logger?: LoggerService;
@@ -32,13 +35,15 @@ export type LocalExecutorOptions = {
 };
 
 /**
- * Runs "Run script" tasks as child processes of the backend, as the backend's user, in a
+ * Runs tasks whose type has a local planner ("Run script", and modules' types) as shell
+ * scripts, child processes of the backend, as the backend's user, in a
  * folder per run. For development and trying DevOps without a cluster: it cannot honour
  * a task's image, and says so in the task's log.
  */
 export class LocalExecutor implements TaskExecutor {
   private readonly workspaceRoot: string;
   private readonly allowFileUrls: boolean;
+  private readonly taskTypes: TaskTypeRegistry;
   private readonly sourceCredentials?: SourceCredentialsLookup;
   private readonly logger?: LoggerService;
   private readonly killGracePeriodMs: number;
@@ -48,6 +53,7 @@ export class LocalExecutor implements TaskExecutor {
   constructor(options: LocalExecutorOptions) {
     this.workspaceRoot = options.workspaceRoot;
     this.allowFileUrls = options.allowFileUrls;
+    this.taskTypes = options.taskTypes;
     this.sourceCredentials = options.sourceCredentials;
     this.logger = options.logger;
     this.killGracePeriodMs =
@@ -68,15 +74,23 @@ export class LocalExecutor implements TaskExecutor {
 
   async execute(ctx: TaskContext): Promise<TaskResult> {
     const { task } = ctx;
-    if (task.type !== 'runScript') {
-      const runScript = TASK_TYPE_TITLES.runScript;
-      const title = TASK_TYPE_TITLES[task.type];
+    const planner = this.taskTypes.localPlanner(task.type);
+    if (!planner) {
       return {
         status: 'failed',
-        message: `The local executor runs only "${runScript}" tasks; a "${title}" task needs a Kubernetes cluster bound to DevOps (see the Clusters page)`,
+        message: this.taskTypes.cannotRun(task.type, 'local'),
       };
     }
-    return this.runScript(ctx, task);
+    let plan;
+    try {
+      plan = await planner({ task, env: ctx.env });
+    } catch (error) {
+      if (error instanceof TaskPlanError) {
+        return { status: 'failed', message: error.message };
+      }
+      throw error;
+    }
+    return this.runScript(ctx, plan);
   }
 
   /** Best effort: a folder that cannot be removed must not change how the run ended. */
@@ -93,7 +107,7 @@ export class LocalExecutor implements TaskExecutor {
 
   private async runScript(
     ctx: TaskContext,
-    task: RunScriptTask,
+    plan: LocalTaskPlan,
   ): Promise<TaskResult> {
     const { log, signal } = ctx;
     if (signal.aborted) return notStarted();
@@ -107,12 +121,9 @@ export class LocalExecutor implements TaskExecutor {
     const files = await workspace.createTaskFiles(
       ctx.taskRunId,
       ctx.attempt,
-      task.script,
+      plan.script,
     );
-    log.platform(
-      'Warning',
-      `The local executor does not use the image ${task.image}:${task.tag}; it runs the script with the backend's own shell and tools`,
-    );
+    if (plan.notice) log.platform('Warning', plan.notice);
     // Checked again: writing the files gave a stop request time to arrive.
     if (signal.aborted) return notStarted();
 
@@ -127,7 +138,7 @@ export class LocalExecutor implements TaskExecutor {
       cwd: workspace.sourceDir,
       env: scriptEnvironment({
         variables: ctx.env,
-        task,
+        taskEnv: plan.env ?? {},
         outputFile: files.outputFile,
       }),
       signal,

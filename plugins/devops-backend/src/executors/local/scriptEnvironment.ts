@@ -1,5 +1,3 @@
-import { RunScriptTask } from '@devops-pipelines/plugin-devops-common';
-
 /**
  * What a script inherits from the backend's own environment: enough to find tools and
  * a home folder, and nothing else, since the backend's environment holds its database
@@ -24,7 +22,8 @@ const INHERITED_VARIABLES = [
  */
 export function scriptEnvironment(options: {
   variables: Record<string, string>;
-  task: RunScriptTask;
+  /** The task's own variables, which go over the run's. */
+  taskEnv: Record<string, string>;
   outputFile: string;
 }): Record<string, string> {
   const env: Record<string, string> = {};
@@ -34,7 +33,7 @@ export function scriptEnvironment(options: {
   }
   env.CI = 'true';
   Object.assign(env, options.variables);
-  for (const { name, value } of options.task.env ?? []) env[name] = value;
+  Object.assign(env, options.taskEnv);
   env.DEVOPS_OUTPUT = options.outputFile;
   return env;
 }

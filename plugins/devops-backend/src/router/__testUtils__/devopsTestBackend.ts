@@ -94,6 +94,8 @@ export class DevopsTestBackend {
         deployTargets?: object[];
         chartRepository?: object;
         kubernetes?: { taskResources?: object; kubeconfig?: string };
+        /** Replaces the local executor the test backend enables. */
+        executor?: object;
       };
       /** The portal's clusters (`kubernetes:` in app-config). */
       kubernetes?: object;

@@ -1,4 +1,4 @@
-import { TaskPlanError } from '../TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 
 /** A path component of an image name, as the OCI distribution spec defines it. */
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;

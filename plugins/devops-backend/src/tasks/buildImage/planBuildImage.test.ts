@@ -1,6 +1,6 @@
 import type { Task } from '@devops-pipelines/plugin-devops-common';
 import { planInput, testTools } from '../__testUtils__/planInput';
-import { TaskPlanError } from '../TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import { planBuildImage } from './planBuildImage';
 
 const task = (fields: Partial<Task> = {}): Task =>

@@ -1,6 +1,6 @@
 import { type TaskPlanner, WORKSPACE_SOURCE_DIR } from '../types';
 import { sourcePath } from '../sourcePath';
-import { TaskPlanError } from '../TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import { imageReference } from './imageReference';
 
 /** Where kaniko looks for registry credentials (a Docker config.json). */

@@ -8,7 +8,7 @@ import { CHART_CREDENTIALS_DIR } from '../chartRepository';
 import { planInput, testClusters, testTools } from '../__testUtils__/planInput';
 import { ScriptHarness } from '../__testUtils__/scriptHarness';
 import type { PodTaskPlan, TaskToolSettings } from '../types';
-import { TaskPlanError } from '../TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import { DEPLOY_FILES_DIR } from './deployChartScript';
 import { planDeployChart } from './planDeployChart';
 

@@ -4,7 +4,7 @@ import {
   requireChartRepository,
 } from '../chartRepository';
 import { ensureNamespace } from '../ensureNamespace';
-import { TaskPlanError } from '../TaskPlanError';
+import { TaskPlanError } from '@devops-pipelines/plugin-devops-node';
 import type { TaskPlanner } from '../types';
 import { DEPLOY_CHART_SCRIPT, DEPLOY_FILES_DIR } from './deployChartScript';
 import { portableKubeConfig } from './portableKubeConfig';

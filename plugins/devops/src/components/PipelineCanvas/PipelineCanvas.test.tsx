@@ -4,6 +4,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { PipelineCanvas } from './PipelineCanvas';
 import type { CanvasProblems, PipelineCanvasEditor } from './types';
+import { taskTypeList, verifyFilesType } from '../../__testUtils__/taskTypes';
 import { installCanvasShims } from './__testUtils__/domShims';
 import { sampleRun, sampleSpec } from './__testUtils__/pipelines';
 
@@ -116,6 +117,35 @@ describe('PipelineCanvas', () => {
     expect(
       screen.queryByRole('list', { name: 'Run status colours' }),
     ).toBeNull();
+  });
+
+  it("names a module's task type by the title the portal gives it, and an unknown one by its id", async () => {
+    const spec = sampleSpec();
+    spec.stages[1].tasks.push(
+      { name: 'check', type: 'example:verifyFiles', paths: 'README.md' },
+      { name: 'scan', type: 'acme:scan' },
+    );
+    const { rerender } = await renderInTestApp(
+      <PipelineCanvas spec={spec} editor={mockEditor()} />,
+    );
+    // Until the portal's list is there, only the built-in titles are known.
+    expect(screen.getByTestId('task-1-1')).toHaveTextContent(
+      'checkexample:verifyFiles',
+    );
+    rerender(
+      <PipelineCanvas
+        spec={spec}
+        editor={mockEditor()}
+        taskTypes={taskTypeList(verifyFilesType).items}
+      />,
+    );
+    expect(screen.getByTestId('task-1-0')).toHaveTextContent(
+      'releaseDeploy YAML',
+    );
+    expect(screen.getByTestId('task-1-1')).toHaveTextContent(
+      'checkVerify files',
+    );
+    expect(screen.getByTestId('task-1-2')).toHaveTextContent('scanacme:scan');
   });
 
   it('offers every edit through buttons that take clicks', async () => {

@@ -1,5 +1,9 @@
 import { makeStyles } from '@material-ui/core/styles';
-import type { PipelineSpec, Run } from '@devops-pipelines/plugin-devops-common';
+import type {
+  PipelineSpec,
+  Run,
+  TaskTypeInfo,
+} from '@devops-pipelines/plugin-devops-common';
 import { memo, useMemo, useRef, useState } from 'react';
 import ReactFlow, {
   Background,
@@ -25,6 +29,7 @@ import {
 import { SourceNode } from './SourceNode';
 import { StageNode } from './StageNode';
 import { StatusLegend } from './StatusLegend';
+import { TaskTypeTitlesContext, taskTypeTitles } from './taskTypeTitles';
 import type { CanvasProblems, PipelineCanvasEditor } from './types';
 import { useFocusPan } from './useFocusPan';
 
@@ -37,6 +42,11 @@ export type PipelineCanvasProps = {
   editor?: PipelineCanvasEditor;
   /** Problems to highlight on the cards they concern. */
   problems?: CanvasProblems;
+  /**
+   * The portal's task types, whose titles the cards show; without them, the built-in
+   * types' titles and the other types' ids.
+   */
+  taskTypes?: readonly TaskTypeInfo[];
 };
 
 // Module constants: React Flow re-creates every node when nodeTypes change identity.
@@ -57,7 +67,8 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
+const CanvasFlow = (props: PipelineCanvasProps) => {
+  const { spec, run, editor, problems, taskTypes } = props;
   const classes = useStyles();
   const editable = Boolean(editor);
   const previousNodes = useRef<CanvasNode[]>([]);
@@ -87,6 +98,7 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
       },
     [editor, dragStore],
   );
+  const titles = useMemo(() => taskTypeTitles(taskTypes), [taskTypes]);
   const onFocus = useFocusPan();
   const container = useRef<HTMLDivElement>(null);
   // Zoomed out as far as needed for the whole width to show at first; later edits
@@ -114,31 +126,33 @@ const CanvasFlow = ({ spec, run, editor, problems }: PipelineCanvasProps) => {
         onFocus={onFocus}
       >
         <CanvasEditorContext.Provider value={context}>
-          <ReactFlow
-            nodes={layout.nodes}
-            edges={edges}
-            nodeTypes={NODE_TYPES}
-            defaultViewport={DEFAULT_VIEWPORT}
-            onInit={fitWidthAtFirst}
-            minZoom={0.2}
-            maxZoom={1.5}
-            // Cards are rearranged by the editor's drag and drop, never placed by hand.
-            nodesDraggable={false}
-            nodesConnectable={false}
-            nodesFocusable={false}
-            edgesFocusable={false}
-            elementsSelectable={false}
-            deleteKeyCode={null}
-            selectionKeyCode={null}
-            multiSelectionKeyCode={null}
-            zoomOnDoubleClick={false}
-            // Columns of many tasks are taller than the view: the wheel pans, and
-            // Ctrl+wheel or a pinch zooms.
-            panOnScroll
-          >
-            <Background gap={24} size={1} />
-            <Controls showInteractive={false} position="bottom-left" />
-          </ReactFlow>
+          <TaskTypeTitlesContext.Provider value={titles}>
+            <ReactFlow
+              nodes={layout.nodes}
+              edges={edges}
+              nodeTypes={NODE_TYPES}
+              defaultViewport={DEFAULT_VIEWPORT}
+              onInit={fitWidthAtFirst}
+              minZoom={0.2}
+              maxZoom={1.5}
+              // Cards are rearranged by the editor's drag and drop, never placed by hand.
+              nodesDraggable={false}
+              nodesConnectable={false}
+              nodesFocusable={false}
+              edgesFocusable={false}
+              elementsSelectable={false}
+              deleteKeyCode={null}
+              selectionKeyCode={null}
+              multiSelectionKeyCode={null}
+              zoomOnDoubleClick={false}
+              // Columns of many tasks are taller than the view: the wheel pans, and
+              // Ctrl+wheel or a pinch zooms.
+              panOnScroll
+            >
+              <Background gap={24} size={1} />
+              <Controls showInteractive={false} position="bottom-left" />
+            </ReactFlow>
+          </TaskTypeTitlesContext.Provider>
         </CanvasEditorContext.Provider>
         {editor && menu && (
           <CardMenu

@@ -1,15 +1,12 @@
 import { makeStyles } from '@material-ui/core/styles';
-import {
-  TASK_TYPE_TITLES,
-  type Task,
-  type TaskRun,
-} from '@devops-pipelines/plugin-devops-common';
+import type { Task, TaskRun } from '@devops-pipelines/plugin-devops-common';
 import { memo, type DragEvent } from 'react';
 import { activateOnKey } from './activateOnKey';
 import { useCanvasEditor } from './CanvasEditorContext';
 import { formatDuration } from './formatDuration';
 import { SIZES } from './layout';
 import { STATUS_COLORS, STATUS_LABELS } from './runStatus';
+import { useTaskTypeTitle } from './taskTypeTitles';
 import { clickableArea } from './nodeStyles';
 
 /**
@@ -88,6 +85,7 @@ export const TaskCard = memo(function TaskCardView(props: TaskCardProps) {
   const { classes, task, stageIndex, taskIndex, editable, taskRun, problems } =
     props;
   const canvas = useCanvasEditor();
+  const typeTitle = useTaskTypeTitle(task.type);
   const at = { stage: stageIndex, task: taskIndex };
 
   const onDragStart = (event: DragEvent) => {
@@ -98,7 +96,7 @@ export const TaskCard = memo(function TaskCardView(props: TaskCardProps) {
     canvas?.dragStore.set({ kind: 'task', from: at });
   };
 
-  let detail = TASK_TYPE_TITLES[task.type] ?? task.type;
+  let detail = typeTitle;
   if (taskRun) {
     detail = STATUS_LABELS[taskRun.status];
     if (taskRun.durationMs !== undefined) {

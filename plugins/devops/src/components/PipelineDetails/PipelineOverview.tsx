@@ -2,6 +2,7 @@ import Grid from '@material-ui/core/Grid';
 import { InfoCard } from '@backstage/core-components';
 import type { Pipeline } from '@devops-pipelines/plugin-devops-common';
 import { PipelineCanvas } from '../PipelineCanvas';
+import { useTaskTypes } from '../PipelineEditor/useTaskTypes';
 import { RunHistory, useRunHistory } from '../RunHistory';
 import { AdvancedSettingsCard } from './AdvancedSettingsCard';
 import { BasicInfoCard } from './BasicInfoCard';
@@ -36,6 +37,8 @@ export const PipelineOverview = ({
     pipeline.status.id,
     `${refreshKey}:${pipeline.status.version}`,
   );
+  // The cards name modules' task types by their titles.
+  const taskTypes = useTaskTypes();
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={6}>
@@ -64,7 +67,11 @@ export const PipelineOverview = ({
           }
         >
           {/* The list's newest run carries its stages, which the summary lacks. */}
-          <PipelineCanvas spec={pipeline.spec} run={history.runs[0]} />
+          <PipelineCanvas
+            spec={pipeline.spec}
+            run={history.runs[0]}
+            taskTypes={taskTypes.items}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

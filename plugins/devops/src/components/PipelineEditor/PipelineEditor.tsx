@@ -43,6 +43,7 @@ import {
 import { useCanvasEditor } from './useCanvasEditor';
 import { useLeaveGuard } from './useLeaveGuard';
 import { useSavePipeline } from './useSavePipeline';
+import { useTaskTypes } from './useTaskTypes';
 import { useEqualValue } from './useEqualValue';
 import { useUndoRedoKeys } from './useUndoRedoKeys';
 
@@ -85,6 +86,7 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
   const runPermission = creating ? NOT_CHECKED : execute;
   const guard = useLeaveGuard(dirty);
   const editor = useCanvasEditor(dispatch, setDialog);
+  const taskTypes = useTaskTypes();
 
   // Checking 600 tasks takes a few milliseconds: typing never waits for it.
   const checkedDraft = useDeferredValue(draft);
@@ -224,11 +226,13 @@ export const PipelineEditor = (props: PipelineEditorProps) => {
         spec={draft.spec}
         editor={editor}
         problems={canvasProblems}
+        taskTypes={taskTypes.items}
       />
       <EditorDialogs
         dialog={dialog}
         draft={draft}
         creating={creating}
+        taskTypes={taskTypes}
         dispatch={dispatch}
         onClose={() => setDialog(undefined)}
       />

@@ -11,6 +11,7 @@ import userEvent, {
 } from '@testing-library/user-event';
 import { Link, Route, Routes, useLocation } from 'react-router-dom';
 import { makePipeline } from '../../__testUtils__/pipelines';
+import { taskTypeList, verifyFilesType } from '../../__testUtils__/taskTypes';
 import type { DevopsApi } from '../../api';
 import { NOT_ALLOWED } from '../../lib/usePipelinePermissions';
 import { DevopsMountContext } from '../../links';
@@ -528,5 +529,53 @@ describe('PipelineEditorPage', () => {
       'Task "compile (copy)" stays in stage "Build": tasks are reordered only within their stage.',
     );
     expect(screen.getByTestId('task-0-0')).toHaveTextContent('compile (copy)');
+  });
+
+  it("offers the portal's task types, loaded once for the whole editor", async () => {
+    const pipeline = makePipeline({ id: 'p1', title: 'Jack 2048' });
+    pipeline.spec.stages[0].tasks.push({
+      name: 'check',
+      type: 'example:verifyFiles',
+      paths: 'README.md',
+    });
+    const listTaskTypes = jest
+      .fn()
+      .mockResolvedValue(taskTypeList(verifyFilesType));
+    const updatePipeline = jest.fn().mockResolvedValue(pipeline);
+    await renderEditor('/devops/pipelines/p1/edit', {
+      getPipeline: async () => pipeline,
+      listTaskTypes,
+      updatePipeline,
+    });
+
+    expect(await screen.findByText('Edit Jack 2048')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByTestId('task-0-1')).toHaveTextContent(
+        'checkVerify files',
+      ),
+    );
+    await user.click(screen.getByLabelText('Add task to Test'));
+    let dialog = await screen.findByRole('dialog', {
+      name: 'Add task to Test',
+    });
+    expect(
+      within(dialog).getByRole('option', { name: 'Verify files' }),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    await user.click(screen.getByLabelText('Edit task check'));
+    dialog = await screen.findByRole('dialog', { name: 'Edit task check' });
+    fill(within(dialog).getByLabelText(/^Files \*/), 'README.md\nLICENSE');
+    await user.click(within(dialog).getByRole('button', { name: 'Save task' }));
+    await user.click(button('Save'));
+    await waitFor(() => expect(updatePipeline).toHaveBeenCalled());
+    expect(updatePipeline.mock.calls[0][1].spec.stages[0].tasks[1]).toEqual({
+      name: 'check',
+      type: 'example:verifyFiles',
+      paths: 'README.md\nLICENSE',
+      failFast: false,
+    });
+    expect(listTaskTypes).toHaveBeenCalledTimes(1);
   });
 });

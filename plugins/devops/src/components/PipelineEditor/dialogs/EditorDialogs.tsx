@@ -5,6 +5,7 @@ import { devopsApiRef } from '../../../api';
 import { errorMessage } from '../../../lib/errorMessage';
 import type { TaskPosition } from '../../PipelineCanvas';
 import type { EditorAction, PipelineDraft } from '../state/editorState';
+import type { TaskTypes } from '../useTaskTypes';
 import { ParametersDialog } from './ParametersDialog';
 import { chartsPublishedBefore } from './publishedCharts';
 import { SourceDialog } from './SourceDialog';
@@ -25,13 +26,15 @@ export type EditorDialogsProps = {
   dialog?: OpenDialog;
   draft: PipelineDraft;
   creating: boolean;
+  /** The portal's task types, loaded once for the editor rather than per dialog. */
+  taskTypes: TaskTypes;
   dispatch: Dispatch<EditorAction>;
   onClose: () => void;
 };
 
 /** Opens the dialog of the card being added or edited; saving it is one edit. */
 export const EditorDialogs = (props: EditorDialogsProps) => {
-  const { dialog, draft, creating, dispatch, onClose } = props;
+  const { dialog, draft, creating, taskTypes, dispatch, onClose } = props;
   const { stages } = draft.spec;
   const devopsApi = useApi(devopsApiRef);
   const configApi = useApi(configApiRef);
@@ -122,6 +125,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           deployTargets={deployTargets}
           suggestedImages={suggestedImages}
           lookups={entityRef ? lookups : undefined}
+          taskTypes={taskTypes}
           publishedCharts={chartsPublishedBefore(draft.spec, dialog.stage)}
           onSave={task => done({ type: 'addTask', stage: dialog.stage, task })}
           onClose={onClose}
@@ -139,6 +143,7 @@ export const EditorDialogs = (props: EditorDialogsProps) => {
           deployTargets={deployTargets}
           suggestedImages={suggestedImages}
           lookups={entityRef ? lookups : undefined}
+          taskTypes={taskTypes}
           publishedCharts={chartsPublishedBefore(
             draft.spec,
             dialog.at.stage,

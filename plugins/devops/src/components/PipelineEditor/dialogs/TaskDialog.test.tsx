@@ -1,6 +1,17 @@
 import type { Task } from '@devops-pipelines/plugin-devops-common';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import {
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import {
+  taskTypeList,
+  verifyFilesType,
+} from '../../../__testUtils__/taskTypes';
+import { BUILT_IN_TASK_TYPE_INFOS, type TaskTypes } from '../useTaskTypes';
 import { TaskDialog } from './TaskDialog';
 
 jest.setTimeout(30_000);
@@ -365,7 +376,9 @@ describe('TaskDialog chart suggestions', () => {
       <TaskDialog
         stageName="Deploy"
         takenNames={[]}
-        publishedCharts={[{ chart: 'nginx', version: '6.2.0-alpha.${BUILD_ID}' }]}
+        publishedCharts={[
+          { chart: 'nginx', version: '6.2.0-alpha.${BUILD_ID}' },
+        ]}
         lookups={{ namespaces: jest.fn(), chartVersions }}
         onSave={jest.fn()}
         onClose={jest.fn()}
@@ -385,10 +398,168 @@ describe('TaskDialog chart suggestions', () => {
     fill(/^Chart name/, 'redis');
     await waitFor(() =>
       expect(field(/^Chart version/)).toHaveAccessibleDescription(
-        "The versions of chart redis could not be loaded (503 Service Unavailable); type the version.",
+        'The versions of chart redis could not be loaded (503 Service Unavailable); type the version.',
       ),
     );
     expect(chartVersions.mock.calls).toEqual([['nginx'], ['redis']]);
+  });
+});
+
+describe("TaskDialog with the portal's task types", () => {
+  const loaded: TaskTypes = {
+    items: taskTypeList(verifyFilesType).items,
+    loading: false,
+  };
+  const renderWith = (taskTypes: TaskTypes, task?: Task) => {
+    const onSave = jest.fn();
+    const view = render(
+      <TaskDialog
+        stageName="Test"
+        task={task}
+        takenNames={[]}
+        taskTypes={taskTypes}
+        onSave={onSave}
+        onClose={jest.fn()}
+      />,
+    );
+    return { onSave, ...view };
+  };
+  const typeTitles = () =>
+    within(field(/^Task type/))
+      .getAllByRole('option')
+      .map(option => option.textContent);
+
+  it("offers the built-in types, then the modules' types, with the chosen one's description", async () => {
+    renderWith(loaded);
+    expect(typeTitles()).toEqual([
+      'Run script',
+      'Build and push image',
+      'Deploy YAML',
+      'Build and publish chart',
+      'Deploy chart',
+      'Verify files',
+    ]);
+    await userEvent.selectOptions(field(/^Task type/), 'example:verifyFiles');
+    expect(field(/^Task type/)).toHaveAccessibleDescription(
+      'Fails when a listed file is missing from the checked-out source',
+    );
+  });
+
+  it("asks for a module type's fields as its schema describes them", async () => {
+    renderWith(loaded);
+    await userEvent.selectOptions(field(/^Task type/), 'example:verifyFiles');
+    const paths = field(/^Files \*/);
+    expect(paths.tagName).toBe('TEXTAREA');
+    expect(paths).toBeRequired();
+    expect(paths).toHaveAttribute('placeholder', 'e.g. README.md');
+    expect(paths).toHaveAccessibleDescription(
+      'One path per line, relative to the repository root',
+    );
+    const failFast = screen.getByRole('checkbox', {
+      name: 'Stop at the first missing file',
+    });
+    expect(failFast).not.toBeChecked();
+    // Its tasks run in a pod: they may ask for CPU and memory.
+    expect(field(/^Memory limit/)).toBeVisible();
+    expect(screen.queryByLabelText(/^Script/)).toBeNull();
+  });
+
+  it('says at the field what is missing, then saves the flat task', async () => {
+    const { onSave } = renderWith(loaded);
+    await userEvent.selectOptions(field(/^Task type/), 'example:verifyFiles');
+    fill(/^Name \*/, 'check');
+    await userEvent.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(onSave).not.toHaveBeenCalled();
+    expect(field(/^Files \*/)).toHaveAccessibleDescription('Files is required');
+
+    fill(/^Files \*/, 'README.md');
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Stop at the first missing file' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Add task' }));
+    expect(onSave).toHaveBeenCalledWith({
+      name: 'check',
+      type: 'example:verifyFiles',
+      paths: 'README.md',
+      failFast: true,
+    });
+  });
+
+  it("still offers the built-in types when the modules' could not be loaded, saying why", () => {
+    renderWith({
+      items: BUILT_IN_TASK_TYPE_INFOS,
+      loading: false,
+      error: '503 Service Unavailable',
+    });
+    expect(
+      screen.getByText(
+        "Task types of the portal's modules could not be loaded: 503 Service Unavailable",
+      ),
+    ).toBeVisible();
+    expect(typeTitles()).toEqual([
+      'Run script',
+      'Build and push image',
+      'Deploy YAML',
+      'Build and publish chart',
+      'Deploy chart',
+    ]);
+  });
+
+  it('keeps a task whose type the portal has no more exactly as it is', async () => {
+    const task: Task = {
+      name: 'scan',
+      type: 'acme:scan',
+      targets: ['api', 'web'],
+      strict: true,
+      resources: { limits: { memory: '2Gi' } },
+    };
+    const { onSave } = renderWith(loaded, task);
+    expect(field(/^Task type/)).toHaveValue('acme:scan');
+    expect(field(/^Task type/)).toHaveAccessibleDescription(
+      'This portal has no task type acme:scan; the pipeline keeps the task as it is',
+    );
+    expect(
+      JSON.parse((field(/^Its fields/) as HTMLTextAreaElement).value),
+    ).toEqual({
+      targets: ['api', 'web'],
+      strict: true,
+      resources: { limits: { memory: '2Gi' } },
+    });
+    expect(screen.queryByLabelText(/^Memory limit/)).toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Save task' }));
+    expect(onSave).toHaveBeenCalledWith(task);
+  });
+
+  it("shows a module task's fields once the portal's types have loaded", () => {
+    const task: Task = {
+      name: 'check',
+      type: 'example:verifyFiles',
+      paths: 'README.md\nLICENSE',
+      failFast: true,
+    };
+    const { rerender } = renderWith(
+      { items: BUILT_IN_TASK_TYPE_INFOS, loading: true },
+      task,
+    );
+    expect(field(/^Task type/)).toHaveAccessibleDescription(
+      "Loading the task types of the portal's modules…",
+    );
+    rerender(
+      <TaskDialog
+        stageName="Test"
+        task={task}
+        takenNames={[]}
+        taskTypes={loaded}
+        onSave={jest.fn()}
+        onClose={jest.fn()}
+      />,
+    );
+    expect(field(/^Task type/)).toHaveValue('example:verifyFiles');
+    expect(field(/^Files \*/)).toHaveValue('README.md\nLICENSE');
+    expect(
+      screen.getByRole('checkbox', { name: 'Stop at the first missing file' }),
+    ).toBeChecked();
   });
 });
 

@@ -9,13 +9,14 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
-  TASK_TYPES,
-  TASK_TYPE_TITLES,
+  isBuiltInTaskType,
   type Task,
-  type TaskType,
 } from '@devops-pipelines/plugin-devops-common';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
+import { BUILT_IN_TASK_TYPES_ONLY, type TaskTypes } from '../useTaskTypes';
 import { EnvRows } from './EnvRows';
+import { moduleFieldsOf } from './moduleFields';
+import { ModuleTaskFields } from './ModuleTaskFields';
 import type { PublishedChart } from './publishedCharts';
 import {
   useTaskSuggestions,
@@ -27,11 +28,13 @@ import {
   RESOURCE_FIELDS,
   TASK_FIELDS,
   VARIABLES_HINT,
+  asksForResources,
   formOfTask,
-  hasPodResources,
+  formWithType,
   validateTaskForm,
   type TaskForm,
 } from './taskForm';
+import { UnavailableTaskType } from './UnavailableTaskType';
 
 /** What the deploy tasks' suggestions are, or why there are none. */
 function deployTargetsNote({ items, error }: DeployTargetSuggestions): string {
@@ -65,13 +68,17 @@ export type TaskDialogProps = {
   suggestedImages?: readonly SuggestedImage[];
   /** Asked as fields are filled in: a cluster's namespaces, a chart's versions. */
   lookups?: TaskLookups;
+  /** The types to offer: the portal's, loaded once per editor; the built-in ones if absent. */
+  taskTypes?: TaskTypes;
   onSave: (task: Task) => void;
   onClose: () => void;
 };
 
 /**
  * Adds or edits a task: its type, then the fields of that type (SPEC §4), each checked
- * with the shared task schema and its message shown at the field.
+ * with the shared task schema and its message shown at the field. A built-in type has
+ * its own controls; a module's type gets fields generated from its schema; a task of a
+ * type the portal lacks keeps its fields as they are.
  */
 export const TaskDialog = (props: TaskDialogProps) => {
   const {
@@ -82,10 +89,19 @@ export const TaskDialog = (props: TaskDialogProps) => {
     deployTargets,
     suggestedImages = [],
     lookups,
+    taskTypes = BUILT_IN_TASK_TYPES_ONLY,
     onSave,
     onClose,
   } = props;
   const [form, setForm] = useState<TaskForm>(() => formOfTask(task));
+  const builtIn = isBuiltInTaskType(form.type) ? form.type : undefined;
+  const info = taskTypes.items.find(t => t.type === form.type);
+  const moduleFields = useMemo(
+    () => (!builtIn && info ? moduleFieldsOf(info) : undefined),
+    [builtIn, info],
+  );
+  // A module's task whose type is not (or not yet) in the list: kept as it is.
+  const unavailable = !builtIn && !info;
   const { suggestions, notes } = useTaskSuggestions({
     form,
     publishedCharts,
@@ -96,7 +112,7 @@ export const TaskDialog = (props: TaskDialogProps) => {
   const deploys = form.type === 'deployYaml' || form.type === 'deployChart';
   // Fields are checked once the person tries to save, then on every change.
   const [checked, setChecked] = useState(false);
-  const { task: valid, errors } = validateTaskForm(form, takenNames);
+  const { task: valid, errors } = validateTaskForm(form, takenNames, info);
   const shown = checked ? errors : { fields: {}, env: {}, other: [] };
 
   const setField = (key: string, value: string) =>
@@ -123,35 +139,42 @@ export const TaskDialog = (props: TaskDialogProps) => {
           {task ? `Edit task ${task.name}` : `Add task to ${stageName}`}
         </DialogTitle>
         <DialogContent>
-          <TextField
-            id="task-type"
-            label="Task type"
-            select
-            SelectProps={{ native: true }}
-            value={form.type}
-            onChange={e => {
-              const type = e.target.value as TaskType;
-              // Fields with the same key (image, tag, chart...) keep what was typed.
-              setForm(f => ({
-                ...f,
-                type,
-                fields: Object.fromEntries(
-                  TASK_FIELDS[type].map(({ key }) => [
-                    key,
-                    f.fields[key] ?? '',
-                  ]),
-                ),
-              }));
-            }}
-            fullWidth
-            margin="dense"
-          >
-            {TASK_TYPES.map(type => (
-              <option key={type} value={type}>
-                {TASK_TYPE_TITLES[type]}
-              </option>
-            ))}
-          </TextField>
+          {unavailable ? (
+            <UnavailableTaskType
+              type={form.type}
+              kept={form.kept}
+              taskTypes={taskTypes}
+            />
+          ) : (
+            <TextField
+              id="task-type"
+              label="Task type"
+              select
+              SelectProps={{ native: true }}
+              value={form.type}
+              onChange={e => {
+                const chosen = taskTypes.items.find(
+                  t => t.type === e.target.value,
+                );
+                if (chosen) setForm(f => formWithType(f, chosen));
+              }}
+              helperText={info?.description || undefined}
+              fullWidth
+              margin="dense"
+            >
+              {taskTypes.items.map(t => (
+                <option key={t.type} value={t.type}>
+                  {t.title}
+                </option>
+              ))}
+            </TextField>
+          )}
+          {taskTypes.error && (
+            <Typography variant="caption" color="error" component="p">
+              Task types of the portal's modules could not be loaded:{' '}
+              {taskTypes.error}
+            </Typography>
+          )}
           <TextField
             id="task-name"
             label="Name"
@@ -166,45 +189,63 @@ export const TaskDialog = (props: TaskDialogProps) => {
             fullWidth
             margin="dense"
           />
-          {TASK_FIELDS[form.type].map(field => (
-            <TextField
-              key={field.key}
-              id={`task-${field.key}`}
-              label={field.label}
-              required
-              multiline={field.multiline}
-              minRows={field.multiline ? 4 : undefined}
-              // "e.g.", so that an example is not taken for a default value.
-              placeholder={field.example && `e.g. ${field.example}`}
-              value={form.fields[field.key] ?? ''}
-              onChange={e => setField(field.key, e.target.value)}
-              error={Boolean(shown.fields[field.key])}
-              helperText={help(
-                field.key,
-                (field.suggests && notes[field.suggests]) ??
-                  field.hint ??
-                  VARIABLES_HINT,
-              )}
-              fullWidth
-              margin="dense"
-              InputProps={
-                field.multiline ? { style: { fontFamily: 'monospace' } } : {}
-              }
-              inputProps={
-                field.suggests ? { list: `task-${field.key}-suggestions` } : {}
+          {builtIn &&
+            TASK_FIELDS[builtIn].map(field => (
+              <TextField
+                key={field.key}
+                id={`task-${field.key}`}
+                label={field.label}
+                required
+                multiline={field.multiline}
+                minRows={field.multiline ? 4 : undefined}
+                // "e.g.", so that an example is not taken for a default value.
+                placeholder={field.example && `e.g. ${field.example}`}
+                value={form.fields[field.key] ?? ''}
+                onChange={e => setField(field.key, e.target.value)}
+                error={Boolean(shown.fields[field.key])}
+                helperText={help(
+                  field.key,
+                  (field.suggests && notes[field.suggests]) ??
+                    field.hint ??
+                    VARIABLES_HINT,
+                )}
+                fullWidth
+                margin="dense"
+                InputProps={
+                  field.multiline ? { style: { fontFamily: 'monospace' } } : {}
+                }
+                inputProps={
+                  field.suggests
+                    ? { list: `task-${field.key}-suggestions` }
+                    : {}
+                }
+              />
+            ))}
+          {moduleFields && (
+            <ModuleTaskFields
+              fields={moduleFields}
+              form={form}
+              errors={shown.fields}
+              onText={setField}
+              onChecked={(key, value) =>
+                setForm(f => ({
+                  ...f,
+                  checkboxes: { ...f.checkboxes, [key]: value },
+                }))
               }
             />
-          ))}
-          {TASK_FIELDS[form.type].map(
-            ({ key, suggests }) =>
-              suggests && (
-                <datalist key={key} id={`task-${key}-suggestions`}>
-                  {suggestions[suggests].map(value => (
-                    <option key={value} value={value} />
-                  ))}
-                </datalist>
-              ),
           )}
+          {builtIn &&
+            TASK_FIELDS[builtIn].map(
+              ({ key, suggests }) =>
+                suggests && (
+                  <datalist key={key} id={`task-${key}-suggestions`}>
+                    {suggestions[suggests].map(value => (
+                      <option key={value} value={value} />
+                    ))}
+                  </datalist>
+                ),
+            )}
           {deploys && deployTargets && (
             <Typography variant="caption" color="textSecondary" component="p">
               {deployTargetsNote(deployTargets)}
@@ -250,7 +291,7 @@ export const TaskDialog = (props: TaskDialogProps) => {
               InputProps={{ style: { fontFamily: 'monospace' } }}
             />
           )}
-          {hasPodResources(form.type) && (
+          {asksForResources(form.type, info) && (
             <Box display="flex" flexWrap="wrap" gridGap={8} mt={1}>
               {RESOURCE_FIELDS.map(field => (
                 <Box key={field.key} flex="1 1 120px">

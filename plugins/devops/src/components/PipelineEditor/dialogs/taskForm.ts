@@ -1,11 +1,21 @@
 import {
+  isBuiltInTaskType,
   taskSchema,
+  type BuiltInTaskType,
   type Task,
   type TaskResources,
   type TaskType,
+  type TaskTypeInfo,
 } from '@devops-pipelines/plugin-devops-common';
+import {
+  initialChecked,
+  initialText,
+  moduleFieldProblems,
+  moduleFieldsOf,
+  readModuleText,
+} from './moduleFields';
 
-/** A text field of a task type, as the task dialog shows it (SPEC §4). */
+/** A text field of a built-in task type, as the task dialog shows it (SPEC §4). */
 export type TaskField = {
   key: string;
   label: string;
@@ -22,7 +32,7 @@ export type TaskField = {
 
 export const VARIABLES_HINT = 'Accepts ${VAR} references, e.g. ${BUILD_ID}';
 
-export const TASK_FIELDS: Record<TaskType, TaskField[]> = {
+export const TASK_FIELDS: Record<BuiltInTaskType, TaskField[]> = {
   runScript: [
     {
       key: 'image',
@@ -100,13 +110,28 @@ export const RESOURCE_FIELDS: {
 ];
 
 /** Backend tasks (Deploy YAML) run in the backend: no pod, so no resources to ask. */
-export const hasPodResources = (type: TaskType) => type !== 'deployYaml';
+export const hasPodResources = (type: BuiltInTaskType) => type !== 'deployYaml';
+
+/**
+ * Whether the dialog asks for CPU and memory: as ever for a built-in type, as the
+ * portal says for a module's (`info`, undefined when the portal has no such type).
+ */
+export const asksForResources = (type: TaskType, info?: TaskTypeInfo) =>
+  isBuiltInTaskType(type) ? hasPodResources(type) : Boolean(info?.podResources);
 
 /** The dialog's fields as typed: text, whatever the task type makes of them. */
 export type TaskForm = {
   type: TaskType;
   name: string;
+  /** Text fields by key: a built-in type's, and a module type's strings and numbers. */
   fields: Record<string, string>;
+  /** A module type's boolean fields, by key. */
+  checkboxes: Record<string, boolean>;
+  /**
+   * A module task's own fields as the task had them: saved unchanged when the portal
+   * has no such type (any more), since the dialog cannot know what they mean.
+   */
+  kept: Record<string, unknown>;
   env: EnvRow[];
   createNamespace: boolean;
   /** Chart values of a deployChart task, as JSON text. */
@@ -124,15 +149,51 @@ export type TaskFormErrors = {
   other: string[];
 };
 
+/** A module task's own fields: all but what every task has. */
+function ownFieldsOf(task: Task): Record<string, unknown> {
+  const { name: _name, type: _type, ...own } = task as Record<string, unknown>;
+  return own;
+}
+
+/**
+ * The form of a module's task, without its type's schema (which may still be loading):
+ * strings and numbers go to text fields, booleans to checkboxes, and everything stays
+ * in `kept` too.
+ */
+function moduleFormFields(
+  task: Task,
+): Pick<TaskForm, 'fields' | 'checkboxes' | 'kept'> {
+  const kept = ownFieldsOf(task);
+  const fields: TaskForm['fields'] = {};
+  const checkboxes: TaskForm['checkboxes'] = {};
+  for (const [key, value] of Object.entries(kept)) {
+    if (typeof value === 'string' || typeof value === 'number') {
+      fields[key] = String(value);
+    } else if (typeof value === 'boolean') {
+      checkboxes[key] = value;
+    }
+  }
+  return { fields, checkboxes, kept };
+}
+
 export function formOfTask(task?: Task): TaskForm {
   const type = task?.type ?? 'runScript';
   const record = (task ?? {}) as Record<string, unknown>;
   return {
     type,
     name: task?.name ?? '',
-    fields: Object.fromEntries(
-      TASK_FIELDS[type].map(({ key }) => [key, String(record[key] ?? '')]),
-    ),
+    ...(task && !isBuiltInTaskType(type)
+      ? moduleFormFields(task)
+      : {
+          fields: Object.fromEntries(
+            TASK_FIELDS[type as BuiltInTaskType].map(({ key }) => [
+              key,
+              String(record[key] ?? ''),
+            ]),
+          ),
+          checkboxes: {},
+          kept: {},
+        }),
     env: task?.type === 'runScript' ? task.env ?? [] : [],
     createNamespace:
       (task?.type === 'deployYaml' || task?.type === 'deployChart') &&
@@ -142,6 +203,48 @@ export function formOfTask(task?: Task): TaskForm {
         ? JSON.stringify(task.values, null, 2)
         : '',
     resources: resourceFieldsOf(task?.resources),
+  };
+}
+
+/**
+ * The form once another type is chosen: the new type's fields, where fields with the
+ * same key (image, tag, chart...) keep what was typed, and a module's new fields start
+ * with their defaults.
+ */
+export function formWithType(form: TaskForm, info: TaskTypeInfo): TaskForm {
+  const type = info.type as TaskType;
+  if (isBuiltInTaskType(type)) {
+    return {
+      ...form,
+      type,
+      fields: Object.fromEntries(
+        TASK_FIELDS[type].map(({ key }) => [key, form.fields[key] ?? '']),
+      ),
+      checkboxes: {},
+      kept: {},
+    };
+  }
+  const fields = moduleFieldsOf(info);
+  return {
+    ...form,
+    type,
+    fields: Object.fromEntries(
+      fields
+        .filter(field => field.kind !== 'checkbox')
+        .map(field => [
+          field.key,
+          form.fields[field.key] ?? initialText(field),
+        ]),
+    ),
+    checkboxes: Object.fromEntries(
+      fields
+        .filter(field => field.kind === 'checkbox')
+        .map(field => [
+          field.key,
+          form.checkboxes[field.key] ?? initialChecked(field),
+        ]),
+    ),
+    kept: {},
   };
 }
 
@@ -194,22 +297,72 @@ function parseValues(text: string): {
 }
 
 /**
- * The task the form describes, checked with the shared task schema, so the dialog says
- * what the backend would say, at the field it concerns. `takenNames` are the names of
- * the other tasks of the stage: a name must be unique there.
+ * A module task's own fields as the form has them, checked against its type's schema;
+ * problems go to `errors` at their field (the first one each), or to `other`.
+ */
+function moduleValuesOf(
+  form: TaskForm,
+  info: TaskTypeInfo,
+  errors: TaskFormErrors,
+): Record<string, unknown> {
+  const fields = moduleFieldsOf(info);
+  const values: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (field.kind === 'checkbox') {
+      values[field.key] = form.checkboxes[field.key] ?? initialChecked(field);
+      continue;
+    }
+    const { value, error } = readModuleText(
+      field,
+      form.fields[field.key] ?? '',
+    );
+    if (error) errors.fields[field.key] = error;
+    if (value !== undefined) values[field.key] = value;
+  }
+  for (const { key, message } of moduleFieldProblems(info, fields, values)) {
+    if (key === undefined) errors.other.push(message);
+    else errors.fields[key] ??= message;
+  }
+  return values;
+}
+
+/**
+ * The task's own fields as the form describes them: a built-in type's text fields, a
+ * module type's fields read with its schema (`info`), or a module task's fields as they
+ * were when the portal has no such type.
+ */
+function ownFieldsOfForm(
+  form: TaskForm,
+  info: TaskTypeInfo | undefined,
+  errors: TaskFormErrors,
+): Record<string, unknown> {
+  if (isBuiltInTaskType(form.type)) {
+    return Object.fromEntries(
+      TASK_FIELDS[form.type].map(({ key }) => [key, form.fields[key] ?? '']),
+    );
+  }
+  if (!info) return form.kept;
+  return moduleValuesOf(form, info, errors);
+}
+
+/**
+ * The task the form describes, checked with the shared task schema (and a module type's
+ * fields with its schema, `info`), so the dialog says what the backend would say, at the
+ * field it concerns. `takenNames` are the names of the other tasks of the stage: a name
+ * must be unique there.
  */
 export function validateTaskForm(
   form: TaskForm,
   takenNames: readonly string[],
+  info?: TaskTypeInfo,
 ): { task?: Task; errors: TaskFormErrors } {
   const errors: TaskFormErrors = { fields: {}, env: {}, other: [] };
+  // The type's fields under the name and type: a kept `resources` stays as it was.
   const candidate: Record<string, unknown> = {
+    ...ownFieldsOfForm(form, info, errors),
     name: form.name,
     type: form.type,
   };
-  for (const { key } of TASK_FIELDS[form.type]) {
-    candidate[key] = form.fields[key] ?? '';
-  }
   if (form.type === 'runScript' && form.env.length) candidate.env = form.env;
   if (
     (form.type === 'deployYaml' || form.type === 'deployChart') &&
@@ -217,7 +370,8 @@ export function validateTaskForm(
   ) {
     candidate.createNamespace = true;
   }
-  const resources = hasPodResources(form.type)
+  // A task of a type the portal lacks keeps the resources it had, untouched.
+  const resources = asksForResources(form.type, info)
     ? resourcesOf(form.resources)
     : undefined;
   if (resources) candidate.resources = resources;
