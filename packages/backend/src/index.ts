@@ -21,6 +21,10 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // SPEC §9's role matrix; admins are the members of devops.permissions.adminGroups.
 backend.add(devopsPermissionPolicyModule);
 backend.add(import('@devops-pipelines/plugin-devops-backend'));
+// A task type from a backend module, as an adopter's own would be added (Verify files).
+backend.add(
+  import('@devops-pipelines/example-devops-backend-module-verify-files'),
+);
 // Where the devops plugin's failed and fixed runs reach their pipelines' owners; signals
 // push new notifications to open pages.
 backend.add(import('@backstage/plugin-notifications-backend'));
