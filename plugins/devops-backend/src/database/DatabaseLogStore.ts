@@ -194,6 +194,26 @@ export class DatabaseLogStore {
     return row?.resume_mark ?? undefined;
   }
 
+  /**
+   * The platform lines (`[Normal] …`, `[Warning] …`, without their timestamps) of a task's
+   * log: what an engine continuing the task after a takeover need not log again, such as
+   * the pod events the previous engine copied in.
+   */
+  async platformLines(runId: string, taskId: string): Promise<Set<string>> {
+    const lines = new Set<string>();
+    for (let afterSeq = 0; ; ) {
+      const { chunks, more } = await this.page(runId, { afterSeq, taskId });
+      for (const chunk of chunks) {
+        for (const line of chunk.text.split('\n')) {
+          const text = line.slice(line.indexOf(' ') + 1);
+          if (/^\[(Normal|Warning)\] /.test(text)) lines.add(text);
+        }
+        afterSeq = chunk.seq;
+      }
+      if (!more || !chunks.length) return lines;
+    }
+  }
+
   /** The last sequence number written, so an engine taking a run over continues after it. */
   async lastSeq(runId: string): Promise<number> {
     const row = await this.db('log_chunks')

@@ -398,6 +398,10 @@ export class RunDriver {
         'Normal',
         `Continuing ${label}, started before the takeover (attempt ${taskRun.attempt})`,
       );
+      // What the executor reports again on re-attaching (a pod's events) is logged once.
+      taskLog.skipLoggedPlatformLines(
+        await this.deps.logs.platformLines(this.run.id, taskRun.id),
+      );
     } else {
       if (!(await runs.startTask(taskRun))) {
         return `The ${label} was already started by another engine`;

@@ -40,7 +40,8 @@ type HeldPod = { name: string; uid: string; logFile: string };
  * PostgreSQL database. The pods go on without it: two end while no backend runs (one
  * succeeds, one fails with an exit code), one after the new backend took its run over, and
  * each printed lines before the kill and after it. Every run must end as its pod did, which
- * only re-attaching to the pod can tell; no pod is created twice; every line is stored once.
+ * only re-attaching to the pod can tell; no pod is created twice; every line is stored once,
+ * the pod's events too.
  */
 describe('a backend killed while its tasks run as pods, and started again', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-kubernetes-'));
@@ -238,6 +239,19 @@ describe('a backend killed while its tasks run as pods, and started again', () =
       const printed = linesOf(name, 1, endsWhileDown ? 6 : 7);
       expect(printed.map(line => [line, times(` ${line}\n`)])).toEqual(
         printed.map(line => [line, 1]),
+      );
+      // The pod's events the first backend copied in, listed again to the new one, once.
+      const events = text
+        .split('\n')
+        .map(line => line.slice(line.indexOf(' ') + 1))
+        .filter(line =>
+          /^\[(Normal|Warning)\] \S+( \(x\d+\))? at \S+ from /.test(line),
+        );
+      expect(
+        events.some(line => line.startsWith('[Normal] Scheduled at ')),
+      ).toBe(true);
+      expect(events.filter((line, at) => events.indexOf(line) !== at)).toEqual(
+        [],
       );
       expect(text).toMatch(/stopped responding; engine .+ took the run over/);
       expect(times(`Created pod ${namespace}/${pod.name} `)).toBe(1);

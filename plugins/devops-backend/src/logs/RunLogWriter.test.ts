@@ -222,6 +222,45 @@ describe.each(databases.eachSupportedId())('RunLogWriter on %s', databaseId => {
     expect(chunks[1].text).toMatch(/after/);
   });
 
+  it("logs once what an executor reports again after a takeover, as the task's log holds it", async () => {
+    const { store, lines } = await setup(databaseId);
+    const options = { secrets: ['s3cr3t'], maxBytesPerTask: 1e6 };
+    const scheduled =
+      'Scheduled at 2026-12-06T10:00:00.000Z from default-scheduler: assigned to node-1';
+    const first = await RunLogWriter.open(store, 'r1', options);
+    first.forTask('t1').platform('Normal', scheduled);
+    first.forTask('t1').platform('Warning', 'Pulling with token s3cr3t');
+    first.forTask('t1').output('building\n');
+    first.forTask('t2').platform('Normal', 'Pulled at 10:00:01 from kubelet');
+    await first.close();
+
+    const logged = await store.platformLines('r1', 't1');
+    expect([...logged]).toEqual([
+      `[Normal] ${scheduled}`,
+      '[Warning] Pulling with token ***',
+    ]);
+    const second = await RunLogWriter.open(store, 'r1', options);
+    const task = second.forTask('t1');
+    task.skipLoggedPlatformLines(logged);
+    task.platform('Normal', scheduled);
+    task.platform('Warning', 'Pulling with token s3cr3t');
+    // Another task's line, and output, are not the task's platform lines.
+    task.platform('Normal', 'Pulled at 10:00:01 from kubelet');
+    task.output('building\n');
+    task.platform('Normal', 'Started at 10:00:02 from kubelet');
+    await second.close();
+
+    expect((await lines()).map(l => [l.taskId, textOf(l.line)])).toEqual([
+      ['t1', `[Normal] ${scheduled}`],
+      ['t1', '[Warning] Pulling with token ***'],
+      ['t1', 'building'],
+      ['t2', '[Normal] Pulled at 10:00:01 from kubelet'],
+      ['t1', '[Normal] Pulled at 10:00:01 from kubelet'],
+      ['t1', 'building'],
+      ['t1', '[Normal] Started at 10:00:02 from kubelet'],
+    ]);
+  });
+
   it('keeps memory flat when a task prints 100 MB', async () => {
     const { store } = await setup(databaseId);
     const writer = await RunLogWriter.open(store, 'r1', {

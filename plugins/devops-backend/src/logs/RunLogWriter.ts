@@ -52,6 +52,7 @@ export class TaskLineLog implements TaskLog {
   #bytes = 0;
   #droppedBytes = 0;
   #lastLines: string[] = [];
+  #alreadyLogged?: ReadonlySet<string>;
 
   constructor(
     private readonly emit: (text: string, resumeMark?: string) => void,
@@ -79,6 +80,15 @@ export class TaskLineLog implements TaskLog {
 
   platform(level: 'Normal' | 'Warning', text: string): void {
     for (const line of text.split('\n')) this.#line(`[${level}] ${line}`, true);
+  }
+
+  /**
+   * Platform lines already in the task's log, from the engine before a takeover: the
+   * executor re-attaching to the task reports its events again, and these are not
+   * logged twice.
+   */
+  skipLoggedPlatformLines(lines: ReadonlySet<string>): void {
+    this.#alreadyLogged = lines;
   }
 
   /**
@@ -122,8 +132,9 @@ export class TaskLineLog implements TaskLog {
       this.#droppedBytes += size;
       return;
     }
-    this.#bytes += size;
     const masked = storableText(this.masker.mask(line));
+    if (platform && this.#alreadyLogged?.has(masked)) return;
+    this.#bytes += size;
     if (!platform && masked.trim()) {
       this.#lastLines = [
         ...this.#lastLines,
